@@ -1,0 +1,99 @@
+package dev.topiary.engine.measure;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Inference latency: for each batch size, warm-up runs and then repeated timed runs of one
+ * forward pass on a random input, reporting median and p90. Each timed run ends by reading one
+ * element of the output, which waits for a GPU to finish; on the CPU PyTorch ops are synchronous.
+ *
+ * <p>The caller supplies the forward pass and is responsible for its grad mode (inference must
+ * run without autograd recording). Not thread-safe; run one bench at a time per device.
+ */
+public final class LatencyBench {
+  /** One forward pass over a batch; the returned array is closed by the bench. */
+  @FunctionalInterface
+  public interface Forward {
+    NDArray apply(NDArray batch);
+  }
+
+  /** Figures for one batch size, in milliseconds per batch. */
+  public record Result(int batchSize, double medianMs, double p90Ms, double meanMs, double minMs, int runs) {
+    /** Images per second at the median latency. */
+    public double imagesPerSecond() {
+      return batchSize * 1000.0 / medianMs;
+    }
+  }
+
+  /** The default batch sizes: 1, 2, 4, ..., 64. */
+  public static final int[] DEFAULT_BATCH_SIZES = {1, 2, 4, 8, 16, 32, 64};
+
+  private final int warmup;
+  private final int runs;
+
+  public LatencyBench(int warmup, int runs) {
+    if (warmup < 0) {
+      throw new IllegalArgumentException("warmup must be >= 0, got " + warmup);
+    }
+    if (runs < 1) {
+      throw new IllegalArgumentException("runs must be >= 1, got " + runs);
+    }
+    this.warmup = warmup;
+    this.runs = runs;
+  }
+
+  /** Times {@code forward} on random inputs of {@code sampleShape} (no batch dim) per batch size. */
+  public List<Result> run(NDManager manager, int[] sampleShape, int[] batchSizes, Forward forward) {
+    List<Result> results = new ArrayList<>();
+    for (int b : batchSizes) {
+      if (b < 1) {
+        throw new IllegalArgumentException("batch size must be >= 1, got " + b);
+      }
+      long[] dims = new long[sampleShape.length + 1];
+      dims[0] = b;
+      for (int i = 0; i < sampleShape.length; i++) {
+        dims[i + 1] = sampleShape[i];
+      }
+      try (NDManager sub = manager.newSubManager()) {
+        NDArray x = sub.randomNormal(new Shape(dims));
+        for (int i = 0; i < warmup; i++) {
+          once(forward, x);
+        }
+        double[] ms = new double[runs];
+        for (int i = 0; i < runs; i++) {
+          long t0 = System.nanoTime();
+          once(forward, x);
+          ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        results.add(summarise(b, ms));
+      }
+    }
+    return results;
+  }
+
+  private static void once(Forward forward, NDArray x) {
+    try (NDArray out = forward.apply(x)) {
+      out.get(0).flatten().getFloat(0); // synchronise with the device
+    }
+  }
+
+  static Result summarise(int batch, double[] ms) {
+    double[] s = ms.clone();
+    Arrays.sort(s);
+    double mean = Arrays.stream(s).average().orElse(Double.NaN);
+    return new Result(batch, percentile(s, 0.5), percentile(s, 0.9), mean, s[0], s.length);
+  }
+
+  /** Linear interpolation between closest ranks, as numpy.percentile's default. */
+  static double percentile(double[] sorted, double q) {
+    double pos = q * (sorted.length - 1);
+    int lo = (int) Math.floor(pos);
+    int hi = Math.min(lo + 1, sorted.length - 1);
+    return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+  }
+}

@@ -1,0 +1,45 @@
+package dev.topiary.engine.measure;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.djl.ndarray.NDManager;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class LatencyBenchTest {
+  @Test
+  void percentilesInterpolateLikeNumpy() {
+    double[] s = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+    assertEquals(5.5, LatencyBench.percentile(s, 0.5), 1e-12);
+    assertEquals(9.1, LatencyBench.percentile(s, 0.9), 1e-12);
+    LatencyBench.Result r = LatencyBench.summarise(4, new double[] {3, 1, 2});
+    assertEquals(2, r.medianMs(), 1e-12);
+    assertEquals(1, r.minMs(), 1e-12);
+    assertEquals(2000, r.imagesPerSecond(), 1e-9);
+  }
+
+  @Test
+  void runsWarmupPlusTimedCallsPerBatchSizeWithBatchedInputs() {
+    AtomicInteger calls = new AtomicInteger();
+    try (NDManager m = NDManager.newBaseManager()) {
+      List<LatencyBench.Result> res = new LatencyBench(2, 3).run(m, new int[] {3, 4, 4}, new int[] {1, 8}, x -> {
+        calls.incrementAndGet();
+        assertEquals(3 * 4 * 4, x.getShape().size() / x.getShape().get(0));
+        return x.sum(new int[] {1, 2, 3});
+      });
+      assertEquals(2, res.size());
+      assertEquals(8, res.get(1).batchSize());
+      assertEquals(3, res.get(0).runs());
+      assertTrue(res.get(0).p90Ms() >= res.get(0).medianMs());
+    }
+    assertEquals(2 * (2 + 3), calls.get());
+  }
+
+  @Test
+  void rejectsBadSettings() {
+    assertThrows(IllegalArgumentException.class, () -> new LatencyBench(-1, 3));
+    var e = assertThrows(IllegalArgumentException.class, () -> new LatencyBench(0, 0));
+    assertTrue(e.getMessage().contains("runs"));
+  }
+}
