@@ -129,9 +129,9 @@ public final class DependencyGraph {
     return groups.stream().filter(ChannelGroup::prunable).toList();
   }
 
-  /** The group whose channels include the output of this node. */
+  /** The group whose channels include the output of this node or input. */
   public ChannelGroup groupOf(String node) {
-    graph.node(node);
+    graph.shape(node); // names an unknown node
     for (ChannelGroup grp : groups) {
       if (grp.indices().containsKey(node)) {
         return grp;
