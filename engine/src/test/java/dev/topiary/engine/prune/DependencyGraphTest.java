@@ -93,7 +93,7 @@ class DependencyGraphTest {
     // stage-1 channel c is channel 2 + c of the stage-2 sum, so b2.conv2's filter 2 + c goes with it
     assertArrayEquals(new int[] {2}, stage1.indices().get("b2.add")[0]);
     assertArrayEquals(new int[] {5}, stage1.indices().get("b2.conv2")[3]);
-    assertArrayEquals(new int[] {13}, stage1.indices().get("flat")[1]);
+    assertArrayEquals(new int[] {3}, stage1.indices().get("flat")[1]); // after global pooling, one feature per channel
     ChannelGroup pads = d.groupOf("b2.short");
     assertNotSame(stage1, pads);
     assertEquals(4, pads.units(), "the zero-padded channels 0,1,6,7 form their own group");
