@@ -129,15 +129,34 @@ public final class DependencyGraph {
     return groups.stream().filter(ChannelGroup::prunable).toList();
   }
 
-  /** The group whose channels include the output of this node or input. */
+  /** The group holding channel 0 of this node's or input's output. */
   public ChannelGroup groupOf(String node) {
+    return groupOf(node, 0);
+  }
+
+  /** The group holding the given channel of this node's or input's output. */
+  public ChannelGroup groupOf(String node, int channel) {
     graph.shape(node); // names an unknown node
     for (ChannelGroup grp : groups) {
-      if (grp.indices().containsKey(node)) {
-        return grp;
+      int[][] idx = grp.indices().get(node);
+      if (idx != null) {
+        for (int[] unit : idx) {
+          if (Arrays.binarySearch(unit, channel) >= 0) {
+            return grp;
+          }
+        }
       }
     }
-    throw new IllegalArgumentException("node '" + node + "' has no channels in any group");
+    throw new IllegalArgumentException("channel " + channel + " of node '" + node + "' is in no group");
+  }
+
+  /**
+   * Every group touching this node's output: one for most nodes, several where Concat or a
+   * zero-padded shortcut joins channels of different origins.
+   */
+  public List<ChannelGroup> groupsOf(String node) {
+    graph.shape(node);
+    return groups.stream().filter(grp -> grp.indices().containsKey(node)).toList();
   }
 
   /** A readable report: one block per group with its units, members and status. */
@@ -299,9 +318,5 @@ public final class DependencyGraph {
   @Override
   public String toString() {
     return "DependencyGraph of " + graph.name() + ": " + groups.size() + " groups";
-  }
-
-  static String describe(int[] idx) {
-    return Arrays.toString(idx);
   }
 }

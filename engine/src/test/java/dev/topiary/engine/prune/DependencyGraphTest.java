@@ -94,8 +94,10 @@ class DependencyGraphTest {
     assertArrayEquals(new int[] {2}, stage1.indices().get("b2.add")[0]);
     assertArrayEquals(new int[] {5}, stage1.indices().get("b2.conv2")[3]);
     assertArrayEquals(new int[] {3}, stage1.indices().get("flat")[1]); // after global pooling, one feature per channel
-    ChannelGroup pads = d.groupOf("b2.short");
+    ChannelGroup pads = d.groupOf("b2.short", 0);
     assertNotSame(stage1, pads);
+    assertSame(stage1, d.groupOf("b2.short", 2));
+    assertEquals(2, d.groupsOf("b2.add").size());
     assertEquals(4, pads.units(), "the zero-padded channels 0,1,6,7 form their own group");
     assertArrayEquals(new int[] {0}, pads.indices().get("b2.short")[0]);
     assertArrayEquals(new int[] {7}, pads.indices().get("b2.short")[3]);
