@@ -1,0 +1,201 @@
+package dev.topiary.engine.prune;
+
+import dev.topiary.engine.InvalidPruningConfigException;
+import dev.topiary.engine.UnsupportedOperatorException;
+import dev.topiary.engine.graph.BatchNormalization;
+import dev.topiary.engine.graph.Conv;
+import dev.topiary.engine.graph.Gemm;
+import dev.topiary.engine.graph.Graph;
+import dev.topiary.engine.graph.Node;
+import dev.topiary.engine.graph.Op;
+import dev.topiary.engine.graph.OpType;
+import dev.topiary.engine.graph.ParamKey;
+import dev.topiary.engine.graph.ParamRole;
+import dev.topiary.engine.graph.ZeroPadShortcut;
+import dev.topiary.engine.model.Model;
+import dev.topiary.engine.model.PruningStep;
+import dev.topiary.engine.weights.Weights;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Removes units of a channel group from a model, yielding a new, smaller, dense model with sliced
+ * weights and one more {@link PruningStep} in its history. All or nothing: the input model is never
+ * modified, and any error leaves nothing half-done. One pruning function per op type; ops without
+ * parameters or channel attributes pass through unchanged.
+ */
+public final class Surgery {
+  /** Rewrites one node's op and parameters for the removed channels of its inputs and output. */
+  @FunctionalInterface
+  private interface OpPruner {
+    Op apply(Node n, Cuts cuts, Weights src, Weights dst);
+  }
+
+  private static final Map<OpType, OpPruner> PRUNERS = new EnumMap<>(OpType.class);
+
+  static {
+    PRUNERS.put(OpType.CONV, Surgery::pruneConv);
+    PRUNERS.put(OpType.GEMM, (n, cuts, src, dst) -> {
+      int[] out = cuts.of(n.name());
+      copy(src, dst, n, ParamRole.WEIGHT, w -> Slices.remove(Slices.remove(w, 0, out), 1, cuts.of(n.inputs().get(0))));
+      copy(src, dst, n, ParamRole.BIAS, b -> Slices.remove(b, 0, out));
+      Gemm g = (Gemm) n.op();
+      return g.withOutFeatures(g.outFeatures() - out.length);
+    });
+    PRUNERS.put(OpType.BATCH_NORMALIZATION, (n, cuts, src, dst) -> {
+      for (ParamRole r : List.of(ParamRole.GAMMA, ParamRole.BETA, ParamRole.RUNNING_MEAN, ParamRole.RUNNING_VAR)) {
+        copy(src, dst, n, r, t -> Slices.remove(t, 0, cuts.of(n.name())));
+      }
+      return (BatchNormalization) n.op();
+    });
+    PRUNERS.put(OpType.ZERO_PAD_SHORTCUT, (n, cuts, src, dst) -> {
+      ZeroPadShortcut z = (ZeroPadShortcut) n.op();
+      int inChannels = cuts.channels(n.inputs().get(0));
+      int before = 0;
+      int after = 0;
+      for (int c : cuts.of(n.name())) {
+        if (c < z.padBefore()) {
+          before++;
+        } else if (c >= z.padBefore() + inChannels) {
+          after++;
+        }
+      }
+      return new ZeroPadShortcut(z.stride(), z.padBefore() - before, z.padAfter() - after);
+    });
+  }
+
+  private Surgery() {}
+
+  /**
+   * Removes the given units of a group.
+   *
+   * @param deps the dependency graph of {@code model.graph()}
+   * @throws InvalidPruningConfigException when the group is blocked, a unit is out of range or
+   *     repeated, or every unit would go (the layer would be empty)
+   */
+  public static Model prune(Model model, DependencyGraph deps, ChannelGroup group, int[] units, String note) {
+    if (deps.graph() != model.graph()) {
+      throw new IllegalArgumentException("the dependency graph was built for another graph than the model's");
+    }
+    if (!group.prunable()) {
+      throw new InvalidPruningConfigException("group #" + group.id() + " (" + group.name() + ") cannot be pruned: " + group.blockedBy());
+    }
+    int[] sorted = units.clone();
+    Arrays.sort(sorted);
+    for (int i = 0; i < sorted.length; i++) {
+      if (sorted[i] < 0 || sorted[i] >= group.units() || (i > 0 && sorted[i] == sorted[i - 1])) {
+        throw new InvalidPruningConfigException("group " + group.name() + ": units to remove must be distinct and in [0, " + group.units() + "), got " + Arrays.toString(units));
+      }
+    }
+    if (sorted.length == group.units()) {
+      throw new InvalidPruningConfigException("group " + group.name() + ": removing all " + group.units() + " channels would empty the layer");
+    }
+    if (sorted.length == 0) {
+      return model;
+    }
+    Cuts cuts = Cuts.of(model.graph(), group, sorted);
+    Graph g = model.graph();
+    Weights dst = new Weights();
+    List<Node> nodes = new ArrayList<>(g.nodes().size());
+    for (Node n : g.nodes()) {
+      OpPruner p = PRUNERS.get(n.type());
+      nodes.add(p == null ? n : n.withOp(p.apply(n, cuts, model.weights(), dst)));
+    }
+    Graph pruned = Graph.of(g.name(), g.inputs(), nodes, g.outputs());
+    String producer = group.producers().get(0);
+    List<PruningStep> history = new ArrayList<>(model.history());
+    history.add(new PruningStep(producer, cuts.of(producer), note));
+    return new Model(pruned, dst, history);
+  }
+
+  /** Re-applies a history to the model it started from; reproduces the pruned model exactly. */
+  public static Model replay(Model original, List<PruningStep> steps) {
+    Model m = original;
+    for (PruningStep s : steps) {
+      DependencyGraph deps = DependencyGraph.of(m.graph());
+      int[] removed = s.removed();
+      if (removed.length == 0) {
+        continue;
+      }
+      ChannelGroup grp = deps.groupOf(s.node(), removed[0]);
+      int[][] idx = grp.indices().get(s.node());
+      TreeSet<Integer> units = new TreeSet<>();
+      for (int c : removed) {
+        int u = unitOf(idx, c);
+        if (u < 0) {
+          throw new InvalidPruningConfigException("history step " + s + ": channel " + c + " of '" + s.node() + "' is not in group " + grp.name());
+        }
+        units.add(u);
+      }
+      m = prune(m, deps, grp, units.stream().mapToInt(Integer::intValue).toArray(), s.note());
+    }
+    return m;
+  }
+
+  private static int unitOf(int[][] idx, int channel) {
+    for (int u = 0; u < idx.length; u++) {
+      if (Arrays.binarySearch(idx[u], channel) >= 0) {
+        return u;
+      }
+    }
+    return -1;
+  }
+
+  private static Op pruneConv(Node n, Cuts cuts, Weights src, Weights dst) {
+    Conv c = (Conv) n.op();
+    String input = n.inputs().get(0);
+    int[] out = cuts.of(n.name());
+    int[] in = cuts.of(input);
+    int inChannels = cuts.channels(input);
+    int groups = c.groups();
+    if (groups == 1) {
+      copy(src, dst, n, ParamRole.WEIGHT, w -> Slices.remove(Slices.remove(w, 0, out), 1, in));
+    } else if (groups == inChannels) { // depthwise: input channel g feeds its own output channels
+      copy(src, dst, n, ParamRole.WEIGHT, w -> Slices.remove(w, 0, out));
+      groups -= in.length;
+    } else if (out.length > 0 || in.length > 0) {
+      throw new UnsupportedOperatorException("node " + n + ": grouped conv with " + groups + " groups cannot lose single channels");
+    } else {
+      copy(src, dst, n, ParamRole.WEIGHT, w -> w.copy());
+    }
+    copy(src, dst, n, ParamRole.BIAS, b -> Slices.remove(b, 0, out));
+    return new Conv(c.outChannels() - out.length, c.kernel(), c.stride(), c.padding(), c.dilation(), groups, c.bias());
+  }
+
+  private static void copy(Weights src, Weights dst, Node n, ParamRole role,
+      java.util.function.UnaryOperator<dev.topiary.engine.weights.Tensor> f) {
+    ParamKey k = new ParamKey(n.name(), role);
+    if (src.contains(k)) {
+      dst.put(k, f.apply(src.get(k)));
+    }
+  }
+
+  /** The removed indices of every space touched by the group. */
+  private record Cuts(Graph graph, Map<String, int[]> removed) {
+    static Cuts of(Graph g, ChannelGroup grp, int[] units) {
+      Map<String, int[]> removed = new java.util.HashMap<>();
+      grp.indices().forEach((space, perUnit) -> {
+        TreeSet<Integer> idx = new TreeSet<>();
+        for (int u : units) {
+          for (int i : perUnit[u]) {
+            idx.add(i);
+          }
+        }
+        removed.put(space, idx.stream().mapToInt(Integer::intValue).toArray());
+      });
+      return new Cuts(g, removed);
+    }
+
+    int[] of(String space) {
+      return removed.getOrDefault(space, new int[0]);
+    }
+
+    int channels(String space) {
+      return graph.shape(space).channels();
+    }
+  }
+}
