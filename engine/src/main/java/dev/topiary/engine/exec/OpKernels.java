@@ -1,0 +1,204 @@
+package dev.topiary.engine.exec;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.pooling.Pool;
+import dev.topiary.engine.UnsupportedOperatorException;
+import dev.topiary.engine.graph.AveragePool;
+import dev.topiary.engine.graph.BatchNormalization;
+import dev.topiary.engine.graph.Clip;
+import dev.topiary.engine.graph.Conv;
+import dev.topiary.engine.graph.Gemm;
+import dev.topiary.engine.graph.Hw;
+import dev.topiary.engine.graph.LeakyRelu;
+import dev.topiary.engine.graph.MaxPool;
+import dev.topiary.engine.graph.Op;
+import dev.topiary.engine.graph.OpType;
+import dev.topiary.engine.graph.ParamRole;
+import dev.topiary.engine.graph.Upsample;
+import dev.topiary.engine.graph.ZeroPadShortcut;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The kernel of every {@link OpType}, following PyTorch's semantics (the reference the zoo's
+ * published weights were trained with).
+ */
+final class OpKernels {
+  private static final Map<OpType, OpKernel> KERNELS = registry();
+
+  private OpKernels() {}
+
+  /** The kernel for an op type; every type of the IR has one. */
+  static OpKernel of(OpType type) {
+    OpKernel k = KERNELS.get(type);
+    if (k == null) {
+      throw new UnsupportedOperatorException("no execution kernel for op " + type.jsonName());
+    }
+    return k;
+  }
+
+  private static Map<OpType, OpKernel> registry() {
+    Map<OpType, OpKernel> m = new EnumMap<>(OpType.class);
+    m.put(OpType.CONV, OpKernels::conv);
+    m.put(OpType.BATCH_NORMALIZATION, OpKernels::batchNorm);
+    m.put(OpType.RELU, (op, in, p, t) -> Activation.relu(in.get(0)));
+    m.put(OpType.CLIP, (op, in, p, t) -> in.get(0).clip(((Clip) op).min(), ((Clip) op).max()));
+    m.put(OpType.LEAKY_RELU, (op, in, p, t) -> Activation.leakyRelu(in.get(0), (float) ((LeakyRelu) op).alpha()));
+    m.put(OpType.SIGMOID, (op, in, p, t) -> Activation.sigmoid(in.get(0)));
+    m.put(OpType.SILU, OpKernels::silu);
+    m.put(OpType.HARD_SWISH, OpKernels::hardSwish);
+    m.put(OpType.MAX_POOL, OpKernels::maxPool);
+    m.put(OpType.AVERAGE_POOL, OpKernels::averagePool);
+    m.put(OpType.GLOBAL_AVERAGE_POOL, OpKernels::globalAveragePool);
+    m.put(OpType.ADD, OpKernels::add);
+    m.put(OpType.CONCAT, (op, in, p, t) -> NDArrays.concat(new NDList(in), 1));
+    m.put(OpType.FLATTEN, (op, in, p, t) -> in.get(0).reshape(in.get(0).getShape().get(0), -1));
+    m.put(OpType.GEMM, (op, in, p, t) -> Linear.linear(in.get(0), p.get(ParamRole.WEIGHT), p.get(ParamRole.BIAS)).head());
+    m.put(OpType.DROPOUT, OpKernels::dropout);
+    m.put(OpType.UPSAMPLE, OpKernels::upsampleNearest);
+    m.put(OpType.IDENTITY, (op, in, p, t) -> in.get(0));
+    m.put(OpType.ZERO_PAD_SHORTCUT, OpKernels::zeroPadShortcut);
+    return m;
+  }
+
+  private static Shape shape(Hw hw) {
+    return new Shape(hw.h(), hw.w());
+  }
+
+  private static NDArray conv(Op op, List<NDArray> in, OpKernel.Params p, boolean training) {
+    Conv c = (Conv) op;
+    return Conv2d.conv2d(in.get(0), p.get(ParamRole.WEIGHT), p.get(ParamRole.BIAS),
+            shape(c.stride()), shape(c.padding()), shape(c.dilation()), c.groups())
+        .head();
+  }
+
+  /**
+   * torch.nn.functional.batch_norm. In training libtorch normalises with the batch statistics and
+   * updates the running buffers in place (unbiased batch variance). DJL's momentum is MXNet's (the
+   * weight of the old value), so PyTorch's momentum m is passed as 1 - m.
+   */
+  private static NDArray batchNorm(Op op, List<NDArray> in, OpKernel.Params p, boolean training) {
+    BatchNormalization bn = (BatchNormalization) op;
+    return BatchNorm.batchNorm(in.get(0), p.get(ParamRole.RUNNING_MEAN), p.get(ParamRole.RUNNING_VAR),
+            p.get(ParamRole.GAMMA), p.get(ParamRole.BETA), 1,
+            (float) (1 - bn.momentum()), (float) bn.epsilon(), training)
+        .head();
+  }
+
+  /*
+   * Kernels close their temporaries: libtorch's autograd keeps its own references to what backward
+   * needs, so closing the Java handle only stops the arrays piling up in the caller's manager.
+   */
+
+  private static NDArray silu(Op op, List<NDArray> in, OpKernel.Params p, boolean training) {
+    NDArray x = in.get(0);
+    try (NDArray gate = Activation.sigmoid(x)) {
+      return x.mul(gate);
+    }
+  }
+
+  /** x * relu6(x + 3) / 6, as torch.nn.Hardswish. */
+  private static NDArray hardSwish(Op op, List<NDArray> in, OpKernel.Params p, boolean training) {
+    NDArray x = in.get(0);
+    try (NDArray shifted = x.add(3);
+        NDArray gate = shifted.clip(0, 6);
+        NDArray product = x.mul(gate)) {
+      return product.div(6);
+    }
+  }
+
+  private static NDArray maxPool(Op op, List<NDArray> in, OpKernel.Params p, boolean training) {
+    MaxPool mp = (MaxPool) op;
+    return Pool.maxPool2d(in.get(0), shape(mp.kernel()), shape(mp.stride()), shape(mp.padding()), mp.ceilMode());
+  }
+
+  /**
+   * torch.nn.AvgPool2d. DJL 0.32's PyTorch avgPool ignores count_include_pad = false (it always
+   * counts the padding), so that case divides the padded average by the share of each window that
+   * lies inside the input: the same pooling applied to ones.
+   */
+  private static NDArray averagePool(Op op, List<NDArray> in, OpKernel.Params p, boolean training) {
+    AveragePool ap = (AveragePool) op;
+    NDArray x = in.get(0);
+    NDArray padded = Pool.avgPool2d(x, shape(ap.kernel()), shape(ap.stride()), shape(ap.padding()), ap.ceilMode(), true);
+    if (ap.countIncludePad() || (ap.padding().h() == 0 && ap.padding().w() == 0)) {
+      return padded;
+    }
+    Shape s = x.getShape();
+    try (padded;
+        NDArray ones = x.getManager().ones(new Shape(1, 1, s.get(2), s.get(3)), x.getDataType(), x.getDevice());
+        NDArray inside = Pool.avgPool2d(ones, shape(ap.kernel()), shape(ap.stride()), shape(ap.padding()), ap.ceilMode(), true)) {
+      return padded.div(inside);
+    }
+  }
+
+  /** [N, C, H, W] to [N, C, 1, 1], as ONNX GlobalAveragePool (DJL's drops the unit axes). */
+  private static NDArray globalAveragePool(Op op, List<NDArray> in, OpKernel.Params p, boolean training) {
+    Shape s = in.get(0).getShape();
+    try (NDArray pooled = Pool.globalAvgPool2d(in.get(0))) {
+      return pooled.reshape(s.get(0), s.get(1), 1, 1);
+    }
+  }
+
+  private static NDArray add(Op op, List<NDArray> in, OpKernel.Params p, boolean training) {
+    NDArray sum = in.get(0).add(in.get(1));
+    for (int i = 2; i < in.size(); i++) {
+      sum.addi(in.get(i)); // add's backward does not read its output, so accumulating in place is safe
+    }
+    return sum;
+  }
+
+  private static NDArray dropout(Op op, List<NDArray> in, OpKernel.Params p, boolean training) {
+    double ratio = ((dev.topiary.engine.graph.Dropout) op).ratio();
+    if (!training || ratio == 0) {
+      return in.get(0);
+    }
+    return Dropout.dropout(in.get(0), (float) ratio, true).head();
+  }
+
+  /** Nearest neighbour by an integer factor: every pixel becomes a scale x scale block. */
+  private static NDArray upsampleNearest(Op op, List<NDArray> in, OpKernel.Params p, boolean training) {
+    int s = ((Upsample) op).scale();
+    if (s == 1) {
+      return in.get(0);
+    }
+    try (NDArray rows = in.get(0).repeat(2, s)) {
+      return rows.repeat(3, s);
+    }
+  }
+
+  /** x[:, :, ::s, ::s] with padBefore zero channels in front and padAfter behind. */
+  private static NDArray zeroPadShortcut(Op op, List<NDArray> in, OpKernel.Params p, boolean training) {
+    ZeroPadShortcut z = (ZeroPadShortcut) op;
+    NDArray x = in.get(0);
+    NDArray sub = z.stride() == 1 ? x : x.get("..., ::{}, ::{}", z.stride(), z.stride());
+    if (z.padBefore() == 0 && z.padAfter() == 0) {
+      return sub;
+    }
+    Shape s = sub.getShape();
+    NDList parts = new NDList(3);
+    if (z.padBefore() > 0) {
+      parts.add(x.getManager().zeros(new Shape(s.get(0), z.padBefore(), s.get(2), s.get(3)), x.getDataType(), x.getDevice()));
+    }
+    parts.add(sub);
+    if (z.padAfter() > 0) {
+      parts.add(x.getManager().zeros(new Shape(s.get(0), z.padAfter(), s.get(2), s.get(3)), x.getDataType(), x.getDevice()));
+    }
+    NDArray out = NDArrays.concat(parts, 1);
+    for (NDArray part : parts) {
+      if (part != x) {
+        part.close();
+      }
+    }
+    return out;
+  }
+}
