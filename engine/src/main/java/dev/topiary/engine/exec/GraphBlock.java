@@ -121,7 +121,7 @@ public final class GraphBlock extends AbstractBlock {
 
   @Override
   protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-    return run(ps, inputs, training, Set.of()).outputs();
+    return run(ps, inputs, training, Set.of(), null).outputs();
   }
 
   /**
@@ -132,7 +132,22 @@ public final class GraphBlock extends AbstractBlock {
    */
   public CapturedForward forwardCapture(ParameterStore ps, NDList inputs, boolean training, Set<String> nodes) {
     requireInitialized();
-    return run(ps, inputs, training, nodes);
+    return run(ps, inputs, training, nodes, null);
+  }
+
+  /**
+   * Rewrites a node's output during a forward pass, before any later node reads it (e.g. zeroing
+   * chosen channels). Returns the array to use instead, or the same one.
+   */
+  @FunctionalInterface
+  public interface Tap {
+    NDArray apply(String node, NDArray output);
+  }
+
+  /** One forward pass in which {@code tap} sees, and may replace, every node's output. */
+  public NDList forwardWithTap(ParameterStore ps, NDList inputs, boolean training, Tap tap) {
+    requireInitialized();
+    return run(ps, inputs, training, Set.of(), tap).outputs();
   }
 
   /** Inference on the graph inputs, without recording gradients; BN uses its running statistics. */
@@ -152,7 +167,7 @@ public final class GraphBlock extends AbstractBlock {
     return infer(new NDList(batch)).head();
   }
 
-  private CapturedForward run(ParameterStore ps, NDList inputs, boolean training, Set<String> capture) {
+  private CapturedForward run(ParameterStore ps, NDList inputs, boolean training, Set<String> capture, Tap tap) {
     checkInputs(inputs);
     Map<String, Integer> captureSlots = new LinkedHashMap<>();
     for (String name : capture) {
@@ -179,6 +194,9 @@ public final class GraphBlock extends AbstractBlock {
       };
       int out = plan.nodeSlot(i);
       values[out] = plan.kernel(i).apply(nodes.get(i).op(), List.of(args), params, training);
+      if (tap != null) {
+        values[out] = tap.apply(nodes.get(i).name(), values[out]);
+      }
       if (free) {
         for (int s : in) {
           if (plan.isLastUse(s, i)) {
