@@ -1,0 +1,206 @@
+package dev.topiary.engine.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Stochastic gradient descent with exactly the update of torch {@code optim.SGD}:
+ *
+ * <pre>
+ * d = g + weightDecay * w
+ * if momentum != 0: buf = d on the first step, else momentum * buf + (1 - dampening) * d
+ *                   d = nesterov ? d + momentum * buf : buf
+ * w -= lr * d
+ * </pre>
+ *
+ * <p>The learning rate is passed per call (it comes from an {@link LrSchedule}). Weight decay
+ * applies to every parameter, as in torch, unless {@link Builder#optNoDecayOnOneDimensional} is
+ * set, which exempts 1-D parameters (biases and normalisation gamma/beta).
+ *
+ * <p>Lifecycle: an instance holds the momentum buffers, keyed by parameter name, in a sub-manager
+ * of the first updated weight's manager; {@link #close} frees them. One instance serves one model.
+ * Not thread-safe.
+ */
+public final class Sgd implements AutoCloseable {
+  private final float momentum;
+  private final float dampening;
+  private final boolean nesterov;
+  private final float weightDecay;
+  private final boolean noDecayOnOneDimensional;
+  private final Map<String, NDArray> buffers = new HashMap<>();
+  private NDManager stateManager;
+
+  private Sgd(Builder b) {
+    this.momentum = b.momentum;
+    this.dampening = b.dampening;
+    this.nesterov = b.nesterov;
+    this.weightDecay = b.weightDecay;
+    this.noDecayOnOneDimensional = b.noDecayOnOneDimensional;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Updates {@code parameter}'s array in place from {@code gradient}, which is consumed: it is
+   * overwritten with the decayed (and, for Nesterov, momentum-corrected) direction. Must run with
+   * autograd off (outside a gradient collector).
+   */
+  public void update(String name, Parameter parameter, NDArray gradient, double lr) {
+    NDArray w = parameter.getArray();
+    float decay = decayFor(w);
+    if (decay != 0f) {
+      try (NDArray t = w.mul(decay)) {
+        gradient.addi(t);
+      }
+    }
+    NDArray direction = momentum == 0f ? gradient : applyMomentum(name, w, gradient);
+    try (NDArray t = direction.mul((float) lr)) {
+      w.subi(t);
+    }
+  }
+
+  private NDArray applyMomentum(String name, NDArray weight, NDArray d) {
+    NDArray buf = buffers.get(name);
+    if (buf == null) {
+      buf = d.duplicate();
+      buf.attach(state(weight.getManager()));
+      buffers.put(name, buf);
+    } else {
+      buf.muli(momentum);
+      if (dampening == 0f) {
+        buf.addi(d);
+      } else {
+        try (NDArray t = d.mul(1f - dampening)) {
+          buf.addi(t);
+        }
+      }
+    }
+    if (!nesterov) {
+      return buf;
+    }
+    try (NDArray t = buf.mul(momentum)) {
+      d.addi(t);
+    }
+    return d;
+  }
+
+  private float decayFor(NDArray weight) {
+    return noDecayOnOneDimensional && weight.getShape().dimension() <= 1 ? 0f : weightDecay;
+  }
+
+  private NDManager state(NDManager modelManager) {
+    if (stateManager == null) {
+      stateManager = modelManager.newSubManager();
+    }
+    return stateManager;
+  }
+
+  /** The momentum buffers by parameter name (live, read-only view; for checkpoints). */
+  public Map<String, NDArray> momentumBuffers() {
+    return Collections.unmodifiableMap(buffers);
+  }
+
+  /**
+   * Replaces all momentum buffers by copies of {@code saved} (from a checkpoint); {@code
+   * modelManager} is the manager of the model's parameters, under which the buffers will live.
+   */
+  public void restoreMomentumBuffers(Map<String, NDArray> saved, NDManager modelManager) {
+    clearBuffers();
+    for (Map.Entry<String, NDArray> e : saved.entrySet()) {
+      NDArray copy = TorchSupport.copyTo(e.getValue(), modelManager.getDevice());
+      copy.attach(state(modelManager));
+      buffers.put(e.getKey(), copy);
+    }
+  }
+
+  private void clearBuffers() {
+    buffers.values().forEach(NDArray::close);
+    buffers.clear();
+  }
+
+  public float momentum() {
+    return momentum;
+  }
+
+  public float weightDecay() {
+    return weightDecay;
+  }
+
+  @Override
+  public void close() {
+    clearBuffers();
+    if (stateManager != null) {
+      stateManager.close();
+      stateManager = null;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Sgd[momentum=" + momentum + ", dampening=" + dampening + ", nesterov=" + nesterov + ", weightDecay=" + weightDecay
+        + (noDecayOnOneDimensional ? ", noDecayOnOneDimensional" : "") + "]";
+  }
+
+  /** Options of {@link Sgd}; all optional, defaults as torch (plain SGD). */
+  public static final class Builder {
+    private float momentum;
+    private float dampening;
+    private boolean nesterov;
+    private float weightDecay;
+    private boolean noDecayOnOneDimensional;
+
+    private Builder() {}
+
+    public Builder optMomentum(double momentum) {
+      this.momentum = (float) momentum;
+      return this;
+    }
+
+    public Builder optDampening(double dampening) {
+      this.dampening = (float) dampening;
+      return this;
+    }
+
+    public Builder optNesterov(boolean nesterov) {
+      this.nesterov = nesterov;
+      return this;
+    }
+
+    public Builder optWeightDecay(double weightDecay) {
+      this.weightDecay = (float) weightDecay;
+      return this;
+    }
+
+    /** Exempts 1-D parameters (biases, BN gamma and beta) from weight decay; off by default, as in torch. */
+    public Builder optNoDecayOnOneDimensional(boolean exempt) {
+      this.noDecayOnOneDimensional = exempt;
+      return this;
+    }
+
+    public Sgd build() {
+      validate();
+      return new Sgd(this);
+    }
+
+    private void validate() {
+      if (!(momentum >= 0) || Float.isInfinite(momentum)) {
+        throw new IllegalArgumentException("momentum: must be >= 0 and finite, got " + momentum);
+      }
+      if (!(dampening >= 0 && dampening <= 1)) {
+        throw new IllegalArgumentException("dampening: must be in [0, 1], got " + dampening);
+      }
+      if (!(weightDecay >= 0) || Float.isInfinite(weightDecay)) {
+        throw new IllegalArgumentException("weightDecay: must be >= 0 and finite, got " + weightDecay);
+      }
+      if (nesterov && (momentum == 0 || dampening != 0)) {
+        throw new IllegalArgumentException("nesterov: requires momentum > 0 and dampening 0, got momentum " + momentum + ", dampening " + dampening);
+      }
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package dev.topiary.engine.train;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Expected values computed by hand with torch.optim.SGD's rule (see the class javadoc of Sgd). */
+class SgdTest {
+  private static final float[][] GRADIENTS = {{0.5f, 0.25f}, {-1f, 0.5f}, {0.25f, -0.75f}};
+  private static final double[] LRS = {0.1, 0.1, 0.05};
+  private NDManager manager;
+
+  @BeforeEach
+  void open() {
+    manager = NDManager.newBaseManager();
+  }
+
+  @AfterEach
+  void close() {
+    manager.close();
+  }
+
+  private float[][] threeSteps(Sgd sgd, float... start) {
+    Parameter p = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).build();
+    p.setArray(manager.create(start));
+    float[][] after = new float[3][];
+    for (int i = 0; i < 3; i++) {
+      sgd.update("w", p, manager.create(GRADIENTS[i]), LRS[i]);
+      after[i] = p.getArray().toFloatArray();
+    }
+    return after;
+  }
+
+  private static void assertSteps(double[][] expected, float[][] actual) {
+    for (int i = 0; i < expected.length; i++) {
+      for (int j = 0; j < expected[i].length; j++) {
+        assertEquals(expected[i][j], actual[i][j], 1e-6, "step " + (i + 1) + " element " + j);
+      }
+    }
+  }
+
+  @Test
+  void matchesTorchWithMomentumAndWeightDecay() {
+    try (Sgd sgd = Sgd.builder().optMomentum(0.9).optWeightDecay(0.01).build()) {
+      // step 1: d = g + 0.01 w = [0.51, 0.23]; buf = d; w = [1 - 0.051, -2 - 0.023]
+      assertSteps(new double[][] {{0.949, -2.023}, {1.002151, -2.091677}, {1.0130678745, -2.0840358115}}, threeSteps(sgd, 1f, -2f));
+      assertEquals(1, sgd.momentumBuffers().size());
+    }
+  }
+
+  @Test
+  void matchesTorchWithNesterov() {
+    try (Sgd sgd = Sgd.builder().optMomentum(0.9).optNesterov(true).optWeightDecay(0.01).build()) {
+      assertSteps(new double[][] {{0.9031, -2.0437}, {1.05007411, -2.15344697}, {1.0468712840955, -2.1079569968785}}, threeSteps(sgd, 1f, -2f));
+    }
+  }
+
+  @Test
+  void firstStepTakesTheGradientUndampened() {
+    try (Sgd sgd = Sgd.builder().optMomentum(0.9).optDampening(0.5).build()) {
+      assertSteps(new double[][] {{0.95, -2.025}, {0.955, -2.0725}, {0.951, -2.075125}}, threeSteps(sgd, 1f, -2f));
+    }
+  }
+
+  @Test
+  void plainSgdWithWeightDecayKeepsNoState() {
+    try (Sgd sgd = Sgd.builder().optWeightDecay(0.1).build()) {
+      assertSteps(new double[][] {{0.94, -2.005}, {1.0306, -2.03495}, {1.012947, -1.98727525}}, threeSteps(sgd, 1f, -2f));
+      assertTrue(sgd.momentumBuffers().isEmpty());
+    }
+  }
+
+  @Test
+  void exemptsOneDimensionalParametersFromDecayOnlyWhenAsked() {
+    try (Sgd sgd = Sgd.builder().optWeightDecay(0.1).optNoDecayOnOneDimensional(true).build()) {
+      // without decay: w = [1 - 0.05, -2 - 0.025]
+      assertSteps(new double[][] {{0.95, -2.025}}, threeSteps(sgd, 1f, -2f));
+    }
+  }
+
+  @Test
+  void restoredMomentumContinuesLikeTheOriginal() {
+    float[][] reference;
+    try (Sgd sgd = Sgd.builder().optMomentum(0.9).build()) {
+      reference = threeSteps(sgd, 1f, -2f);
+    }
+    try (Sgd first = Sgd.builder().optMomentum(0.9).build(); Sgd second = Sgd.builder().optMomentum(0.9).build()) {
+      Parameter p = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).build();
+      p.setArray(manager.create(new float[] {1f, -2f}));
+      first.update("w", p, manager.create(GRADIENTS[0]), LRS[0]);
+      second.restoreMomentumBuffers(first.momentumBuffers(), manager);
+      NDArray buffer = first.momentumBuffers().get("w");
+      second.update("w", p, manager.create(GRADIENTS[1]), LRS[1]);
+      assertArrayEquals(new float[] {0.5f, 0.25f}, buffer.toFloatArray(), "the copy must not share the original buffer");
+      second.update("w", p, manager.create(GRADIENTS[2]), LRS[2]);
+      assertArrayEquals(reference[2], p.getArray().toFloatArray());
+    }
+  }
+
+  @Test
+  void rejectsNesterovWithoutMomentumNamingTheField() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Sgd.builder().optNesterov(true).build());
+    assertTrue(e.getMessage().startsWith("nesterov:"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Sgd.builder().optWeightDecay(-1).build());
+    assertTrue(e.getMessage().startsWith("weightDecay:"), e.getMessage());
+  }
+}
