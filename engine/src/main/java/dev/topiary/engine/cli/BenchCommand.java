@@ -1,0 +1,37 @@
+package dev.topiary.engine.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.topiary.engine.workflow.ThroughputBench;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Training and inference images/s on random data (same protocol as bench/torch_reference.py); prints one JSON line.")
+final class BenchCommand implements Callable<Integer> {
+  @Mixin ModelOptions model;
+  @Mixin RuntimeOptions runtime;
+
+  @Option(names = "--batch", defaultValue = "128") int batch;
+  @Option(names = "--warmup", defaultValue = "2") int warmup;
+  @Option(names = "--iters", defaultValue = "5") int iters;
+
+  @Override
+  public Integer call() throws Exception {
+    runtime.apply();
+    ThroughputBench.Result r = ThroughputBench.run(model.graph(), batch, warmup, iters, model.seed);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("model", r.model());
+    out.put("train_img_s", Math.round(r.trainImagesPerSecond() * 100) / 100.0);
+    out.put("infer_img_s", Math.round(r.inferImagesPerSecond() * 100) / 100.0);
+    out.put("threads", runtime.threads);
+    out.put("interop", runtime.interop);
+    out.put("batch", batch);
+    out.put("engine", "djl-0.32.0/libtorch-2.5.1");
+    System.out.println(new ObjectMapper().writeValueAsString(out));
+    return 0;
+  }
+}

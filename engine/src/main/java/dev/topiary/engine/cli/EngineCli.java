@@ -1,0 +1,35 @@
+package dev.topiary.engine.cli;
+
+import dev.topiary.engine.TopiaryException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The engine's command line: train, evaluate, count and benchmark models without any service.
+ * Run through {@code ./topiary engine ...}. Bad input ends with exit code 2 and one line naming
+ * the field, node or file and the reason; never a stack trace.
+ */
+@Command(name = "topiary engine", mixinStandardHelpOptions = true, version = "topiary engine 0.1.0",
+    description = "Train, evaluate, count and benchmark CNNs with Topiary's engine (DJL + PyTorch, offline).",
+    subcommands = {CountCommand.class, TrainCommand.class, EvalCommand.class, BenchCommand.class,
+        LatencyCommand.class, ExportGraphCommand.class, SizeCommand.class})
+public final class EngineCli {
+  private EngineCli() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the CLI and returns the exit code (for tests). */
+  public static int run(String... args) {
+    CommandLine cli = new CommandLine(EngineCli.class);
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (e instanceof TopiaryException || e instanceof IllegalArgumentException) {
+        cmd.getErr().println("error: " + e.getMessage());
+        return 2;
+      }
+      throw e;
+    });
+    return cli.execute(args);
+  }
+}

@@ -1,0 +1,76 @@
+package dev.topiary.engine.workflow;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.topiary.engine.exec.BlockWeights;
+import dev.topiary.engine.exec.GraphBlock;
+import dev.topiary.engine.model.Model;
+import dev.topiary.engine.train.EpochResult;
+import dev.topiary.engine.train.Evaluation;
+import dev.topiary.engine.train.Evaluator;
+import dev.topiary.engine.train.GradientHook;
+import dev.topiary.engine.train.Sgd;
+import dev.topiary.engine.train.TrainingRun;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Trains or fine-tunes a model on fitted data and returns the trained model: the one call that the
+ * CLI, the schedules and the finetune service share. Optional masks (by parameter name) keep
+ * pruned weights at zero; optional hooks add gradient terms; an optional checkpoint folder makes
+ * the run resumable at epoch boundaries.
+ */
+public final class Fitter {
+  private Fitter() {}
+
+  /** The trained model and one result per epoch run. */
+  public record Outcome(Model model, List<EpochResult> epochs) {}
+
+  public static Outcome fit(Model model, DataSpec.Loaders data, FitSettings settings, Consumer<EpochResult> callback) {
+    return fit(model, data, settings, callback, m -> Map.of(), List.of(), null);
+  }
+
+  /**
+   * @param masks given the block's manager, the 0/1 masks by parameter name
+   * @param checkpointDir null for none
+   */
+  public static Outcome fit(Model model, DataSpec.Loaders data, FitSettings settings, Consumer<EpochResult> callback,
+      Function<NDManager, Map<String, NDArray>> masks, List<GradientHook> hooks, Path checkpointDir) {
+    try (NDManager manager = NDManager.newBaseManager(); Sgd sgd = settings.optimizer()) {
+      GraphBlock block = BlockWeights.load(model, manager);
+      TrainingRun.Builder b = TrainingRun.builder().setBlock(block).setOptimizer(sgd)
+          .setSchedule(settings.lrSchedule()).setEpochs(settings.epochs()).setTrainData(data.trainData())
+          .optValidationData(data.testData()).optSeed(settings.seed()).optMasks(masks.apply(manager));
+      if (callback != null) {
+        b.optCallback(callback);
+      }
+      hooks.forEach(b::optGradientHook);
+      if (checkpointDir != null) {
+        b.optCheckpointDir(checkpointDir);
+      }
+      List<EpochResult> results = new ArrayList<>(b.build().fit());
+      return new Outcome(BlockWeights.toModel(block, model.history()), results);
+    }
+  }
+
+  /** Loss, top-1 and top-5 of a model on a loader's data, in inference mode. */
+  public static Evaluation evaluate(Model model, DataSpec.Loaders data) {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      GraphBlock block = BlockWeights.load(model, manager);
+      return Evaluator.evaluate(block, data.testData(), 0);
+    }
+  }
+
+  /** A model of the graph with the engine's seeded PyTorch-default initialisation. */
+  public static Model initialised(dev.topiary.engine.graph.Graph graph, long seed) {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      GraphBlock block = new GraphBlock(graph, seed);
+      block.initialize(manager);
+      return BlockWeights.toModel(block, List.of());
+    }
+  }
+}
