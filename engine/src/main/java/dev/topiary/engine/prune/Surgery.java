@@ -81,6 +81,38 @@ public final class Surgery {
     if (deps.graph() != model.graph()) {
       throw new IllegalArgumentException("the dependency graph was built for another graph than the model's");
     }
+    int[] sorted = checkedUnits(group, units);
+    if (sorted.length == 0) {
+      return model;
+    }
+    Cuts cuts = Cuts.of(model.graph(), group, sorted);
+    Weights dst = new Weights();
+    Graph pruned = rewrite(model.graph(), cuts, model.weights(), dst);
+    String producer = group.producers().get(0);
+    List<PruningStep> history = new ArrayList<>(model.history());
+    history.add(new PruningStep(producer, cuts.of(producer), note));
+    return new Model(pruned, dst, history);
+  }
+
+  /**
+   * The graph that {@link #prune} would produce, without touching weights: for planning (FLOPs
+   * and parameter counts of candidate plans) at the cost of a graph rebuild.
+   */
+  public static Graph pruneGraph(Graph graph, ChannelGroup group, int[] units) {
+    int[] sorted = checkedUnits(group, units);
+    return sorted.length == 0 ? graph : rewrite(graph, Cuts.of(graph, group, sorted), null, null);
+  }
+
+  private static Graph rewrite(Graph g, Cuts cuts, Weights src, Weights dst) {
+    List<Node> nodes = new ArrayList<>(g.nodes().size());
+    for (Node n : g.nodes()) {
+      OpPruner p = PRUNERS.get(n.type());
+      nodes.add(p == null ? n : n.withOp(p.apply(n, cuts, src, dst)));
+    }
+    return Graph.of(g.name(), g.inputs(), nodes, g.outputs());
+  }
+
+  private static int[] checkedUnits(ChannelGroup group, int[] units) {
     if (!group.prunable()) {
       throw new InvalidPruningConfigException("group #" + group.id() + " (" + group.name() + ") cannot be pruned: " + group.blockedBy());
     }
@@ -94,22 +126,7 @@ public final class Surgery {
     if (sorted.length == group.units()) {
       throw new InvalidPruningConfigException("group " + group.name() + ": removing all " + group.units() + " channels would empty the layer");
     }
-    if (sorted.length == 0) {
-      return model;
-    }
-    Cuts cuts = Cuts.of(model.graph(), group, sorted);
-    Graph g = model.graph();
-    Weights dst = new Weights();
-    List<Node> nodes = new ArrayList<>(g.nodes().size());
-    for (Node n : g.nodes()) {
-      OpPruner p = PRUNERS.get(n.type());
-      nodes.add(p == null ? n : n.withOp(p.apply(n, cuts, model.weights(), dst)));
-    }
-    Graph pruned = Graph.of(g.name(), g.inputs(), nodes, g.outputs());
-    String producer = group.producers().get(0);
-    List<PruningStep> history = new ArrayList<>(model.history());
-    history.add(new PruningStep(producer, cuts.of(producer), note));
-    return new Model(pruned, dst, history);
+    return sorted;
   }
 
   /** Re-applies a history to the model it started from; reproduces the pruned model exactly. */
@@ -168,6 +185,9 @@ public final class Surgery {
 
   private static void copy(Weights src, Weights dst, Node n, ParamRole role,
       java.util.function.UnaryOperator<dev.topiary.engine.weights.Tensor> f) {
+    if (src == null) {
+      return; // graph-only rewrite
+    }
     ParamKey k = new ParamKey(n.name(), role);
     if (src.contains(k)) {
       dst.put(k, f.apply(src.get(k)));

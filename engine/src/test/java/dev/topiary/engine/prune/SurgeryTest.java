@@ -126,4 +126,15 @@ class SurgeryTest {
     assertArrayEquals(new int[] {3, 1, 3, 3}, p.weights().get(new ParamKey("dw", ParamRole.WEIGHT)).shape());
     assertArrayEquals(new int[] {4, 3, 1, 1}, p.weights().get(new ParamKey("project", ParamRole.WEIGHT)).shape());
   }
+
+  @Test
+  void graphOnlyPruningGivesTheSameGraphAsFullSurgery() {
+    Model m = randomModel(DependencyGraphTest.optionA(), 8);
+    DependencyGraph d = DependencyGraph.of(m.graph());
+    ChannelGroup g = d.groupOf("stem");
+    Graph only = Surgery.pruneGraph(m.graph(), g, new int[] {1, 2});
+    assertEquals(GraphJson.write(Surgery.prune(m, d, g, new int[] {1, 2}, "").graph()), GraphJson.write(only));
+    assertTrue(only.macs() < m.graph().macs());
+    assertThrows(InvalidPruningConfigException.class, () -> Surgery.pruneGraph(m.graph(), d.groupOf("fc"), new int[] {0}));
+  }
 }
