@@ -1,0 +1,55 @@
+package dev.topiary.engine.prune.select;
+
+/**
+ * Limits on the channels a group keeps, applied by every selector after it has decided how many
+ * units it would like to keep.
+ *
+ * <ul>
+ *   <li>{@code minChannels}: a group keeps at least this many (or all its units when it has fewer).
+ *   <li>{@code roundTo}: the kept count is rounded to the nearest multiple of it (ties upward, so
+ *       the layer keeps more) among the multiples in {@code [minChannels, units]}; Tensor Cores
+ *       want channel counts that are multiples of 8 (FP16) or 16 (INT8), 64 being best (NVIDIA's
+ *       TensorRT pruning advice). When no multiple lies in that range (a layer narrower than
+ *       {@code roundTo}), the count stays unrounded.
+ * </ul>
+ *
+ * A group the selector leaves whole stays whole: rounding never prunes an untouched layer. The
+ * result is non-decreasing in the wanted count, which the FLOPs-target search relies on.
+ */
+public record ChannelConstraints(int roundTo, int minChannels) {
+  /** No rounding, at least one channel kept. */
+  public static final ChannelConstraints DEFAULT = new ChannelConstraints(1, 1);
+
+  public ChannelConstraints {
+    if (roundTo < 1) {
+      throw new IllegalArgumentException("roundTo must be at least 1, got " + roundTo);
+    }
+    if (minChannels < 1) {
+      throw new IllegalArgumentException("minChannels must be at least 1, got " + minChannels);
+    }
+  }
+
+  /** The fewest units a group of this size may keep: {@code min(minChannels, units)}. */
+  public int floor(int units) {
+    return Math.min(minChannels, units);
+  }
+
+  /** The count a group of {@code units} keeps when a selector wanted to keep {@code wanted}. */
+  public int kept(int units, int wanted) {
+    if (wanted >= units) {
+      return units;
+    }
+    int floor = floor(units);
+    int k = Math.max(wanted, floor);
+    if (roundTo == 1 || k >= units) {
+      return k;
+    }
+    int lowest = (floor + roundTo - 1) / roundTo * roundTo;
+    int highest = units / roundTo * roundTo;
+    if (lowest > highest) {
+      return k;
+    }
+    int nearest = (k + roundTo / 2) / roundTo * roundTo;
+    return Math.max(lowest, Math.min(highest, nearest));
+  }
+}

@@ -1,0 +1,79 @@
+package dev.topiary.engine.prune.select;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.topiary.engine.InvalidPruningConfigException;
+import dev.topiary.engine.model.Model;
+import dev.topiary.engine.prune.DependencyGraph;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FlopsTargetSelectorTest {
+
+  @Test
+  void reachesHalfTheMacsAndOneUnitFewerFallsShort() {
+    Model m = Fixtures.randomModel(Fixtures.resnet(), 8);
+    DependencyGraph d = DependencyGraph.of(m.graph());
+    Map<Integer, float[]> s = Fixtures.randomScores(d, 9);
+    PruningPlan p = FlopsTargetSelector.builder().setReduction(0.5).build().plan(d, s);
+    assertTrue(p.macsReduction() >= 0.5, p.table());
+
+    // the removed unit with the highest normalised score is the last the search added
+    int lastGroup = -1;
+    int lastUnit = -1;
+    double highest = Double.NEGATIVE_INFINITY;
+    Map<Integer, int[]> removed = new HashMap<>();
+    for (PruningPlan.Entry e : p.entries()) {
+      float[] v = s.get(e.groupId());
+      double max = 0;
+      for (float x : v) {
+        max = Math.max(max, Math.abs(x));
+      }
+      for (int u : e.removed()) {
+        if (v[u] / max > highest) {
+          highest = v[u] / max;
+          lastGroup = e.groupId();
+          lastUnit = u;
+        }
+      }
+      removed.put(e.groupId(), e.removed());
+    }
+    int drop = lastUnit;
+    removed.put(lastGroup, Arrays.stream(removed.get(lastGroup)).filter(u -> u != drop).toArray());
+    PruningPlan fewer = PruningPlan.of(d, removed, "one unit fewer");
+    assertTrue(fewer.macsReduction() < 0.5, "one unit fewer still reaches " + fewer.macsReduction());
+
+    Model pruned = p.apply(m);
+    assertEquals(p.macsAfter(), pruned.graph().macs());
+  }
+
+  @Test
+  void reportsTheReachedReduction() {
+    DependencyGraph d = DependencyGraph.of(Fixtures.vgg());
+    PruningPlan p = FlopsTargetSelector.builder().setReduction(0.3).build().plan(d, Fixtures.randomScores(d, 2));
+    assertEquals(1 - (double) p.macsAfter() / p.macsBefore(), p.macsReduction(), 1e-12);
+    assertTrue(p.description().startsWith("MACs reduction target 0.3 (reached "), p.description());
+    assertTrue(p.table().contains(String.format(java.util.Locale.ROOT, "(-%.2f%%)", 100 * p.macsReduction())), p.table());
+  }
+
+  @Test
+  void meetsTheTargetWithChannelsInMultiplesOfEight() {
+    DependencyGraph d = DependencyGraph.of(Fixtures.wide());
+    PruningPlan p = FlopsTargetSelector.builder().setReduction(0.5).optRoundTo(8).build().plan(d, Fixtures.randomScores(d, 6));
+    assertTrue(p.macsReduction() >= 0.5);
+    for (PruningPlan.Entry e : p.entries()) {
+      assertEquals(0, e.kept() % 8, e.toString());
+    }
+  }
+
+  @Test
+  void unreachableTargetSaysWhatCanBeReached() {
+    DependencyGraph d = DependencyGraph.of(Fixtures.vgg());
+    var e = assertThrows(InvalidPruningConfigException.class,
+        () -> FlopsTargetSelector.builder().setReduction(0.95).optMinChannels(8).build().plan(d, Fixtures.randomScores(d, 2)));
+    assertTrue(e.getMessage().startsWith("graph 'vgg': a MACs reduction of 0.95 cannot be reached; pruning every prunable group down to minChannels 8 reaches 0."),
+        e.getMessage());
+  }
+}
