@@ -99,8 +99,21 @@ public final class Surgery {
    * and parameter counts of candidate plans) at the cost of a graph rebuild.
    */
   public static Graph pruneGraph(Graph graph, ChannelGroup group, int[] units) {
-    int[] sorted = checkedUnits(group, units);
-    return sorted.length == 0 ? graph : rewrite(graph, Cuts.of(graph, group, sorted), null, null);
+    return pruneGraph(graph, Map.of(group, units));
+  }
+
+  /**
+   * The graph after removing units of several groups of {@code graph}'s dependency graph at once.
+   * Groups never share an element, so their removals combine per space in one rewrite.
+   */
+  public static Graph pruneGraph(Graph graph, Map<ChannelGroup, int[]> removedUnits) {
+    Map<String, TreeSet<Integer>> removed = new java.util.HashMap<>();
+    removedUnits.forEach((group, units) -> {
+      if (units.length > 0) {
+        Cuts.collect(group, checkedUnits(group, units), removed);
+      }
+    });
+    return removed.isEmpty() ? graph : rewrite(graph, Cuts.of(graph, removed), null, null);
   }
 
   private static Graph rewrite(Graph g, Cuts cuts, Weights src, Weights dst) {
@@ -197,17 +210,27 @@ public final class Surgery {
   /** The removed indices of every space touched by the group. */
   private record Cuts(Graph graph, Map<String, int[]> removed) {
     static Cuts of(Graph g, ChannelGroup grp, int[] units) {
-      Map<String, int[]> removed = new java.util.HashMap<>();
+      Map<String, TreeSet<Integer>> removed = new java.util.HashMap<>();
+      collect(grp, units, removed);
+      return of(g, removed);
+    }
+
+    static Cuts of(Graph g, Map<String, TreeSet<Integer>> removed) {
+      Map<String, int[]> arrays = new java.util.HashMap<>();
+      removed.forEach((space, idx) -> arrays.put(space, idx.stream().mapToInt(Integer::intValue).toArray()));
+      return new Cuts(g, arrays);
+    }
+
+    /** Adds the indices of the removed units, space by space. */
+    static void collect(ChannelGroup grp, int[] units, Map<String, TreeSet<Integer>> removed) {
       grp.indices().forEach((space, perUnit) -> {
-        TreeSet<Integer> idx = new TreeSet<>();
+        TreeSet<Integer> idx = removed.computeIfAbsent(space, k -> new TreeSet<>());
         for (int u : units) {
           for (int i : perUnit[u]) {
             idx.add(i);
           }
         }
-        removed.put(space, idx.stream().mapToInt(Integer::intValue).toArray());
       });
-      return new Cuts(g, removed);
     }
 
     int[] of(String space) {

@@ -59,7 +59,7 @@ public final class FlopsTargetSelector implements Selector {
   }
 
   private double reductionAt(GlobalRanking ranking, Graph g, int k, long before) {
-    long after = PrunedGraph.of(g, ranking.removed(ranking.kept(k, constraints))).macs();
+    long after = dev.topiary.engine.prune.Surgery.pruneGraph(g, ranking.removed(ranking.kept(k, constraints))).macs();
     return 1 - (double) after / before;
   }
 

@@ -108,7 +108,7 @@ public final class PruningPlan {
       byGroup.put(g, units);
       entries.add(new Entry(g.id(), g.name(), g.producers(), g.units(), units, g.units() - units.length));
     }
-    Graph pruned = PrunedGraph.of(deps.graph(), byGroup);
+    Graph pruned = dev.topiary.engine.prune.Surgery.pruneGraph(deps.graph(), byGroup);
     return new PruningPlan(deps.graph(), pruned, entries, description == null ? "" : description);
   }
 
