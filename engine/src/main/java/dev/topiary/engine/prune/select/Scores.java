@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Checks of the scores handed to a selector, and the order of units they give. */
-final class Scores {
+public final class Scores {
   private Scores() {}
 
   /**
@@ -59,7 +59,7 @@ final class Scores {
   }
 
   /** The {@code count} least important units, ascending by index. */
-  static int[] lowest(float[] scores, int count) {
+  public static int[] lowest(float[] scores, int count) {
     int[] pick = Arrays.copyOf(ascending(scores), count);
     Arrays.sort(pick);
     return pick;
