@@ -1,0 +1,106 @@
+package dev.topiary.engine.prune.importance;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class HRankRankTest {
+
+  /** A row-major h x w map, the sum of k random rank-one terms u v^T, rounded to float32. */
+  static float[] rankK(int h, int w, int k, Random r) {
+    double[] m = new double[h * w];
+    for (int t = 0; t < k; t++) {
+      double[] u = r.doubles(h, -1, 1).toArray();
+      double[] v = r.doubles(w, -1, 1).toArray();
+      for (int i = 0; i < h; i++) {
+        for (int j = 0; j < w; j++) {
+          m[i * w + j] += u[i] * v[j];
+        }
+      }
+    }
+    float[] f = new float[m.length];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = (float) m[i];
+    }
+    return f;
+  }
+
+  @Test
+  void sumOfKRankOneTermsHasRankKFromZeroToFull() {
+    Random r = new Random(7);
+    for (int[] hw : new int[][] {{8, 8}, {6, 9}, {9, 6}, {1, 5}, {16, 16}}) {
+      int h = hw[0];
+      int w = hw[1];
+      int full = Math.min(h, w);
+      for (int k = 0; k <= full; k++) {
+        int[] rank = HRankImportance.rankOf(rankK(h, w, k, r), 1, h, w);
+        assertEquals(k, rank[0], h + "x" + w + " map of " + k + " rank-one terms");
+      }
+    }
+  }
+
+  @Test
+  void allZeroMapHasRankZeroAndAConstantMapRankOne() {
+    assertArrayEquals(new int[] {0, 1}, HRankImportance.rankOf(new float[] {0, 0, 0, 0, 3, 3, 3, 3}, 2, 2, 2));
+  }
+
+  @Test
+  void toleranceRejectsFloat32NoiseOnARankTwoMap() {
+    Random r = new Random(11);
+    float[] map = rankK(16, 16, 2, r);
+    for (int i = 0; i < map.length; i++) {
+      map[i] += (float) (1e-7 * r.nextGaussian());
+    }
+    assertEquals(2, HRankImportance.rankOf(map, 1, 16, 16)[0]);
+    // noise far above float32 precision is real rank: the tolerance is not a blunt cut-off
+    float[] loud = rankK(16, 16, 2, r);
+    for (int i = 0; i < loud.length; i++) {
+      loud[i] += (float) (1e-2 * r.nextGaussian());
+    }
+    assertEquals(16, HRankImportance.rankOf(loud, 1, 16, 16)[0]);
+  }
+
+  @Test
+  void batchedCallRanksEveryMapInOrderAcrossParallelTasks() {
+    Random r = new Random(3);
+    int h = 5;
+    int w = 7;
+    int count = 300; // several tasks of 64 maps
+    float[] maps = new float[count * h * w];
+    int[] expected = new int[count];
+    for (int i = 0; i < count; i++) {
+      expected[i] = i % 6;
+      System.arraycopy(rankK(h, w, expected[i], r), 0, maps, i * h * w, h * w);
+    }
+    assertArrayEquals(expected, HRankImportance.rankOf(maps, count, h, w));
+  }
+
+  @Test
+  void toleranceIsTorchsLargestSingularValueTimesLargerSideTimesFloat32Epsilon() {
+    float eps = Math.ulp(1f);
+    // 4x4 diagonal: tol = 1 * 4 * eps; 1.05 tol counts, 0.95 tol does not
+    float[] square = new float[16];
+    square[0] = 1f;
+    square[5] = 4 * eps * 1.05f;
+    square[10] = 4 * eps * 0.95f;
+    assertEquals(2, HRankImportance.rankOf(square, 1, 4, 4)[0]);
+    // 2x8: the factor is max(h, w) = 8, not the number of singular values (2)
+    float[] wide = new float[16];
+    wide[0] = 1f;
+    wide[9] = 6 * eps;
+    assertEquals(1, HRankImportance.rankOf(wide, 1, 2, 8)[0]);
+    wide[9] = 9 * eps;
+    assertEquals(2, HRankImportance.rankOf(wide, 1, 2, 8)[0]);
+  }
+
+  @Test
+  void rejectsWrongLengthAndNonFiniteValues() {
+    var e = assertThrows(IllegalArgumentException.class, () -> HRankImportance.rankOf(new float[7], 2, 2, 2));
+    assertTrue(e.getMessage().contains("got 7"), e.getMessage());
+    float[] maps = new float[8];
+    maps[6] = Float.NaN;
+    e = assertThrows(IllegalArgumentException.class, () -> HRankImportance.rankOf(maps, 2, 2, 2));
+    assertTrue(e.getMessage().contains("map 1"), e.getMessage());
+  }
+}
