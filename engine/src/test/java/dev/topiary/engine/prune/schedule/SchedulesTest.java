@@ -9,6 +9,7 @@ import dev.topiary.engine.graph.ParamRole;
 import dev.topiary.engine.model.Model;
 import dev.topiary.engine.prune.ChannelGroup;
 import dev.topiary.engine.prune.DependencyGraph;
+import dev.topiary.engine.prune.importance.Importances;
 import dev.topiary.engine.prune.select.CompressRateSelector;
 import dev.topiary.engine.prune.select.FlopsTargetSelector;
 import dev.topiary.engine.prune.select.PruningPlan;
@@ -19,7 +20,6 @@ import dev.topiary.engine.workflow.Fitter;
 import dev.topiary.engine.zoo.ModelSpec;
 import dev.topiary.engine.zoo.Zoo;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -27,27 +27,7 @@ import org.junit.jupiter.api.Test;
 class SchedulesTest {
   static final FitSettings ONE_EPOCH = FitSettings.defaults(1).withLr(0.02);
 
-  /** L1 norm of each unit's filters over the group's producers: enough to drive a schedule in a test. */
-  static final Scorer L1 = (model, deps) -> {
-    Map<Integer, float[]> out = new HashMap<>();
-    for (ChannelGroup g : deps.prunableGroups()) {
-      float[] s = new float[g.units()];
-      for (String p : g.producers()) {
-        Tensor w = model.weights().get(new ParamKey(p, ParamRole.WEIGHT));
-        int per = w.data().length / w.shape()[0];
-        int[][] idx = g.indices().get(p);
-        for (int u = 0; u < s.length; u++) {
-          for (int c : idx[u]) {
-            for (int k = 0; k < per; k++) {
-              s[u] += Math.abs(w.data()[c * per + k]);
-            }
-          }
-        }
-      }
-      out.put(g.id(), s);
-    }
-    return out;
-  };
+  static final Scorer L1 = Scorer.of(Importances.byName("l1"), null);
 
   static DataSpec.Loaders data(int[] input) {
     return DataSpec.fashionMnist().withLimits(1024, 256).withBatchSize(64).open(input);
