@@ -29,8 +29,18 @@ final class DataOptions {
   @Option(names = "--augment", description = "random crop (padding 4) and horizontal flip in training")
   boolean augment;
 
+  private DataSpec.Loaders opened;
+
   DataSpec spec(long seed) {
     return new DataSpec(DatasetCatalog.Kind.of(kind), dir, trainLimit, testLimit, batch,
         resize ? InputFit.SizeMode.RESIZE : InputFit.SizeMode.PAD, augment, seed);
+  }
+
+  /** The dataset fitted to a model input, read on the first call only (a command may need it for scoring and fine-tuning). */
+  DataSpec.Loaders loaders(int[] modelInput, long seed) {
+    if (opened == null) {
+      opened = spec(seed).open(modelInput);
+    }
+    return opened;
   }
 }

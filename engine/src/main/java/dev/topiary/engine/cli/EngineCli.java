@@ -5,14 +5,15 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The engine's command line: train, evaluate, count and benchmark models without any service.
+ * The engine's command line: train, evaluate, count, benchmark and prune models without any service.
  * Run through {@code ./topiary engine ...}. Bad input ends with exit code 2 and one line naming
  * the field, node or file and the reason; never a stack trace.
  */
 @Command(name = "topiary engine", mixinStandardHelpOptions = true, version = "topiary engine 0.1.0",
-    description = "Train, evaluate, count and benchmark CNNs with Topiary's engine (DJL + PyTorch, offline).",
+    description = "Train, evaluate, count, benchmark and prune CNNs with Topiary's engine (DJL + PyTorch, offline).",
     subcommands = {CountCommand.class, TrainCommand.class, EvalCommand.class, BenchCommand.class,
-        LatencyCommand.class, ExportGraphCommand.class, SizeCommand.class})
+        LatencyCommand.class, ExportGraphCommand.class, SizeCommand.class, GroupsCommand.class, RankCommand.class,
+        PruneCommand.class, ScheduleCommand.class, SensitivityCommand.class, TableCommand.class})
 public final class EngineCli {
   private EngineCli() {}
 

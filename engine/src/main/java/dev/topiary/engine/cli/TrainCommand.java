@@ -36,9 +36,7 @@ final class TrainCommand implements Callable<Integer> {
     DataSpec.Loaders loaders = data.spec(model.seed).open(input);
     System.out.printf("training %s on %s: %d train / %d test images, %d epochs%n", start.graph().name(), data.kind,
         loaders.train().dataset().size(), loaders.test().dataset().size(), epochs);
-    Fitter.Outcome o = Fitter.fit(start, loaders, fit, r -> System.out.printf(
-        "epoch %d  lr %.4f  train loss %.4f acc %.4f  test loss %.4f acc %.4f  %.0f img/s  %.1f s%n",
-        r.epoch() + 1, r.lr(), r.trainLoss(), r.trainAccuracy(), r.valLoss(), r.valAccuracy(), r.imagesPerSecond(), r.wallSeconds()),
+    Fitter.Outcome o = Fitter.fit(start, loaders, fit, r -> System.out.println(Console.epoch(r)),
         m -> java.util.Map.of(), java.util.List.of(), checkpoints);
     o.model().save(out);
     Evaluation e = Fitter.evaluate(o.model(), loaders);

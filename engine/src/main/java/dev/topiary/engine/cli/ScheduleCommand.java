@@ -1,0 +1,159 @@
+package dev.topiary.engine.cli;
+
+import dev.topiary.engine.model.Model;
+import dev.topiary.engine.prune.schedule.LayerByLayer;
+import dev.topiary.engine.prune.schedule.OneShot;
+import dev.topiary.engine.prune.schedule.PruningSchedule;
+import dev.topiary.engine.prune.schedule.ScheduleListener;
+import dev.topiary.engine.prune.schedule.ScheduleResult;
+import dev.topiary.engine.prune.schedule.ScheduleStep;
+import dev.topiary.engine.prune.schedule.Scorer;
+import dev.topiary.engine.prune.schedule.Slimming;
+import dev.topiary.engine.prune.schedule.Stages;
+import dev.topiary.engine.prune.select.Selector;
+import dev.topiary.engine.train.EpochResult;
+import dev.topiary.engine.train.Evaluation;
+import dev.topiary.engine.workflow.DataSpec;
+import dev.topiary.engine.workflow.Fitter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "schedule", mixinStandardHelpOptions = true,
+    description = {"Prunes and fine-tunes by a schedule, printing each pruning step and epoch, and saves the result.",
+        "oneshot: one selection option, then --finetune-epochs.",
+        "layerwise (HRank): one selection option, planned once; groups pruned one by one, --step-epochs after each, --final-epochs at the end.",
+        "stages: --stages 0.2,0.35,0.5 (cumulative FLOPs reductions), re-scored and cut per stage, --stage-epochs after each.",
+        "slimming: --sparsity-epochs with --sr [--sr-decay] on BN gammas, cut --percent of channels by |gamma|, then --finetune-epochs."})
+final class ScheduleCommand implements Callable<Integer> {
+  private static final List<String> CRITERION = List.of("--criterion", "--limit");
+
+  /** The schedules, each with the options that only it takes. */
+  enum Mode {
+    ONESHOT(SelectionOptions.NAMES, CRITERION, List.of("--round-to", "--min-channels", "--finetune-epochs")),
+    LAYERWISE(SelectionOptions.NAMES, CRITERION, List.of("--round-to", "--min-channels", "--step-epochs", "--final-epochs")),
+    STAGES(CRITERION, List.of("--stages", "--stage-epochs", "--round-to")),
+    SLIMMING(List.of("--sr", "--sr-decay", "--sparsity-epochs", "--percent", "--finetune-epochs"));
+
+    final Set<String> options;
+
+    @SafeVarargs
+    Mode(List<String>... options) {
+      this.options = Stream.of(options).flatMap(List::stream).collect(Collectors.toSet());
+    }
+
+    static Mode of(String name) {
+      for (Mode m : values()) {
+        if (m.name().toLowerCase(Locale.ROOT).equals(name)) {
+          return m;
+        }
+      }
+      throw new IllegalArgumentException("--mode '" + name + "': expected oneshot, layerwise, stages or slimming");
+    }
+  }
+
+  @Spec CommandSpec spec;
+  @Mixin ModelOptions model;
+  @Mixin SelectionOptions selection;
+  @Mixin CriterionOptions criterion;
+  @Mixin DataOptions data;
+  @Mixin FitOptions fit;
+  @Mixin RuntimeOptions runtime;
+
+  @Option(names = "--mode", required = true, description = "oneshot, layerwise, stages or slimming") String mode;
+  @Option(names = "--finetune-epochs", defaultValue = "1", description = "oneshot, slimming: fine-tuning epochs after the cut (default ${DEFAULT-VALUE})") int finetuneEpochs;
+  @Option(names = "--step-epochs", defaultValue = "1", description = "layerwise: epochs after each group (default ${DEFAULT-VALUE})") int stepEpochs;
+  @Option(names = "--final-epochs", defaultValue = "1", description = "layerwise: epochs at the end (default ${DEFAULT-VALUE})") int finalEpochs;
+  @Option(names = "--stages", split = ",", description = "stages: cumulative FLOPs reductions, e.g. 0.2,0.35,0.5") List<Double> stages;
+  @Option(names = "--stage-epochs", defaultValue = "1", description = "stages: epochs after each stage (default ${DEFAULT-VALUE})") int stageEpochs;
+  @Option(names = "--sr", defaultValue = "1e-4", description = "slimming: L1 strength on BN gammas (default ${DEFAULT-VALUE})") double sr;
+  @Option(names = "--sr-decay", description = "slimming: decay sr linearly to 10% over the sparsity epochs") boolean srDecay;
+  @Option(names = "--sparsity-epochs", defaultValue = "1", description = "slimming: sparsity-training epochs (default ${DEFAULT-VALUE})") int sparsityEpochs;
+  @Option(names = "--percent", description = "slimming: fraction of BN channels removed, by global |gamma| threshold") Double percent;
+  @Option(names = "--out", required = true, description = "model folder to write") Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    Mode m = Mode.of(mode);
+    checkOptionsFit(m);
+    runtime.apply();
+    Model start = model.modelOrInit();
+    DataSpec.Loaders loaders = data.loaders(start.graph().inputs().get(0).shape().toArray(), model.seed);
+    PruningSchedule schedule = schedule(m, criterion.scorer(model.seed, () -> loaders));
+    System.out.printf("%s schedule on %s: %d train / %d test images%n", mode, start.graph().name(),
+        loaders.train().dataset().size(), loaders.test().dataset().size());
+    ScheduleResult r = schedule.run(start, loaders, new Printer());
+    r.model().save(out);
+    Evaluation e = Fitter.evaluate(r.model(), loaders);
+    System.out.printf(Locale.ROOT, "saved %s: test top-1 %.4f top-5 %.4f loss %.4f%n", out, e.top1(), e.top5(), e.loss());
+    System.out.println(Console.sizes(start.graph(), r.model().graph()));
+    return 0;
+  }
+
+  private PruningSchedule schedule(Mode m, Scorer scorer) {
+    long seed = model.seed;
+    return switch (m) {
+      case ONESHOT -> new OneShot(scorer, selector(), fit.settings(finetuneEpochs, seed));
+      case LAYERWISE -> new LayerByLayer(scorer, selector(), fit.settings(stepEpochs, seed), fit.settings(finalEpochs, seed));
+      case STAGES -> {
+        if (stages == null) {
+          throw new IllegalArgumentException("--mode stages needs --stages, e.g. 0.2,0.35,0.5");
+        }
+        yield new Stages(scorer, stages, fit.settings(stageEpochs, seed), selection.roundTo);
+      }
+      case SLIMMING -> {
+        if (percent == null) {
+          throw new IllegalArgumentException("--mode slimming needs --percent, e.g. 0.5");
+        }
+        yield new Slimming(fit.settings(sparsityEpochs, seed), sr, srDecay, percent, fit.settings(finetuneEpochs, seed));
+      }
+    };
+  }
+
+  private Selector selector() {
+    SelectionOptions.requireOne(SelectionOptions.NAMES, selection.given());
+    return selection.selector();
+  }
+
+  /** Refuses an option that belongs to another mode: silently ignoring it would run another experiment than asked. */
+  private void checkOptionsFit(Mode m) {
+    Set<String> modeSpecific = new HashSet<>();
+    Arrays.stream(Mode.values()).forEach(x -> modeSpecific.addAll(x.options));
+    List<String> misplaced = new ArrayList<>();
+    for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+      if (modeSpecific.contains(o.longestName()) && !m.options.contains(o.longestName())) {
+        misplaced.add(o.longestName());
+      }
+    }
+    if (!misplaced.isEmpty()) {
+      throw new IllegalArgumentException(String.join(", ", misplaced) + ": not an option of --mode " + mode
+          + "; it takes " + m.options.stream().sorted().collect(Collectors.joining(", ")));
+    }
+  }
+
+  /** Prints each step and epoch as the schedule runs. */
+  private static final class Printer implements ScheduleListener {
+    @Override
+    public void stepDone(ScheduleStep s) {
+      System.out.printf(Locale.ROOT, "step %d: %s: %d units removed, params %,d, MACs %,d%n", s.index() + 1, s.description(), s.removedUnits(), s.params(), s.macs());
+    }
+
+    @Override
+    public void epochDone(String phase, EpochResult r) {
+      System.out.println(phase + " " + Console.epoch(r));
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package dev.topiary.engine.cli;
+
+import dev.topiary.engine.prune.select.CompressRateSelector;
+import dev.topiary.engine.prune.select.ConfigListSelector;
+import dev.topiary.engine.prune.select.FlopsTargetSelector;
+import dev.topiary.engine.prune.select.GlobalRatioSelector;
+import dev.topiary.engine.prune.select.Selector;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** How channel pruning chooses what to remove: one of four selectors, with the channel constraints they share. */
+final class SelectionOptions {
+  static final List<String> NAMES = List.of("--compress-rate", "--config-list", "--global-ratio", "--target-flops");
+
+  @Option(names = "--compress-rate", description = "HRank rates, one per Conv in layer order, e.g. \"[0.1]+[0.6]*35+[0.0]*2\"")
+  String compressRate;
+
+  @Option(names = "--config-list", description = "NNI-style config list (JSON array of {opTypes, opNames, opNamePatterns, sparsity, exclude})")
+  Path configList;
+
+  @Option(names = "--global-ratio", description = "fraction of all prunable channels removed, ranked globally")
+  Double globalRatio;
+
+  @Option(names = "--target-flops", description = "fraction of the MACs to remove, e.g. 0.5")
+  Double targetFlops;
+
+  @Option(names = "--round-to", defaultValue = "1", description = "round kept channel counts to a multiple of this (default ${DEFAULT-VALUE})")
+  int roundTo;
+
+  @Option(names = "--min-channels", defaultValue = "1", description = "fewest channels a group keeps (default ${DEFAULT-VALUE})")
+  int minChannels;
+
+  /** The selection options given, by name. */
+  List<String> given() {
+    List<String> g = new ArrayList<>();
+    if (compressRate != null) {
+      g.add("--compress-rate");
+    }
+    if (configList != null) {
+      g.add("--config-list");
+    }
+    if (globalRatio != null) {
+      g.add("--global-ratio");
+    }
+    if (targetFlops != null) {
+      g.add("--target-flops");
+    }
+    return g;
+  }
+
+  /** The selector of the one selection option given; call {@link #requireOne} first. */
+  Selector selector() {
+    if (compressRate != null) {
+      return CompressRateSelector.builder().setRates(compressRate).optRoundTo(roundTo).optMinChannels(minChannels).build();
+    }
+    if (configList != null) {
+      return ConfigListSelector.builder().setConfigs(ConfigListJson.read(configList)).optRoundTo(roundTo).optMinChannels(minChannels).build();
+    }
+    if (globalRatio != null) {
+      return GlobalRatioSelector.builder().setRatio(globalRatio).optRoundTo(roundTo).optMinChannels(minChannels).build();
+    }
+    if (targetFlops != null) {
+      return FlopsTargetSelector.builder().setReduction(targetFlops).optRoundTo(roundTo).optMinChannels(minChannels).build();
+    }
+    throw new IllegalStateException("no selection option given");
+  }
+
+  /**
+   * Checks that exactly one of the choices was given.
+   *
+   * @throws IllegalArgumentException listing the choices, and the ones given when there are several
+   */
+  static void requireOne(List<String> choices, List<String> given) {
+    if (given.size() == 1) {
+      return;
+    }
+    throw new IllegalArgumentException("give exactly one of " + String.join(", ", choices)
+        + (given.isEmpty() ? "" : "; got " + String.join(" and ", given)));
+  }
+}

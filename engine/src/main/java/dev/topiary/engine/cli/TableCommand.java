@@ -1,0 +1,66 @@
+package dev.topiary.engine.cli;
+
+import dev.topiary.engine.graph.Graph;
+import dev.topiary.engine.graph.Node;
+import dev.topiary.engine.graph.OpType;
+import dev.topiary.engine.measure.ModelStats;
+import dev.topiary.engine.measure.NodeStats;
+import dev.topiary.engine.model.Model;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "table", mixinStandardHelpOptions = true,
+    description = "Per-layer before/after table of two model folders (e.g. original and pruned): output channels, parameters and MACs of every Conv and Gemm, with totals.")
+final class TableCommand implements Callable<Integer> {
+  @Option(names = "--before", required = true, description = "model folder before pruning") Path before;
+  @Option(names = "--after", required = true, description = "model folder after pruning") Path after;
+
+  @Override
+  public Integer call() throws Exception {
+    Graph a = Model.load(before).graph();
+    Graph b = Model.load(after).graph();
+    requireSameNodes(a, b);
+    ModelStats sa = ModelStats.of(a);
+    ModelStats sb = ModelStats.of(b);
+    int width = Math.max(5, a.nodes().stream().mapToInt(n -> n.name().length()).max().orElse(0));
+    String row = "%-" + width + "s %-5s %13s %27s %35s%n";
+    System.out.printf(Locale.ROOT, row, "layer", "op", "channels", "params", "MACs");
+    for (Node n : a.nodes()) {
+      if (n.type() == OpType.CONV || n.type() == OpType.GEMM) {
+        NodeStats x = sa.node(n.name());
+        NodeStats y = sb.node(n.name());
+        System.out.printf(Locale.ROOT, row, n.name(), n.type().jsonName(), x.output().channels() + " -> " + y.output().channels(),
+            change(x.params(), y.params()), change(x.macs(), y.macs()));
+      }
+    }
+    System.out.printf(Locale.ROOT, row, "total", "", "", change(sa.params(), sb.params()), change(sa.macs(), sb.macs()));
+    System.out.println("(totals over all nodes; params are learnable parameters, MACs per image)");
+    return 0;
+  }
+
+  private static String change(long before, long after) {
+    return String.format(Locale.ROOT, "%,d -> %,d (%s)", before, after, Console.reduction(before, after));
+  }
+
+  /** Pruning keeps every node; a node in one graph only means the folders hold different models. */
+  private void requireSameNodes(Graph a, Graph b) {
+    List<String> onlyA = new ArrayList<>();
+    List<String> onlyB = new ArrayList<>();
+    a.nodes().stream().map(Node::name).filter(n -> !b.hasNode(n)).forEach(onlyA::add);
+    b.nodes().stream().map(Node::name).filter(n -> !a.hasNode(n)).forEach(onlyB::add);
+    if (!onlyA.isEmpty() || !onlyB.isEmpty()) {
+      throw new IllegalArgumentException("the models differ in nodes, not only in widths:"
+          + (onlyA.isEmpty() ? "" : " only in " + before + ": " + names(onlyA) + ";")
+          + (onlyB.isEmpty() ? "" : " only in " + after + ": " + names(onlyB)));
+    }
+  }
+
+  private static String names(List<String> n) {
+    return n.size() <= 10 ? String.join(", ", n) : String.join(", ", n.subList(0, 10)) + " (+" + (n.size() - 10) + " more)";
+  }
+}
