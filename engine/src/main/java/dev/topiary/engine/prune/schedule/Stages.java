@@ -35,7 +35,8 @@ public record Stages(Scorer scorer, List<Double> flopsReductions, FitSettings pe
     Model current = model;
     for (int s = 0; s < flopsReductions.size(); s++) {
       double targetMacs = original * (1 - flopsReductions.get(s));
-      double relative = 1 - targetMacs / current.graph().macs();
+      // relative to the current model; rounded up at the 6th decimal so reports read 0.2, not 0.19999999999999996
+      double relative = Math.ceil((1 - targetMacs / current.graph().macs()) * 1e6) / 1e6;
       if (relative > 0) {
         FlopsTargetSelector.Builder b = FlopsTargetSelector.builder().setReduction(relative);
         if (roundTo > 1) {

@@ -13,8 +13,9 @@ import java.util.Map;
  * Chooses per-group ratios from sensitivity curves, as PaddleSlim's {@code get_ratios_by_loss}:
  * for an accuracy-drop threshold t, each group takes the largest ratio whose measured drop stays
  * within t (interpolated); the smallest t that reaches the FLOPs target is found by bisection,
- * within the drop budget. Drops of separate groups are assumed to add up roughly, which is why the
- * plan is followed by fine-tuning.
+ * within the drop budget; the ratios are then scaled down together as far as the target allows (flat
+ * curves would otherwise all jump to their largest ratio). Drops of separate groups are assumed to
+ * add up roughly, which is why the plan is followed by fine-tuning.
  */
 public final class SensitivityPlanner {
   private SensitivityPlanner() {}
@@ -34,7 +35,7 @@ public final class SensitivityPlanner {
     if (!(maxDrop >= 0)) {
       throw new InvalidPruningConfigException("maxAccuracyDrop must be >= 0, got " + maxDrop);
     }
-    PruningPlan atBudget = planAt(result, deps, scores, maxDrop);
+    PruningPlan atBudget = planAt(result, deps, scores, maxDrop, 1);
     if (atBudget.macsReduction() < targetReduction) {
       throw new InvalidPruningConfigException(String.format(Locale.ROOT,
           "a FLOPs reduction of %.1f%% is out of reach within an accuracy drop of %.2f points per group: that budget reaches %.1f%%",
@@ -42,25 +43,36 @@ public final class SensitivityPlanner {
     }
     double lo = 0;
     double hi = maxDrop;
-    PruningPlan best = atBudget;
     for (int i = 0; i < 40; i++) {
       double mid = (lo + hi) / 2;
-      PruningPlan p = planAt(result, deps, scores, mid);
-      if (p.macsReduction() >= targetReduction) {
-        best = p;
+      if (planAt(result, deps, scores, mid, 1).macsReduction() >= targetReduction) {
         hi = mid;
       } else {
         lo = mid;
       }
     }
+    // flat curves let many ratios share one threshold: scale them down to just reach the target
+    double sLo = 0;
+    double sHi = 1;
+    PruningPlan best = planAt(result, deps, scores, hi, 1);
+    for (int i = 0; i < 30; i++) {
+      double mid = (sLo + sHi) / 2;
+      PruningPlan p = planAt(result, deps, scores, hi, mid);
+      if (p.macsReduction() >= targetReduction) {
+        best = p;
+        sHi = mid;
+      } else {
+        sLo = mid;
+      }
+    }
     return best;
   }
 
-  private static PruningPlan planAt(SensitivityResult result, DependencyGraph deps, Map<Integer, float[]> scores, double threshold) {
+  private static PruningPlan planAt(SensitivityResult result, DependencyGraph deps, Map<Integer, float[]> scores, double threshold, double scale) {
     Map<Integer, int[]> removed = new HashMap<>();
     for (SensitivityCurve c : result.curves()) {
       ChannelGroup g = deps.groups().get(c.groupId());
-      int k = Math.min(g.units() - 1, (int) Math.floor(c.ratioWithin(threshold) * g.units() + 1e-9));
+      int k = Math.min(g.units() - 1, (int) Math.floor(scale * c.ratioWithin(threshold) * g.units() + 1e-9));
       removed.put(g.id(), k > 0 ? Scores.lowest(scores.get(g.id()), k) : new int[0]);
     }
     return PruningPlan.of(deps, removed, String.format(Locale.ROOT, "sensitivity: per-group drop within %.3f points", 100 * threshold));

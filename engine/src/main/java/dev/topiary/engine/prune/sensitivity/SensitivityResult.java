@@ -19,7 +19,7 @@ public record SensitivityResult(String model, double baseline, List<SensitivityC
     sb.append(String.format(Locale.ROOT, "%-" + width + "s %6s", "group", "units"));
     if (!curves.isEmpty()) {
       for (SensitivityCurve.Point p : curves.get(0).points()) {
-        sb.append(String.format(Locale.ROOT, " %7.1f", p.ratio()));
+        sb.append(String.format(Locale.ROOT, " %7.2f", p.ratio()));
       }
     }
     sb.append('\n');
