@@ -1,5 +1,6 @@
 package dev.topiary.engine.data;
 
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -60,6 +61,28 @@ public final class DataLoader {
     }
     Objects.requireNonNull(manager, "manager");
     return () -> new EpochIterator(this, order(epoch), epoch, manager);
+  }
+
+  /**
+   * The batches of {@code epoch} as {@code [data, labels]} lists, the shape the training loop and
+   * the importance criteria read; closing a list closes its arrays.
+   */
+  public Iterable<NDList> epochAsLists(int epoch, NDManager manager) {
+    return () -> {
+      java.util.Iterator<Batch> it = epoch(epoch, manager).iterator();
+      return new java.util.Iterator<NDList>() {
+        @Override
+        public boolean hasNext() {
+          return it.hasNext();
+        }
+
+        @Override
+        public NDList next() {
+          Batch b = it.next();
+          return new NDList(b.data(), b.labels());
+        }
+      };
+    };
   }
 
   /** The dataset indices in the order epoch {@code epoch} visits them. */

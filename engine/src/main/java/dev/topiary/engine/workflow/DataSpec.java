@@ -1,6 +1,5 @@
 package dev.topiary.engine.workflow;
 
-import ai.djl.ndarray.NDList;
 import dev.topiary.engine.data.DataLoader;
 import dev.topiary.engine.data.DatasetCatalog;
 import dev.topiary.engine.data.ImageDataset;
@@ -8,7 +7,6 @@ import dev.topiary.engine.data.InputFit;
 import dev.topiary.engine.data.Split;
 import dev.topiary.engine.train.EpochData;
 import java.nio.file.Path;
-import java.util.Iterator;
 
 /**
  * Which dataset feeds a model and how: kind and location, optional sample limits (tiny slices for
@@ -83,19 +81,6 @@ public record DataSpec(
 
   /** Adapts a loader to the training loop's batch source. */
   public static EpochData asEpochData(DataLoader loader) {
-    return (epoch, manager) -> () -> new Iterator<NDList>() {
-      private final Iterator<dev.topiary.engine.data.Batch> it = loader.epoch(epoch, manager).iterator();
-
-      @Override
-      public boolean hasNext() {
-        return it.hasNext();
-      }
-
-      @Override
-      public NDList next() {
-        dev.topiary.engine.data.Batch b = it.next();
-        return new NDList(b.data(), b.labels());
-      }
-    };
+    return loader::epochAsLists;
   }
 }

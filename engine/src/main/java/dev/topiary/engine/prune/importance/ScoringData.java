@@ -1,11 +1,8 @@
 package dev.topiary.engine.prune.importance;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDList;
-import dev.topiary.engine.data.Batch;
 import dev.topiary.engine.data.DataLoader;
 import dev.topiary.engine.train.EpochData;
-import java.util.Iterator;
 
 /**
  * The data a data-driven criterion measures: the first {@code limit} batches of one epoch of a
@@ -80,7 +77,7 @@ public final class ScoringData {
 
     /** A loader's batches. */
     public Builder setLoader(DataLoader loader) {
-      this.data = loader == null ? null : (epoch, manager) -> () -> asNdLists(loader.epoch(epoch, manager).iterator());
+      this.data = loader == null ? null : loader::epochAsLists;
       return this;
     }
 
@@ -115,20 +112,5 @@ public final class ScoringData {
       }
       return new ScoringData(this);
     }
-  }
-
-  private static Iterator<NDList> asNdLists(Iterator<Batch> batches) {
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return batches.hasNext();
-      }
-
-      @Override
-      public NDList next() {
-        Batch b = batches.next();
-        return new NDList(b.data(), b.labels());
-      }
-    };
   }
 }
