@@ -89,4 +89,13 @@ class EngineCliTest {
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().lines().anyMatch(l -> l.trim().startsWith("4 ")), r.out());
   }
+
+  @Test
+  void initWritesALoadableSeededModel(@TempDir Path dir) throws Exception {
+    Run r = run("init", "--arch", "resnet20", "--input", "1,28,28", "--seed", "3", "--out", dir.resolve("a").toString());
+    assertEquals(0, r.code(), r.err());
+    run("init", "--arch", "resnet20", "--input", "1,28,28", "--seed", "3", "--out", dir.resolve("b").toString());
+    assertArrayEquals(Files.readAllBytes(dir.resolve("a/weights.safetensors")), Files.readAllBytes(dir.resolve("b/weights.safetensors")), "same seed, same weights");
+    assertEquals(Model.load(dir.resolve("a")).graph().parameterCount(), Model.load(dir.resolve("b")).graph().parameterCount());
+  }
 }
