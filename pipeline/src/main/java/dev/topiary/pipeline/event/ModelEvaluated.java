@@ -1,0 +1,59 @@
+package dev.topiary.pipeline.event;
+
+import dev.topiary.pipeline.store.ArtifactRef;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The eval stage measured the current model ({@code artifacts.model}) on the test split: accuracy,
+ * size, work and latency. The plan tells a baseline evaluation from the final one.
+ *
+ * @param top1 top-1 accuracy, a fraction
+ * @param top5 top-5 accuracy, a fraction
+ * @param loss mean cross-entropy
+ * @param params learnable parameters (BatchNorm running statistics excluded)
+ * @param macs multiply-accumulates per image (Conv and Gemm)
+ * @param sizeBytes the model files' total size
+ * @param zippedBytes the same files zipped
+ * @param latency one entry per device and batch size timed
+ */
+public record ModelEvaluated(
+    String jobId, int stepIndex, int attempt, Instant occurredAt, ArtifactRef plan, Artifacts artifacts,
+    double top1, double top5, double loss, long params, long macs, long sizeBytes, long zippedBytes,
+    List<Latency> latency) implements StepEvent {
+
+  /**
+   * Inference latency of one batch.
+   *
+   * @param device {@code cpu} or {@code gpu}
+   * @param medianMs median over the timed runs, milliseconds
+   * @param p90Ms 90th percentile, milliseconds
+   */
+  public record Latency(String device, int batchSize, double medianMs, double p90Ms) {
+    public Latency {
+      Checks.text(device, "device");
+      if (batchSize < 1) {
+        throw new IllegalArgumentException("batchSize: must be >= 1, got " + batchSize);
+      }
+      if (!(medianMs >= 0) || !(p90Ms >= medianMs)) {
+        throw new IllegalArgumentException("p90Ms: need 0 <= medianMs <= p90Ms, got " + medianMs + " and " + p90Ms);
+      }
+    }
+  }
+
+  public ModelEvaluated {
+    Checks.header(jobId, stepIndex, attempt, occurredAt);
+    Checks.step(plan, artifacts, true);
+    Checks.fraction(top1, "top1");
+    Checks.fraction(top5, "top5");
+    if (top5 < top1) {
+      throw new IllegalArgumentException("top5: must be >= top1 (" + top1 + "), got " + top5);
+    }
+    Checks.finite(loss, "loss");
+    Checks.nonNegative(params, "params");
+    Checks.nonNegative(macs, "macs");
+    Checks.nonNegative(sizeBytes, "sizeBytes");
+    Checks.nonNegative(zippedBytes, "zippedBytes");
+    latency = Checks.list(latency, "latency");
+  }
+}

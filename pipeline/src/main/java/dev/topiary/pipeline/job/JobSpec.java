@@ -1,0 +1,22 @@
+package dev.topiary.pipeline.job;
+
+/**
+ * A job as the user states it: which model, which data, how to prune, on what schedule, how to
+ * evaluate. Immutable. Read with {@link JobSpecs#parse}, which fills the defaults and guarantees a
+ * valid spec; see the package comment for specs built by hand.
+ *
+ * @param version the spec format version, {@link JobSpecs#VERSION}
+ * @param name a name for people and dashboards: lower-case letters, digits, {@code . _ -}
+ * @param seed the seed of every random choice (initialisation, shuffling, the random criterion)
+ * @param baseline how to train the model first; present exactly when the model has no weights
+ * @param eval how the baseline and the result are measured
+ */
+public record JobSpec(
+    int version, String name, long seed, ModelSource model, FitSpec baseline,
+    DatasetSpec dataset, PruneSpec prune, ScheduleSpec schedule, EvalSpec eval) {
+
+  /** Whether the plan starts by training the model (no weights were given). */
+  public boolean trainsBaseline() {
+    return model != null && model.weights() == null;
+  }
+}

@@ -1,0 +1,53 @@
+package dev.topiary.pipeline.job;
+
+import dev.topiary.engine.zoo.ModelSpec;
+import dev.topiary.engine.zoo.Shortcut;
+import dev.topiary.pipeline.store.ArtifactRef;
+import java.util.List;
+
+/**
+ * Where the model comes from: a zoo architecture with its options, or a graph already in the store;
+ * in both cases with optional weights (none: the plan trains a baseline first). Immutable.
+ *
+ * @param zoo architecture name ({@code dev.topiary.engine.zoo.Zoo#names}); null when {@code graph} is given
+ * @param numClasses zoo option; null for the architecture's default
+ * @param inputShape zoo option {@code [C, H, W]}; null for the default
+ * @param widthMultiplier zoo option (MobileNetV2); null for the default
+ * @param shortcut zoo option {@code A} or {@code B} (CIFAR ResNets); null for the default
+ * @param cifar zoo option (MobileNetV2's CIFAR stem); null for the default
+ * @param graph a stored {@code graph.json}; null for a zoo model
+ * @param weights stored {@code weights.safetensors} for the graph; null to train from scratch
+ */
+public record ModelSource(
+    String zoo, Integer numClasses, List<Integer> inputShape, Double widthMultiplier, String shortcut, Boolean cifar,
+    ArtifactRef graph, ArtifactRef weights) {
+
+  public ModelSource {
+    inputShape = Lists.copy(inputShape);
+  }
+
+  /**
+   * The zoo request as the engine takes it.
+   *
+   * @throws IllegalArgumentException naming the option when it does not suit the architecture
+   */
+  public ModelSpec modelSpec() {
+    ModelSpec.Builder b = ModelSpec.builder().setArch(zoo);
+    if (numClasses != null) {
+      b.optNumClasses(numClasses);
+    }
+    if (inputShape != null) {
+      b.optInputShape(inputShape.stream().mapToInt(Integer::intValue).toArray());
+    }
+    if (widthMultiplier != null) {
+      b.optWidthMultiplier(widthMultiplier);
+    }
+    if (shortcut != null) {
+      b.optShortcut(Shortcut.valueOf(shortcut));
+    }
+    if (cifar != null) {
+      b.optCifar(cifar);
+    }
+    return b.build();
+  }
+}

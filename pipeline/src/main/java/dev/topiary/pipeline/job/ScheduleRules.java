@@ -1,0 +1,144 @@
+package dev.topiary.pipeline.job;
+
+import dev.topiary.pipeline.job.ScheduleSpec.Gradual;
+import dev.topiary.pipeline.job.ScheduleSpec.Layerwise;
+import dev.topiary.pipeline.job.ScheduleSpec.OneShot;
+import dev.topiary.pipeline.job.ScheduleSpec.Slimming;
+import dev.topiary.pipeline.job.ScheduleSpec.Stages;
+import java.util.List;
+
+/** The schedule section's rules: each mode's required settings and ranges, and fit settings wherever they appear. */
+final class ScheduleRules {
+  private ScheduleRules() {}
+
+  static void check(ScheduleSpec s, Problems p) {
+    if (s == null) {
+      if (!p.hasUnder("schedule")) {
+        p.add("schedule", "required: mode and its settings");
+      }
+      return;
+    }
+    if (s instanceof OneShot o) {
+      fit(o.finetune(), "schedule.finetune", 0, p);
+    } else if (s instanceof Layerwise l) {
+      fit(l.perStep(), "schedule.perStep", 0, p);
+      fit(l.finalTune(), "schedule.finalTune", 0, p);
+    } else if (s instanceof Stages st) {
+      stages(st, p);
+    } else if (s instanceof Gradual g) {
+      gradual(g, p);
+    } else if (s instanceof Slimming sl) {
+      if (!(sl.sr() >= 0)) {
+        p.add("schedule.sr", "must be >= 0, got " + sl.sr());
+      }
+      if (sl.percent() == null) {
+        p.add("schedule.percent", "required for mode slimming: the fraction of BN channels removed, in (0, 1)");
+      } else {
+        Checks.openUnit(sl.percent(), "schedule.percent", p);
+      }
+      fit(sl.sparsityTraining(), "schedule.sparsityTraining", 0, p);
+      fit(sl.finetune(), "schedule.finetune", 0, p);
+    }
+  }
+
+  private static void stages(Stages st, Problems p) {
+    List<Double> r = st.flopsReductions();
+    if (r == null || r.isEmpty()) {
+      p.add("schedule.flopsReductions", "required for mode stages: cumulative FLOPs reductions rising in (0, 1), e.g. [0.2, 0.35, 0.5]");
+    } else {
+      double prev = 0;
+      for (int i = 0; i < r.size(); i++) {
+        if (!(r.get(i) > prev && r.get(i) < 1)) {
+          p.add("schedule.flopsReductions[" + i + "]", "must rise strictly within (0, 1): " + r.get(i) + " after " + prev);
+          break;
+        }
+        prev = r.get(i);
+      }
+    }
+    fit(st.perStage(), "schedule.perStage", 0, p);
+  }
+
+  private static void gradual(Gradual g, Problems p) {
+    if (!Gradual.CURVES.contains(g.curve())) {
+      p.add("schedule.curve", "expected agp or log, got '" + g.curve() + "'");
+    }
+    if (!(g.initialSparsity() >= 0 && g.initialSparsity() < 1)) {
+      p.add("schedule.initialSparsity", "must be in [0, 1), got " + g.initialSparsity());
+    }
+    if (g.targetSparsity() == null) {
+      p.add("schedule.targetSparsity", "required for mode gradual: the final sparsity, in (0, 1)");
+    } else if (!(g.targetSparsity() >= g.initialSparsity() && g.targetSparsity() < 1)) {
+      p.add("schedule.targetSparsity", "must be in [initialSparsity, 1) = [" + g.initialSparsity() + ", 1), got " + g.targetSparsity());
+    }
+    Checks.atLeast(g.startEpoch(), 0, "schedule.startEpoch", p);
+    Checks.atLeast(g.interval(), 1, "schedule.interval", p);
+    if (g.endEpoch() == null) {
+      p.add("schedule.endEpoch", "required for mode gradual: the epoch at which the target is reached");
+    } else if (g.endEpoch() <= g.startEpoch()) {
+      p.add("schedule.endEpoch", "must be after startEpoch (" + g.startEpoch() + "), got " + g.endEpoch());
+    }
+    fit(g.finetune(), "schedule.finetune", 1, p);
+    if (g.finetune() != null && g.finetune().epochs() != null && g.endEpoch() != null && g.finetune().epochs() < g.endEpoch()) {
+      p.add("schedule.finetune.epochs", "must be at least endEpoch (" + g.endEpoch() + ") to reach the target sparsity, got " + g.finetune().epochs());
+    }
+  }
+
+  /** Checks fit settings under {@code path}; epochs must be at least {@code minEpochs}. */
+  static void fit(FitSpec f, String path, int minEpochs, Problems p) {
+    if (f == null) {
+      if (!p.hasUnder(path)) {
+        p.add(path, "required" + (path.startsWith("schedule.") ? " for this mode" : "") + ": {epochs, optimizer, lrSchedule}");
+      }
+      return;
+    }
+    if (f.epochs() == null) {
+      p.add(path + ".epochs", "required");
+    } else {
+      Checks.atLeast(f.epochs(), minEpochs, path + ".epochs", p);
+    }
+    OptimizerSpec o = f.optimizer();
+    if (!"sgd".equals(o.type())) {
+      p.add(path + ".optimizer.type", "expected sgd (the only optimizer), got '" + o.type() + "'");
+    }
+    if (!(o.lr() > 0)) {
+      p.add(path + ".optimizer.lr", "must be > 0, got " + o.lr());
+    }
+    if (!(o.momentum() >= 0 && o.momentum() < 1)) {
+      p.add(path + ".optimizer.momentum", "must be in [0, 1), got " + o.momentum());
+    }
+    if (!(o.weightDecay() >= 0)) {
+      p.add(path + ".optimizer.weightDecay", "must be >= 0, got " + o.weightDecay());
+    }
+    lrSchedule(f.lrSchedule(), path + ".lrSchedule", p);
+  }
+
+  private static void lrSchedule(LrScheduleSpec s, String path, Problems p) {
+    if (!LrScheduleSpec.TYPES.contains(s.type())) {
+      p.add(path + ".type", "expected one of " + String.join(", ", LrScheduleSpec.TYPES) + ", got '" + s.type() + "'");
+      return;
+    }
+    if (!"multistep".equals(s.type())) {
+      if (s.milestones() != null) {
+        p.add(path + ".milestones", "applies to type multistep only");
+      }
+      if (s.gamma() != null) {
+        p.add(path + ".gamma", "applies to type multistep only");
+      }
+      return;
+    }
+    List<Integer> m = s.milestones();
+    if (m == null || m.isEmpty()) {
+      p.add(path + ".milestones", "required for multistep: ascending epochs, e.g. [5, 8]");
+    } else {
+      for (int i = 0; i < m.size(); i++) {
+        if (m.get(i) < 1 || (i > 0 && m.get(i) <= m.get(i - 1))) {
+          p.add(path + ".milestones[" + i + "]", "milestones must be positive and strictly ascending, got " + m);
+          break;
+        }
+      }
+    }
+    if (s.gamma() != null && !(s.gamma() > 0 && s.gamma() <= 1)) {
+      p.add(path + ".gamma", "must be in (0, 1], got " + s.gamma());
+    }
+  }
+}

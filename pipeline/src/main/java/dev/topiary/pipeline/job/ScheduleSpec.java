@@ -1,0 +1,114 @@
+package dev.topiary.pipeline.job;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.annotation.JsonTypeName;
+import dev.topiary.engine.prune.sparse.SparsitySchedule;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The schedule that interleaves cutting and fine-tuning, one record per {@link ScheduleMode}. In
+ * JSON a flat object: {@code mode} and that mode's settings. Immutable; a null component was not
+ * given (the validator reports the required ones).
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "mode")
+@JsonSubTypes({
+    @JsonSubTypes.Type(ScheduleSpec.OneShot.class), @JsonSubTypes.Type(ScheduleSpec.Layerwise.class),
+    @JsonSubTypes.Type(ScheduleSpec.Stages.class), @JsonSubTypes.Type(ScheduleSpec.Gradual.class),
+    @JsonSubTypes.Type(ScheduleSpec.Slimming.class)})
+public sealed interface ScheduleSpec {
+  ScheduleMode mode();
+
+  /** @param finetune after the cut */
+  @JsonTypeName("oneshot")
+  record OneShot(FitSpec finetune) implements ScheduleSpec {
+    @Override
+    public ScheduleMode mode() {
+      return ScheduleMode.ONESHOT;
+    }
+  }
+
+  /**
+   * @param perStep after each group's cut (0 epochs: none)
+   * @param finalTune after the last cut
+   */
+  @JsonTypeName("layerwise")
+  record Layerwise(FitSpec perStep, FitSpec finalTune) implements ScheduleSpec {
+    @Override
+    public ScheduleMode mode() {
+      return ScheduleMode.LAYERWISE;
+    }
+  }
+
+  /**
+   * @param flopsReductions cumulative fractions of the original MACs removed, strictly rising in (0, 1)
+   * @param perStage after each stage's cut
+   */
+  @JsonTypeName("stages")
+  record Stages(List<Double> flopsReductions, FitSpec perStage) implements ScheduleSpec {
+    public Stages {
+      flopsReductions = Lists.copy(flopsReductions);
+    }
+
+    @Override
+    public ScheduleMode mode() {
+      return ScheduleMode.STAGES;
+    }
+  }
+
+  /**
+   * Gradual magnitude pruning during one training run: before each epoch the masks rise to the
+   * curve's sparsity (keeping earlier zeros), over all Conv and Gemm weights.
+   *
+   * @param curve {@code agp} (Zhu and Gupta's cubic) or {@code log} (Paddle's dynamic pruning)
+   * @param initialSparsity sparsity of the first update, in [0, 1)
+   * @param targetSparsity sparsity from {@code endEpoch} on, in [initialSparsity, 1)
+   * @param startEpoch first update (0-based); dense before
+   * @param endEpoch the target is reached here; at most {@code finetune.epochs}
+   * @param interval epochs between updates
+   * @param finetune the training run the masks rise in
+   */
+  @JsonTypeName("gradual")
+  record Gradual(String curve, double initialSparsity, Double targetSparsity, int startEpoch, Integer endEpoch, int interval,
+      FitSpec finetune) implements ScheduleSpec {
+    public static final List<String> CURVES = List.of("agp", "log");
+
+    @Override
+    public ScheduleMode mode() {
+      return ScheduleMode.GRADUAL;
+    }
+
+    /** The curve as the engine computes it; throws on values a validated spec never has. */
+    public SparsitySchedule sparsitySchedule() {
+      return "log".equals(curve)
+          ? new SparsitySchedule.PaddleLog(initialSparsity, targetSparsity, startEpoch, endEpoch, interval)
+          : new SparsitySchedule.Agp(initialSparsity, targetSparsity, startEpoch, endEpoch, interval);
+    }
+
+    /** The target sparsity of each epoch of {@code finetune}, from epoch 0. */
+    public List<Double> sparsityPerEpoch() {
+      SparsitySchedule s = sparsitySchedule();
+      List<Double> out = new ArrayList<>();
+      for (int e = 0; e < finetune.epochs(); e++) {
+        out.add(s.sparsity(e));
+      }
+      return List.copyOf(out);
+    }
+  }
+
+  /**
+   * @param sr L1 strength on BN gammas during sparsity training, >= 0
+   * @param srDecay decay sr linearly to 10% over the sparsity-training epochs
+   * @param sparsityTraining the sparsity-training run (0 epochs: cut the model as it is)
+   * @param percent fraction of BN channels removed by one global |gamma| threshold, in (0, 1)
+   * @param finetune after the cut
+   */
+  @JsonTypeName("slimming")
+  record Slimming(double sr, boolean srDecay, FitSpec sparsityTraining, Double percent, FitSpec finetune) implements ScheduleSpec {
+    @Override
+    public ScheduleMode mode() {
+      return ScheduleMode.SLIMMING;
+    }
+  }
+}

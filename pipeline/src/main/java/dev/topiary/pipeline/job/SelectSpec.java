@@ -1,0 +1,105 @@
+package dev.topiary.pipeline.job;
+
+import dev.topiary.engine.prune.select.ChannelConstraints;
+import dev.topiary.engine.prune.select.CompressRateSelector;
+import dev.topiary.engine.prune.select.ConfigListSelector;
+import dev.topiary.engine.prune.select.CoupledRate;
+import dev.topiary.engine.prune.select.FlopsTargetSelector;
+import dev.topiary.engine.prune.select.GlobalRatioSelector;
+import dev.topiary.engine.prune.select.Selector;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * How much to cut and where. Exactly one method is given, among those of the granularity:
+ * channel: {@code compressRate}, {@code configList}, {@code globalRatio}, {@code
+ * targetFlopsReduction} (none for the stages and slimming schedules, which carry their own
+ * targets); unstructured: {@code sparsityRules}, {@code globalSparsity} (none for gradual);
+ * n:m: {@code nm}. Immutable; null means not given.
+ *
+ * @param compressRate HRank expression, one rate per Conv in layer order, e.g. {@code [0.1]+[0.6]*35}
+ * @param configList NNI-style entries; later entries override earlier ones
+ * @param globalRatio fraction of all prunable channels removed, ranked globally, in (0, 1)
+ * @param targetFlopsReduction fraction of the MACs to remove, in (0, 1)
+ * @param sparsityRules per-layer magnitude sparsity, e.g. {@code Conv[1..2]=0.5; Conv[3..]=0.8; Gemm=0.99}
+ * @param globalSparsity magnitude sparsity over all Conv and Gemm weights together, in (0, 1)
+ * @param nm the N:M pattern, e.g. {@code 2:4}
+ * @param roundTo channel counts kept are rounded to a multiple of this (channel)
+ * @param minChannels the fewest channels a group keeps (channel)
+ * @param coupledRate how a group written by several convs gets its rate: first-producer, maximum, minimum
+ * @param exclude nodes never pruned (channel): their groups are blocked
+ */
+public record SelectSpec(
+    String compressRate, List<ConfigEntry> configList, Double globalRatio, Double targetFlopsReduction,
+    String sparsityRules, Double globalSparsity, String nm,
+    int roundTo, int minChannels, String coupledRate, List<String> exclude) {
+
+  public static final List<String> CHANNEL_METHODS = List.of("compressRate", "configList", "globalRatio", "targetFlopsReduction");
+  public static final List<String> UNSTRUCTURED_METHODS = List.of("sparsityRules", "globalSparsity");
+  public static final List<String> NM_METHODS = List.of("nm");
+  public static final String DEFAULT_COUPLED_RATE = "first-producer";
+
+  public SelectSpec {
+    configList = Lists.copy(configList);
+    exclude = Lists.copy(exclude);
+  }
+
+  /** The methods given, in the order of {@link #CHANNEL_METHODS}, then the unstructured and N:M ones. */
+  public List<String> methodsGiven() {
+    List<String> out = new ArrayList<>();
+    Object[] values = {compressRate, configList, globalRatio, targetFlopsReduction, sparsityRules, globalSparsity, nm};
+    List<String> names = new ArrayList<>(CHANNEL_METHODS);
+    names.addAll(UNSTRUCTURED_METHODS);
+    names.addAll(NM_METHODS);
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] != null) {
+        out.add(names.get(i));
+      }
+    }
+    return out;
+  }
+
+  public ChannelConstraints constraints() {
+    return new ChannelConstraints(roundTo, minChannels);
+  }
+
+  public CoupledRate coupledRateRule() {
+    return CoupledRate.valueOf(coupledRate.toUpperCase(Locale.ROOT).replace('-', '_'));
+  }
+
+  public Set<String> excludedNodes() {
+    return exclude == null ? Set.of() : new LinkedHashSet<>(exclude);
+  }
+
+  /**
+   * The engine selector of the channel method given.
+   *
+   * @throws IllegalStateException when no channel method is given
+   * @throws IllegalArgumentException (or the engine's InvalidPruningConfigException) on a bad value
+   */
+  public Selector channelSelector() {
+    if (compressRate != null) {
+      return CompressRateSelector.builder().setRates(compressRate).optCoupledRate(coupledRateRule()).optConstraints(constraints()).build();
+    }
+    if (configList != null) {
+      return ConfigListSelector.builder().setConfigs(configList.stream().map(ConfigEntry::toPruneConfig).toList())
+          .optCoupledRate(coupledRateRule()).optConstraints(constraints()).build();
+    }
+    if (globalRatio != null) {
+      return GlobalRatioSelector.builder().setRatio(globalRatio).optConstraints(constraints()).build();
+    }
+    if (targetFlopsReduction != null) {
+      return FlopsTargetSelector.builder().setReduction(targetFlopsReduction).optConstraints(constraints()).build();
+    }
+    throw new IllegalStateException("no channel selection method given");
+  }
+
+  /** N and M of {@link #nm}; call only on a validated spec. */
+  public int[] nmPattern() {
+    String[] parts = nm.split(":");
+    return new int[] {Integer.parseInt(parts[0].strip()), Integer.parseInt(parts[1].strip())};
+  }
+}

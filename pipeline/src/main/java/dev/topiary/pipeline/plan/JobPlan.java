@@ -1,0 +1,58 @@
+package dev.topiary.pipeline.plan;
+
+import dev.topiary.pipeline.event.JobIds;
+import dev.topiary.pipeline.job.JobSpec;
+import java.util.List;
+
+/**
+ * A compiled job: the spec and the ordered steps that carry it out. Immutable; stored once as
+ * {@code plan.json} and referenced by every step event, so every service sees the same plan.
+ *
+ * <p>Invariants: {@code steps.get(i).index() == i + 1}; the last step, and only it, is the final
+ * {@link PlanStep.Evaluate}; the job is done when that step is.
+ *
+ * @param version the plan format version, {@link #VERSION}
+ */
+public record JobPlan(int version, String jobId, JobSpec spec, List<PlanStep> steps) {
+  public static final int VERSION = 1;
+
+  public JobPlan {
+    if (version != VERSION) {
+      throw new IllegalArgumentException("version: plan version " + version + " is not " + VERSION);
+    }
+    JobIds.check(jobId);
+    if (spec == null) {
+      throw new IllegalArgumentException("spec: required");
+    }
+    if (steps == null || steps.isEmpty()) {
+      throw new IllegalArgumentException("steps: a plan has at least one step");
+    }
+    steps = List.copyOf(steps);
+    for (int i = 0; i < steps.size(); i++) {
+      if (steps.get(i).index() != i + 1) {
+        throw new IllegalArgumentException("steps[" + i + "].index: expected " + (i + 1) + ", got " + steps.get(i).index());
+      }
+      boolean finalEval = steps.get(i) instanceof PlanStep.Evaluate e && !e.baseline();
+      if (finalEval != (i == steps.size() - 1)) {
+        throw new IllegalArgumentException("steps[" + i + "]: the final evaluation must be the last step, and only it");
+      }
+    }
+  }
+
+  /**
+   * The step with this index.
+   *
+   * @throws IllegalArgumentException naming the valid range
+   */
+  public PlanStep step(int index) {
+    if (index < 1 || index > steps.size()) {
+      throw new IllegalArgumentException("stepIndex: the plan of job " + jobId + " has steps 1 to " + steps.size() + ", got " + index);
+    }
+    return steps.get(index - 1);
+  }
+
+  /** The final evaluation. */
+  public PlanStep lastStep() {
+    return steps.get(steps.size() - 1);
+  }
+}

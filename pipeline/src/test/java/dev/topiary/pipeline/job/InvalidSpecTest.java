@@ -1,0 +1,164 @@
+package dev.topiary.pipeline.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Each bad spec is refused with exactly the problem it has: the field's path and a precise message. */
+class InvalidSpecTest {
+  private static final String SHA = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+  /** A valid one-shot spec that each case breaks in one place. */
+  static final String BASE = """
+      name: t
+      model: {zoo: resnet20, weights: {bucket: b, key: k/w.safetensors, sha256: %s, size: 1}}
+      dataset: {kind: cifar10, uri: /d}
+      prune: {criterion: l1, select: {globalRatio: 0.5}}
+      schedule: {mode: oneshot, finetune: {epochs: 1}}
+      """.formatted(SHA);
+  static final String LAYERWISE = BASE
+      .replace("{globalRatio: 0.5}", "{compressRate: \"[0.5]*19\"}")
+      .replace("{mode: oneshot, finetune: {epochs: 1}}", "{mode: layerwise, perStep: {epochs: 1}, finalTune: {epochs: 2}}");
+
+  static Stream<Arguments> cases() {
+    return Stream.of(
+        bad("unknown field", BASE.replace("zoo: resnet20,", "zoo: resnet20, shortcutt: A,"),
+            "model.shortcutt", "unknown field; did you mean 'shortcut'?"),
+        bad("malformed YAML", "name: t\nmodel: {zoo: [resnet20\n", "", "malformed YAML at line"),
+        bad("empty spec", "  \n", "", "the spec is empty"),
+        bad("empty YAML document", "---\n", "", "the spec is empty"),
+        bad("a list at the top", "- name: t\n", "", "expected an object with name"),
+        bad("duplicate key", BASE + "name: u\n", "", "Duplicate field 'name'"),
+        bad("newer spec version", "version: 2\n" + BASE, "version", "spec version 2 is newer than this service understands (1)"),
+        bad("path in name", BASE.replace("name: t", "name: ../x"), "name", "'../x' looks like a path"),
+        bad("upper case name", BASE.replace("name: t", "name: My Job"), "name", "not a valid name"),
+        bad("path in artifact key", BASE.replace("key: k/w.safetensors", "key: k/../../etc/passwd"),
+            "model.weights.key", "must not contain empty, '.' or '..' segments"),
+        bad("bad sha256", BASE.replace(SHA, "abc"), "model.weights.sha256", "expected 64 lower-case hex digits, got 'abc'"),
+        bad("unknown architecture", BASE.replace("resnet20", "resnet57"),
+            "model.zoo", "unknown architecture 'resnet57'; valid: lenet5, vgg16-bn, resnet20, resnet56"),
+        bad("zoo and graph", BASE.replace("zoo: resnet20,", "zoo: resnet20, graph: {bucket: b, key: g.json, sha256: " + SHA + ", size: 1},"),
+            "model", "give exactly one of zoo, graph; got both"),
+        bad("option the architecture lacks", BASE.replace("zoo: resnet20,", "zoo: resnet20, widthMultiplier: 0.5,"),
+            "model.widthMultiplier", "does not apply to architecture 'resnet20' (it accepts: numClasses, inputShape, shortcut)"),
+        bad("baseline missing without weights", BASE.replace(", weights: {bucket: b, key: k/w.safetensors, sha256: " + SHA + ", size: 1}", ""),
+            "baseline", "required when model.weights is not given"),
+        bad("unknown dataset kind", BASE.replace("kind: cifar10", "kind: svhn"),
+            "dataset.kind", "unknown kind 'svhn'; valid: fashion-mnist, mnist, cifar10, cifar100, image-folder, idx"),
+        bad("dataset uri missing", BASE.replace(", uri: /d", ""), "dataset.uri", "required for kind cifar10"),
+        bad("dataset uri escaping", BASE.replace("uri: /d", "uri: /d/../../root"), "dataset.uri", "must not contain '..' segments"),
+        bad("wrong type", BASE.replace("uri: /d", "uri: /d, batchSize: big"), "dataset.batchSize", "expected an integer, got the string \"big\""),
+        bad("unknown criterion", BASE.replace("criterion: l1", "criterion: hrnk"),
+            "prune.criterion", "unknown criterion 'hrnk'; valid: l1, l2, bn-scale, hrank, taylor, apoz, random"),
+        bad("two selection methods", BASE.replace("{globalRatio: 0.5}", "{globalRatio: 0.5, targetFlopsReduction: 0.5}"),
+            "prune.select", "give exactly one of compressRate, configList, globalRatio, targetFlopsReduction; got globalRatio and targetFlopsReduction"),
+        bad("no selection method", BASE.replace("{globalRatio: 0.5}", "{roundTo: 8}"),
+            "prune.select", "give exactly one of compressRate, configList, globalRatio, targetFlopsReduction"),
+        bad("ratio of 1", BASE.replace("globalRatio: 0.5", "globalRatio: 1.0"), "prune.select.globalRatio", "must be in (0, 1), got 1.0"),
+        bad("compress rate of 1", LAYERWISE.replace("[0.5]*19", "[0.5]*18+[1.0]"),
+            "prune.select.compressRate", "compress rate 1.0 at character 11 is outside [0, 1)"),
+        bad("compress-rate list of wrong length", LAYERWISE.replace("resnet20", "resnet56").replace("[0.5]*19", "[0.5]*13"),
+            "prune.select.compressRate", "expected 55 rates for resnet56 (one per Conv), got 13"),
+        bad("compress rates that break minChannels", LAYERWISE.replace("\"[0.5]*19\"", "\"[0.9]*19\", minChannels: 4"),
+            "prune.select.compressRate", "fewer than minChannels 4; the largest ratio allowed is 0.75"),
+        bad("roundTo 0", BASE.replace("globalRatio: 0.5", "globalRatio: 0.5, roundTo: 0"), "prune.select.roundTo", "must be >= 1, got 0"),
+        bad("excluded node missing", BASE.replace("globalRatio: 0.5", "globalRatio: 0.5, exclude: [conv9]"),
+            "prune.select.exclude[0]", "graph 'resnet20' has no node 'conv9'"),
+        bad("config entry emptying layers", BASE.replace("{globalRatio: 0.5}", "{configList: [{opTypes: [Conv], sparsity: 1.0}]}"),
+            "prune.select.configList[0].sparsity", "must be in [0, 1): 1 would remove every filter"),
+        bad("method of another granularity", BASE.replace("{globalRatio: 0.5}", "{globalRatio: 0.5, nm: \"2:4\"}"),
+            "prune.select.nm", "applies to granularity n:m, not channel"),
+        bad("n:m not like 2:4", BASE.replace("prune: {criterion: l1, select: {globalRatio: 0.5}}", "prune: {granularity: \"n:m\", select: {nm: \"2-4\"}}"),
+            "prune.select.nm", "expected N:M with 1 <= N < M, like \"2:4\"; got '2-4'"),
+        bad("n:m with N >= M", BASE.replace("prune: {criterion: l1, select: {globalRatio: 0.5}}", "prune: {granularity: \"n:m\", select: {nm: \"4:4\"}}"),
+            "prune.select.nm", "got '4:4'"),
+        bad("criterion with unstructured", BASE.replace("{criterion: l1, select: {globalRatio: 0.5}}",
+            "{granularity: unstructured, criterion: l1, select: {globalSparsity: 0.5}}"),
+            "prune.criterion", "applies to channel pruning only; granularity unstructured prunes by weight magnitude"),
+        bad("unknown granularity", BASE.replace("{criterion: l1,", "{granularity: filter, criterion: l1,"),
+            "prune.granularity", "unknown granularity 'filter'; valid: channel, unstructured, n:m"),
+        bad("unknown mode", BASE.replace("mode: oneshot", "mode: twoshot"), "schedule.mode", "unknown mode 'twoshot'; valid: oneshot, layerwise"),
+        bad("negative epochs", BASE.replace("epochs: 1", "epochs: -1"), "schedule.finetune.epochs", "must be >= 0, got -1"),
+        bad("fractional epochs", BASE.replace("epochs: 1", "epochs: 1.5"), "schedule.finetune.epochs", "expected an integer, got the number 1.5"),
+        bad("setting of another mode", BASE.replace("finetune: {epochs: 1}", "finetune: {epochs: 1}, perStep: {epochs: 1}"),
+            "schedule.perStep", "not a setting of mode oneshot; mode oneshot takes: finetune"),
+        bad("layerwise without finalTune", LAYERWISE.replace(", finalTune: {epochs: 2}", ""), "schedule.finalTune", "required for this mode"),
+        bad("layerwise with a global ratio", LAYERWISE.replace("compressRate: \"[0.5]*19\"", "globalRatio: 0.5"),
+            "prune.select.globalRatio", "mode layerwise needs per-layer rates: compressRate or configList"),
+        bad("layerwise on unstructured", LAYERWISE.replace("{criterion: l1, select: {compressRate: \"[0.5]*19\"}}", "{granularity: unstructured}"),
+            "schedule.mode", "layerwise needs granularity channel; prune.granularity is unstructured"),
+        bad("stages without reductions", BASE.replace("{globalRatio: 0.5}", "{}").replace("{mode: oneshot, finetune: {epochs: 1}}", "{mode: stages, perStage: {epochs: 1}}"),
+            "schedule.flopsReductions", "required for mode stages"),
+        bad("stages with a selection method", BASE.replace("{mode: oneshot, finetune: {epochs: 1}}", "{mode: stages, flopsReductions: [0.3], perStage: {epochs: 1}}"),
+            "prune.select.globalRatio", "not used by mode stages: each stage's target is in schedule.flopsReductions"),
+        bad("falling stage reductions", BASE.replace("{globalRatio: 0.5}", "{}")
+            .replace("{mode: oneshot, finetune: {epochs: 1}}", "{mode: stages, flopsReductions: [0.3, 0.2], perStage: {epochs: 1}}"),
+            "schedule.flopsReductions[1]", "must rise strictly within (0, 1): 0.2 after 0.3"),
+        bad("gradual too short", BASE.replace("{criterion: l1, select: {globalRatio: 0.5}}", "{granularity: unstructured}")
+            .replace("{mode: oneshot, finetune: {epochs: 1}}", "{mode: gradual, targetSparsity: 0.8, endEpoch: 6, finetune: {epochs: 4}}"),
+            "schedule.finetune.epochs", "must be at least endEpoch (6) to reach the target sparsity, got 4"),
+        bad("slimming without percent", BASE.replace("{criterion: l1, select: {globalRatio: 0.5}}", "{}")
+            .replace("{mode: oneshot, finetune: {epochs: 1}}", "{mode: slimming, sparsityTraining: {epochs: 1}, finetune: {epochs: 1}}"),
+            "schedule.percent", "required for mode slimming"),
+        bad("slimming without BatchNorm", BASE.replace("zoo: resnet20", "zoo: lenet5").replace("{criterion: l1, select: {globalRatio: 0.5}}", "{}")
+            .replace("{mode: oneshot, finetune: {epochs: 1}}", "{mode: slimming, percent: 0.3, sparsityTraining: {epochs: 1}, finetune: {epochs: 1}}"),
+            "schedule.mode", "slimming needs BatchNormalization after prunable layers; graph 'lenet5' has none"),
+        bad("multistep without milestones", BASE.replace("finetune: {epochs: 1}", "finetune: {epochs: 4, lrSchedule: {type: multistep}}"),
+            "schedule.finetune.lrSchedule.milestones", "required for multistep"),
+        bad("only sgd", BASE.replace("finetune: {epochs: 1}", "finetune: {epochs: 1, optimizer: {type: adam}}"),
+            "schedule.finetune.optimizer.type", "expected sgd (the only optimizer), got 'adam'"),
+        bad("eval device", BASE + "eval: {devices: [tpu]}\n", "eval.devices[0]", "expected cpu or gpu, got 'tpu'"));
+  }
+
+  private static Arguments bad(String what, String yaml, String path, String message) {
+    return Arguments.of(what, yaml, path, message);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void refusesWithTheFieldAndReason(String what, String yaml, String path, String message) {
+    InvalidJobSpecException e = assertThrows(InvalidJobSpecException.class, () -> JobSpecs.parseYaml(yaml));
+    List<SpecProblem> problems = e.problems();
+    assertEquals(1, problems.size(), "exactly one problem expected, got " + problems);
+    assertEquals(path, problems.get(0).path(), problems.toString());
+    assertTrue(problems.get(0).message().contains(message), "message '" + problems.get(0).message() + "' lacks '" + message + "'");
+    assertTrue(e.getMessage().contains(problems.get(0).toString()));
+  }
+
+  @Test
+  void baseIsValid() {
+    assertEquals("t", JobSpecs.parseYaml(BASE).name());
+    assertEquals(List.of(), JobSpecs.problems(JobSpecs.parseYaml(LAYERWISE)));
+  }
+
+  @Test
+  void reportsEveryProblemTogether() {
+    String yaml = BASE.replace("resnet20", "resnet57").replace("kind: cifar10", "kind: svhn").replace("epochs: 1", "epochs: -1")
+        + "owner: me\n";
+    InvalidJobSpecException e = assertThrows(InvalidJobSpecException.class, () -> JobSpecs.parseYaml(yaml));
+    assertEquals(List.of("owner", "model.zoo", "dataset.kind", "schedule.finetune.epochs"), e.problems().stream().map(SpecProblem::path).toList());
+    assertTrue(e.getMessage().startsWith("invalid job spec (4 problems):\n  owner: unknown field"), e.getMessage());
+  }
+
+  @Test
+  void jsonIsAsStrictAsYaml() {
+    String json = "{\"name\": \"t\", \"modle\": {}}";
+    InvalidJobSpecException e = assertThrows(InvalidJobSpecException.class, () -> JobSpecs.parseJson(json));
+    assertEquals(new SpecProblem("modle", "unknown field; did you mean 'model'? valid fields: version, name, seed, model, baseline, dataset, prune, schedule, eval"),
+        e.problems().get(0));
+    assertTrue(e.problems().stream().anyMatch(p -> p.path().equals("model") && p.message().startsWith("required")), e.problems().toString());
+  }
+
+  @Test
+  void malformedJsonNamesTheLine() {
+    InvalidJobSpecException e = assertThrows(InvalidJobSpecException.class, () -> JobSpecs.parseJson("{\"name\": \"t\",\n \"model\": }"));
+    assertEquals(1, e.problems().size());
+    assertTrue(e.problems().get(0).message().startsWith("malformed JSON at line 2, column "), e.problems().toString());
+  }
+}
