@@ -48,6 +48,7 @@ public final class TrainingRun {
   private final Map<String, NDArray> masks;
   private final List<GradientHook> hooks;
   private final Path checkpointDir;
+  private final MaskUpdate maskUpdate;
 
   private TrainingRun(Builder b) {
     block = b.block;
@@ -61,6 +62,7 @@ public final class TrainingRun {
     masks = Map.copyOf(b.masks);
     hooks = List.copyOf(b.hooks);
     checkpointDir = b.checkpointDir;
+    maskUpdate = b.maskUpdate;
   }
 
   public static Builder builder() {
@@ -84,6 +86,9 @@ public final class TrainingRun {
       parameterMasks.applyToWeights(parameters);
       Epoch epoch = new Epoch(parameters, parameterMasks, new ParameterStore(run, false), run);
       for (int e = start; e < epochs; e++) {
+        if (maskUpdate != null) {
+          epoch.updateMasks(e);
+        }
         EpochResult result = epoch.run(e);
         results.add(result);
         callbacks.forEach(c -> c.accept(result));
@@ -126,7 +131,7 @@ public final class TrainingRun {
   /** The per-run state one epoch needs. */
   private final class Epoch {
     private final Map<String, Parameter> parameters;
-    private final ParameterMasks masks;
+    private ParameterMasks masks;
     private final ParameterStore store;
     private final NDManager run;
 
@@ -135,6 +140,19 @@ public final class TrainingRun {
       this.masks = masks;
       this.store = store;
       this.run = run;
+    }
+
+    /** Asks the mask update for this epoch's masks; replaces the masks and masks the weights. */
+    void updateMasks(int epoch) {
+      try (NDManager scratch = run.newSubManager()) {
+        Map<String, NDArray> next = maskUpdate.masksFor(epoch, parameters, scratch);
+        if (next != null) {
+          ParameterMasks replaced = ParameterMasks.of(parameters, next, run);
+          masks.close();
+          masks = replaced;
+          masks.applyToWeights(parameters);
+        }
+      }
     }
 
     EpochResult run(int epoch) {
@@ -207,6 +225,7 @@ public final class TrainingRun {
     private final Map<String, NDArray> masks = new LinkedHashMap<>();
     private final List<GradientHook> hooks = new ArrayList<>();
     private Path checkpointDir;
+    private MaskUpdate maskUpdate;
 
     private Builder() {}
 
@@ -266,6 +285,12 @@ public final class TrainingRun {
     }
 
     /** Where to checkpoint after each epoch and resume from. */
+    /** Recomputes the masks at the start of each epoch (gradual pruning); see {@link MaskUpdate}. */
+    public Builder optMaskUpdate(MaskUpdate update) {
+      this.maskUpdate = update;
+      return this;
+    }
+
     public Builder optCheckpointDir(Path checkpointDir) {
       this.checkpointDir = checkpointDir;
       return this;

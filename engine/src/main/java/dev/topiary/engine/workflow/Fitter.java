@@ -9,6 +9,7 @@ import dev.topiary.engine.train.EpochResult;
 import dev.topiary.engine.train.Evaluation;
 import dev.topiary.engine.train.Evaluator;
 import dev.topiary.engine.train.GradientHook;
+import dev.topiary.engine.train.MaskUpdate;
 import dev.topiary.engine.train.Sgd;
 import dev.topiary.engine.train.TrainingRun;
 import java.nio.file.Path;
@@ -40,6 +41,15 @@ public final class Fitter {
    */
   public static Outcome fit(Model model, DataSpec.Loaders data, FitSettings settings, Consumer<EpochResult> callback,
       Function<NDManager, Map<String, NDArray>> masks, List<GradientHook> hooks, Path checkpointDir) {
+    return fit(model, data, settings, callback, masks, hooks, checkpointDir, null);
+  }
+
+  /**
+   * As above, with masks recomputed at each epoch's start by {@code maskUpdate} (gradual pruning;
+   * null for none).
+   */
+  public static Outcome fit(Model model, DataSpec.Loaders data, FitSettings settings, Consumer<EpochResult> callback,
+      Function<NDManager, Map<String, NDArray>> masks, List<GradientHook> hooks, Path checkpointDir, MaskUpdate maskUpdate) {
     try (NDManager manager = NDManager.newBaseManager(); Sgd sgd = settings.optimizer()) {
       GraphBlock block = BlockWeights.load(model, manager);
       TrainingRun.Builder b = TrainingRun.builder().setBlock(block).setOptimizer(sgd)
@@ -51,6 +61,9 @@ public final class Fitter {
       hooks.forEach(b::optGradientHook);
       if (checkpointDir != null) {
         b.optCheckpointDir(checkpointDir);
+      }
+      if (maskUpdate != null) {
+        b.optMaskUpdate(maskUpdate);
       }
       List<EpochResult> results = new ArrayList<>(b.build().fit());
       return new Outcome(BlockWeights.toModel(block, model.history()), results);
