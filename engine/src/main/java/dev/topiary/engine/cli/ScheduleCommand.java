@@ -2,7 +2,10 @@ package dev.topiary.engine.cli;
 
 import dev.topiary.engine.model.Model;
 import dev.topiary.engine.prune.schedule.LayerByLayer;
+import dev.topiary.engine.prune.schedule.GradualSparsity;
 import dev.topiary.engine.prune.schedule.OneShot;
+import dev.topiary.engine.prune.sparse.SparsityRules;
+import dev.topiary.engine.prune.sparse.SparsitySchedule;
 import dev.topiary.engine.prune.schedule.PruningSchedule;
 import dev.topiary.engine.prune.schedule.ScheduleListener;
 import dev.topiary.engine.prune.schedule.ScheduleResult;
@@ -37,7 +40,10 @@ import picocli.CommandLine.Spec;
         "oneshot: one selection option, then --finetune-epochs.",
         "layerwise (HRank): one selection option, planned once; groups pruned one by one, --step-epochs after each, --final-epochs at the end.",
         "stages: --stages 0.2,0.35,0.5 (cumulative FLOPs reductions), re-scored and cut per stage, --stage-epochs after each.",
-        "slimming: --sparsity-epochs with --sr [--sr-decay] on BN gammas, cut --percent of channels by |gamma|, then --finetune-epochs."})
+        "slimming: --sparsity-epochs with --sr [--sr-decay] on BN gammas, cut --percent of channels by |gamma|, then --finetune-epochs.",
+        "gradual (unstructured): --epochs of training while magnitude sparsity rises: --curve agp|log from --initial-sparsity to --target-sparsity",
+        "  between --start-epoch and --end-epoch every --interval epochs, or --curve stages with --sparsity-stages 0.5,0.8 and --stage-epochs;",
+        "  --layer-sparsity \"Conv=0.5; Gemm=0.9\" gives per-layer final targets (scaled along the curve), else every Conv and Gemm."})
 final class ScheduleCommand implements Callable<Integer> {
   private static final List<String> CRITERION = List.of("--criterion", "--limit");
 
@@ -46,7 +52,9 @@ final class ScheduleCommand implements Callable<Integer> {
     ONESHOT(SelectionOptions.NAMES, CRITERION, List.of("--round-to", "--min-channels", "--finetune-epochs")),
     LAYERWISE(SelectionOptions.NAMES, CRITERION, List.of("--round-to", "--min-channels", "--step-epochs", "--final-epochs")),
     STAGES(CRITERION, List.of("--stages", "--stage-epochs", "--round-to")),
-    SLIMMING(List.of("--sr", "--sr-decay", "--sparsity-epochs", "--percent", "--finetune-epochs"));
+    SLIMMING(List.of("--sr", "--sr-decay", "--sparsity-epochs", "--percent", "--finetune-epochs")),
+    GRADUAL(List.of("--epochs", "--curve", "--initial-sparsity", "--target-sparsity", "--start-epoch", "--end-epoch", "--interval",
+        "--sparsity-stages", "--stage-epochs", "--layer-sparsity"));
 
     final Set<String> options;
 
@@ -61,7 +69,7 @@ final class ScheduleCommand implements Callable<Integer> {
           return m;
         }
       }
-      throw new IllegalArgumentException("--mode '" + name + "': expected oneshot, layerwise, stages or slimming");
+      throw new IllegalArgumentException("--mode '" + name + "': expected oneshot, layerwise, stages, slimming or gradual");
     }
   }
 
@@ -73,7 +81,7 @@ final class ScheduleCommand implements Callable<Integer> {
   @Mixin FitOptions fit;
   @Mixin RuntimeOptions runtime;
 
-  @Option(names = "--mode", required = true, description = "oneshot, layerwise, stages or slimming") String mode;
+  @Option(names = "--mode", required = true, description = "oneshot, layerwise, stages, slimming or gradual") String mode;
   @Option(names = "--finetune-epochs", defaultValue = "1", description = "oneshot, slimming: fine-tuning epochs after the cut (default ${DEFAULT-VALUE})") int finetuneEpochs;
   @Option(names = "--step-epochs", defaultValue = "1", description = "layerwise: epochs after each group (default ${DEFAULT-VALUE})") int stepEpochs;
   @Option(names = "--final-epochs", defaultValue = "1", description = "layerwise: epochs at the end (default ${DEFAULT-VALUE})") int finalEpochs;
@@ -83,6 +91,15 @@ final class ScheduleCommand implements Callable<Integer> {
   @Option(names = "--sr-decay", description = "slimming: decay sr linearly to 10% over the sparsity epochs") boolean srDecay;
   @Option(names = "--sparsity-epochs", defaultValue = "1", description = "slimming: sparsity-training epochs (default ${DEFAULT-VALUE})") int sparsityEpochs;
   @Option(names = "--percent", description = "slimming: fraction of BN channels removed, by global |gamma| threshold") Double percent;
+  @Option(names = "--epochs", defaultValue = "3", description = "gradual: training epochs in all (default ${DEFAULT-VALUE})") int epochs;
+  @Option(names = "--curve", defaultValue = "agp", description = "gradual: agp (cubic), log (Paddle) or stages (default ${DEFAULT-VALUE})") String curve;
+  @Option(names = "--initial-sparsity", defaultValue = "0", description = "gradual: sparsity at --start-epoch") double initialSparsity;
+  @Option(names = "--target-sparsity", description = "gradual: sparsity from --end-epoch on") Double targetSparsity;
+  @Option(names = "--start-epoch", defaultValue = "0", description = "gradual: first epoch with a mask update (0-based)") int startEpoch;
+  @Option(names = "--end-epoch", description = "gradual: epoch reaching the target (0-based; default: --epochs - 1)") Integer endEpoch;
+  @Option(names = "--interval", defaultValue = "1", description = "gradual: epochs between mask updates") int interval;
+  @Option(names = "--sparsity-stages", split = ",", description = "gradual --curve stages: sparsity per stage, e.g. 0.5,0.8") List<Double> sparsityStages;
+  @Option(names = "--layer-sparsity", description = "gradual: final per-layer targets as sparsity rules, e.g. \"Conv[1..2]=0.5; Conv[3..]=0.8; Gemm=0.99\"") String layerSparsity;
   @Option(names = "--out", required = true, description = "model folder to write") Path out;
 
   @Override
@@ -120,7 +137,34 @@ final class ScheduleCommand implements Callable<Integer> {
         }
         yield new Slimming(fit.settings(sparsityEpochs, seed), sr, srDecay, percent, fit.settings(finetuneEpochs, seed));
       }
+      case GRADUAL -> gradual(seed);
     };
+  }
+
+  private PruningSchedule gradual(long seed) {
+    SparsityRules layers = layerSparsity == null ? null : SparsityRules.parse(layerSparsity);
+    if ("stages".equals(curve)) {
+      if (sparsityStages == null) {
+        throw new IllegalArgumentException("--curve stages needs --sparsity-stages, e.g. 0.5,0.8");
+      }
+      SparsitySchedule c = SparsitySchedule.stages(sparsityStages, stageEpochs);
+      return new GradualSparsity(c, layers, fit.settings(sparsityStages.size() * stageEpochs, seed));
+    }
+    double target = requireTarget();
+    int end = endEpoch != null ? endEpoch : epochs - 1;
+    SparsitySchedule c = switch (curve) {
+      case "agp" -> SparsitySchedule.agp(initialSparsity, target, startEpoch, end, interval);
+      case "log" -> SparsitySchedule.paddleLog(initialSparsity, target, startEpoch, end, interval);
+      default -> throw new IllegalArgumentException("--curve '" + curve + "': expected agp, log or stages");
+    };
+    return new GradualSparsity(c, layers, fit.settings(epochs, seed));
+  }
+
+  private double requireTarget() {
+    if (targetSparsity == null) {
+      throw new IllegalArgumentException("--mode gradual needs --target-sparsity (with --layer-sparsity it shapes the curve; each layer ends at its own target)");
+    }
+    return targetSparsity;
   }
 
   private Selector selector() {

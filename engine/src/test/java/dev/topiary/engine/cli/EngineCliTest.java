@@ -98,4 +98,22 @@ class EngineCliTest {
     assertArrayEquals(Files.readAllBytes(dir.resolve("a/weights.safetensors")), Files.readAllBytes(dir.resolve("b/weights.safetensors")), "same seed, same weights");
     assertEquals(Model.load(dir.resolve("a")).graph().parameterCount(), Model.load(dir.resolve("b")).graph().parameterCount());
   }
+
+  @Test
+  void gradualScheduleRaisesSparsityWhileTraining(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("g");
+    Run r = run("schedule", "--arch", "lenet5", "--mode", "gradual", "--epochs", "2", "--target-sparsity", "0.6",
+        "--train-limit", "256", "--test-limit", "64", "--batch", "64", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("sparsity 0.6000 before epoch 2"), r.out());
+    long zeros = 0;
+    float[] w = Model.load(out).weights().get(new dev.topiary.engine.graph.ParamKey("conv2", dev.topiary.engine.graph.ParamRole.WEIGHT)).data();
+    for (float v : w) {
+      zeros += v == 0f ? 1 : 0;
+    }
+    assertEquals((long) Math.floor(0.6 * w.length), zeros);
+    Run bad = run("schedule", "--arch", "lenet5", "--mode", "gradual", "--epochs", "2", "--out", out.toString());
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("needs --target-sparsity"), bad.err());
+  }
 }
