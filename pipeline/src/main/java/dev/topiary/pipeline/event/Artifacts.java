@@ -1,6 +1,7 @@
 package dev.topiary.pipeline.event;
 
 import dev.topiary.pipeline.store.ArtifactRef;
+import dev.topiary.pipeline.store.ModelRef;
 
 /**
  * The job's current artifacts, carried by every step event so that the next step finds its

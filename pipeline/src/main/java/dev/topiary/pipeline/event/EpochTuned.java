@@ -5,9 +5,11 @@ import java.time.Instant;
 
 /**
  * The fine-tune stage finished one epoch of a step (fine-tuning, baseline training, sparsity
- * training or gradual pruning). {@code artifacts.model} is the model after this epoch, so a
- * restarted step can resume from it. The event of the last epoch ({@code epoch == epochs}) ends the
- * step; the others report progress.
+ * training or gradual pruning). The event of the last epoch ({@code epoch == epochs}) ends the
+ * step and carries the trained model in {@code artifacts.model} (required). The others report
+ * progress and carry the step's input artifacts, which have no model when the step trains a
+ * baseline from scratch; a restarted step resumes from the stage's epoch checkpoint in the store,
+ * not from an event.
  *
  * @param epoch the epoch just done, from 1
  * @param epochs the step's epochs
@@ -25,7 +27,7 @@ public record EpochTuned(
 
   public EpochTuned {
     Checks.header(jobId, stepIndex, attempt, occurredAt);
-    Checks.step(plan, artifacts, true);
+    Checks.step(plan, artifacts, epoch == epochs);
     if (epochs < 1) {
       throw new IllegalArgumentException("epochs: must be >= 1, got " + epochs);
     }

@@ -2,7 +2,6 @@ package dev.topiary.pipeline.store;
 
 import dev.topiary.engine.InvalidModelException;
 import dev.topiary.engine.model.Model;
-import dev.topiary.engine.prune.sparse.SparsityMask;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
@@ -190,19 +189,27 @@ public final class ArtifactStore implements AutoCloseable {
   }
 
   /**
+   * The keys of every object under {@code prefix} (a folder: it must end with {@code /}), in the
+   * server's (lexical) order; {@link #find} gives each one's ref.
+   */
+  public List<String> list(String prefix) {
+    Keys.checkPrefix(prefix);
+    return retrier.run("list " + location(prefix), bucket, null, () -> {
+      List<String> found = new ArrayList<>();
+      for (Result<Item> item : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix)
+          .recursive(true).build())) {
+        found.add(item.get().objectName());
+      }
+      return found;
+    });
+  }
+
+  /**
    * Deletes every object under {@code prefix} (a folder: it must end with {@code /}), e.g.
    * {@link Keys#job(String)} for a finished or abandoned job; returns how many were deleted.
    */
   public int delete(String prefix) {
-    Keys.checkPrefix(prefix);
-    List<DeleteObject> objects = retrier.run("list " + location(prefix), bucket, null, () -> {
-      List<DeleteObject> found = new ArrayList<>();
-      for (Result<Item> item : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix)
-          .recursive(true).build())) {
-        found.add(new DeleteObject(item.get().objectName()));
-      }
-      return found;
-    });
+    List<DeleteObject> objects = list(prefix).stream().map(DeleteObject::new).toList();
     if (objects.isEmpty()) {
       return 0;
     }
@@ -224,7 +231,8 @@ public final class ArtifactStore implements AutoCloseable {
 
   /**
    * Uploads a model folder under {@code prefix} (a folder ending with {@code /}, e.g.
-   * {@link Keys#stepPrefix}): graph, weights and history, and masks if the folder has them.
+   * {@link Keys#stepPrefix}): graph, weights and history. Masks beside the model are the caller's
+   * to upload ({@code artifacts.masks} in the events).
    *
    * @throws InvalidModelException if the folder lacks the graph, weights or history file
    */
@@ -236,32 +244,29 @@ public final class ArtifactStore implements AutoCloseable {
             + ", " + Model.WEIGHTS_FILE + " and " + Model.HISTORY_FILE + ")");
       }
     }
-    Path masks = modelDir.resolve(SparsityMask.FILE_NAME);
     return new ModelRef(
         put(prefix + Model.GRAPH_FILE, modelDir.resolve(Model.GRAPH_FILE)),
         put(prefix + Model.WEIGHTS_FILE, modelDir.resolve(Model.WEIGHTS_FILE)),
-        put(prefix + Model.HISTORY_FILE, modelDir.resolve(Model.HISTORY_FILE)),
-        Files.isRegularFile(masks) ? put(prefix + SparsityMask.FILE_NAME, masks) : null);
+        put(prefix + Model.HISTORY_FILE, modelDir.resolve(Model.HISTORY_FILE)));
   }
 
   /**
-   * Downloads a model folder into {@code dir} (created if needed), every file verified; a masks file
-   * left in {@code dir} from another model is removed when this one has none. Load it with
+   * Downloads a model folder into {@code dir} (created if needed), every file verified; a history
+   * file left in {@code dir} from another model is removed when this one has none. Load it with
    * {@link Model#load(Path)}, which checks the weights against the graph.
    */
   public Path getModel(ModelRef ref, Path dir) {
     get(ref.graph(), dir.resolve(Model.GRAPH_FILE));
     get(ref.weights(), dir.resolve(Model.WEIGHTS_FILE));
-    get(ref.history(), dir.resolve(Model.HISTORY_FILE));
-    Path masks = dir.resolve(SparsityMask.FILE_NAME);
+    Path history = dir.resolve(Model.HISTORY_FILE);
     try {
-      if (ref.hasMasks()) {
-        get(ref.masks(), masks);
+      if (ref.history() != null) {
+        get(ref.history(), history);
       } else {
-        Files.deleteIfExists(masks);
+        Files.deleteIfExists(history);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot remove stale " + masks, e);
+      throw new UncheckedIOException("cannot remove stale " + history, e);
     }
     return dir;
   }

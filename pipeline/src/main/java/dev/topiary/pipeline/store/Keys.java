@@ -24,6 +24,11 @@ public final class Keys {
     return JOBS_PREFIX + segment("jobId", jobId) + "/";
   }
 
+  /** {@code jobs/<jobId>/plan.json}: the job's compiled plan, written once at submission. */
+  public static String plan(String jobId) {
+    return job(jobId) + "plan.json";
+  }
+
   /** {@code jobs/<jobId>/<NN>-<stage>/}: the folder of one step, e.g. for {@link ArtifactStore#putModel}. */
   public static String stepPrefix(String jobId, int stepIndex, String stage) {
     if (stepIndex < 0) {

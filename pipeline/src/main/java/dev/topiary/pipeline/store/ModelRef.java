@@ -1,37 +1,37 @@
 package dev.topiary.pipeline.store;
 
 import dev.topiary.engine.model.Model;
-import dev.topiary.engine.prune.sparse.SparsityMask;
+import dev.topiary.pipeline.event.Nullable;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * A model folder in the store (see {@link Model}): its {@value Model#GRAPH_FILE},
- * {@value Model#WEIGHTS_FILE} and {@value Model#HISTORY_FILE}, and {@value SparsityMask#FILE_NAME}
- * when the model carries sparsity masks. Events carry this, never the tensors.
+ * {@value Model#WEIGHTS_FILE} and, once a stage has written the model, its
+ * {@value Model#HISTORY_FILE} (the pruning steps, for replay). Written by {@link
+ * ArtifactStore#putModel}, read by {@link ArtifactStore#getModel}, carried by events as {@code
+ * artifacts.model}, never the tensors. Immutable.
+ *
+ * <p>Sparsity masks are not part of it: they travel beside the model as {@code artifacts.masks}
+ * (the event contract), so that a step that keeps the model but drops or replaces the masks says
+ * so in one field.
  *
  * @param graph the graph JSON
  * @param weights the safetensors weights
- * @param history the pruning history JSON
- * @param masks the sparsity masks, or {@code null} when the model has none
+ * @param history the pruning history JSON; null for a model uploaded without one (no pruning yet)
  */
-public record ModelRef(ArtifactRef graph, ArtifactRef weights, ArtifactRef history, ArtifactRef masks) {
+public record ModelRef(ArtifactRef graph, ArtifactRef weights, @Nullable ArtifactRef history) {
   public ModelRef {
-    Objects.requireNonNull(graph, "graph");
-    Objects.requireNonNull(weights, "weights");
-    Objects.requireNonNull(history, "history");
+    if (graph == null || weights == null) {
+      throw new IllegalArgumentException((graph == null ? "graph" : "weights") + ": required");
+    }
   }
 
-  public boolean hasMasks() {
-    return masks != null;
-  }
-
-  /** Every file of the model, in folder order: graph, weights, history, then masks if any. */
+  /** Every file of the model, in folder order: graph, weights, then history if any. */
   public List<ArtifactRef> files() {
-    List<ArtifactRef> files = new ArrayList<>(List.of(graph, weights, history));
-    if (masks != null) {
-      files.add(masks);
+    List<ArtifactRef> files = new ArrayList<>(List.of(graph, weights));
+    if (history != null) {
+      files.add(history);
     }
     return List.copyOf(files);
   }

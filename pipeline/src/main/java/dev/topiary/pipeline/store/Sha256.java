@@ -12,7 +12,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** SHA-256 helpers and the verified write every read goes through. */
+/**
+ * The store's SHA-256 helpers: whole files and byte arrays through the engine's {@link
+ * dev.topiary.engine.weights.Sha256}, plus what only the store needs: a digest to hash a stream as
+ * it is sent, and the verified write every read goes through.
+ */
 final class Sha256 {
   private Sha256() {}
 
@@ -29,20 +33,11 @@ final class Sha256 {
   }
 
   static String of(byte[] data) {
-    MessageDigest digest = newDigest();
-    digest.update(data);
-    return hex(digest);
+    return dev.topiary.engine.weights.Sha256.hex(data);
   }
 
   static String of(Path file) throws IOException {
-    MessageDigest digest = newDigest();
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buffer = new byte[1 << 16];
-      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-        digest.update(buffer, 0, n);
-      }
-    }
-    return hex(digest);
+    return dev.topiary.engine.weights.Sha256.hex(file);
   }
 
   /** Throws {@link ArtifactIntegrityException} unless the bytes are what {@code ref} promises. */

@@ -43,6 +43,16 @@ class EventRecordsTest {
   }
 
   @Test
+  void onlyTheEpochThatEndsTheStepMustCarryAModel() {
+    EpochTuned progress = new EpochTuned(Fixtures.JOB, 5, 1, Fixtures.at("2026-03-01T09:00:00Z"), Fixtures.PLAN, Artifacts.NONE,
+        1, 3, 1.0, 0.5, null, null, 0.1, null);
+    assertFalse(progress.endsStep());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new EpochTuned(Fixtures.JOB, 5, 1,
+        Fixtures.at("2026-03-01T09:00:00Z"), Fixtures.PLAN, Artifacts.NONE, 3, 3, 1.0, 0.5, null, null, 0.1, null));
+    assertEquals("artifacts.model: required after a step has run", e.getMessage());
+  }
+
+  @Test
   void sparsityNeedsMasks() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new LayerPruned(Fixtures.JOB, 2, 1,
         Fixtures.at("2026-03-01T09:00:00Z"), Fixtures.PLAN, Artifacts.of(Fixtures.MODEL), List.of(), 1, 1, 0.5));

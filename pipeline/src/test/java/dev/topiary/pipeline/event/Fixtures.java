@@ -1,6 +1,7 @@
 package dev.topiary.pipeline.event;
 
 import dev.topiary.pipeline.store.ArtifactRef;
+import dev.topiary.pipeline.store.ModelRef;
 import java.time.Instant;
 import java.util.List;
 

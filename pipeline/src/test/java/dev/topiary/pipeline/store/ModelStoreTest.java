@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.topiary.engine.InvalidModelException;
 import dev.topiary.engine.model.Model;
-import dev.topiary.engine.prune.sparse.SparsityMask;
 import dev.topiary.engine.workflow.Fitter;
 import dev.topiary.engine.zoo.Zoo;
 import dev.topiary.testsupport.S3Server;
@@ -48,7 +47,6 @@ class ModelStoreTest {
     ModelRef ref = store.putModel(prefix, modelDir);
 
     assertEquals(prefix + Model.WEIGHTS_FILE, ref.weights().key());
-    assertFalse(ref.hasMasks());
     assertEquals(3, ref.files().size());
     assertEquals(Files.size(modelDir.resolve(Model.WEIGHTS_FILE)), ref.weights().size());
 
@@ -63,23 +61,17 @@ class ModelStoreTest {
   }
 
   @Test
-  void carriesMasksWhenPresentAndRemovesStaleOnesOtherwise(@TempDir Path tmp) throws IOException {
-    Path sparse = tmp.resolve("sparse");
-    Files.createDirectories(sparse);
-    for (String name : List.of(Model.GRAPH_FILE, Model.WEIGHTS_FILE, Model.HISTORY_FILE)) {
-      Files.copy(modelDir.resolve(name), sparse.resolve(name));
-    }
-    Files.write(sparse.resolve(SparsityMask.FILE_NAME), new byte[] {0, 1, 0, 1});
-    ModelRef withMasks = store.putModel(Keys.stepPrefix("j2", 4, "sparsify"), sparse);
-    ModelRef dense = store.putModel(Keys.stepPrefix("j2", 0, "base"), modelDir);
-    assertTrue(withMasks.hasMasks());
-    assertEquals(4, withMasks.files().size());
+  void removesAStaleHistoryWhenTheModelHasNone(@TempDir Path tmp) throws IOException {
+    ModelRef stored = store.putModel(Keys.stepPrefix("j2", 0, "base"), modelDir);
+    ModelRef uploaded = new ModelRef(stored.graph(), stored.weights(), null);
+    assertEquals(2, uploaded.files().size());
 
     Path work = tmp.resolve("work");
-    store.getModel(withMasks, work);
-    assertTrue(Files.isRegularFile(work.resolve(SparsityMask.FILE_NAME)));
-    store.getModel(dense, work);
-    assertFalse(Files.exists(work.resolve(SparsityMask.FILE_NAME)), "a dense model's folder has no masks");
+    store.getModel(stored, work);
+    assertTrue(Files.isRegularFile(work.resolve(Model.HISTORY_FILE)));
+    store.getModel(uploaded, work);
+    assertFalse(Files.exists(work.resolve(Model.HISTORY_FILE)), "a model without history has no history file");
+    assertEquals(List.of(), Model.load(work).history());
   }
 
   @Test

@@ -1,0 +1,103 @@
+package dev.topiary.pipeline.stage;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.topiary.engine.graph.Graph;
+import dev.topiary.engine.graph.GraphJson;
+import dev.topiary.engine.model.Model;
+import dev.topiary.engine.prune.sparse.SparsityMask;
+import dev.topiary.engine.train.BnSparsityHook;
+import dev.topiary.engine.train.EpochResult;
+import dev.topiary.engine.train.GradientHook;
+import dev.topiary.engine.train.TrainingCheckpoint;
+import dev.topiary.engine.workflow.Fitter;
+import dev.topiary.pipeline.event.Artifacts;
+import dev.topiary.pipeline.event.EpochTuned;
+import dev.topiary.pipeline.event.PipelineEvent;
+import dev.topiary.pipeline.event.Stage;
+import dev.topiary.pipeline.event.StepEvent;
+import dev.topiary.pipeline.job.JobSpecs;
+import dev.topiary.pipeline.job.ScheduleSpec;
+import dev.topiary.pipeline.plan.PlanStep;
+import dev.topiary.pipeline.store.ArtifactRef;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The fine-tune stage: every {@link PlanStep.TuningStep} is a training run of the step's epochs.
+ * {@link PlanStep.TrainBaseline} starts from the spec's graph with the seeded initialisation;
+ * {@link PlanStep.Finetune} keeps the model's masks; {@link PlanStep.SparsityTrain} adds the L1
+ * term on BN gammas; {@link PlanStep.GradualTune} raises magnitude masks epoch by epoch and stores
+ * the last ones. Emits one {@link EpochTuned} per epoch; the last, which ends the step, carries the
+ * trained model, the earlier ones (progress) the step's input artifacts.
+ *
+ * <p><b>Resumable.</b> After every epoch but the last, the training checkpoint (parameters,
+ * momentum, epochs done) is uploaded to the step's folder. A run restarted after a crash downloads
+ * it and trains only the remaining epochs, ending bit-identical to an uninterrupted run on the CPU.
+ * A crash after the last epoch trains that epoch again, with the same result.
+ */
+public final class FinetuneStage extends StageRunner {
+  public FinetuneStage(StageContext ctx) {
+    super(ctx);
+  }
+
+  @Override
+  public Stage stage() {
+    return Stage.FINETUNE;
+  }
+
+  @Override
+  StepEvent execute(StepWork w, Consumer<PipelineEvent> progress) {
+    PlanStep.TuningStep step = (PlanStep.TuningStep) w.step;
+    boolean baseline = step instanceof PlanStep.TrainBaseline;
+    Model model = baseline ? Fitter.initialised(specGraph(w), w.seed()) : w.inputModel();
+    SparsityMask masks = baseline ? null : w.inputMasks(model);
+    Function<NDManager, Map<String, NDArray>> fixedMasks = masks == null ? m -> Map.of() : masks::toNDArrays;
+    RisingMasks rising = step instanceof PlanStep.GradualTune g ? new RisingMasks(model, g.sparsityPerEpoch()) : null;
+
+    Path checkpointDir = w.local("checkpoint");
+    String checkpointKey = w.key(TrainingCheckpoint.FILE_NAME);
+    w.store().find(checkpointKey).ifPresent(ref -> w.store().get(ref, TrainingCheckpoint.fileIn(checkpointDir)));
+    EpochResult[] last = {null};
+    Fitter.Outcome out = Fitter.fit(model, w.data(model), step.fit().toFitSettings(w.seed()), r -> {
+      last[0] = r;
+      if (r.epoch() + 1 < step.epochs()) {
+        w.store().put(checkpointKey, TrainingCheckpoint.fileIn(checkpointDir));
+        progress.accept(epochTuned(w, r, w.artifacts()));
+      }
+    }, fixedMasks, hooks(w), checkpointDir, rising);
+
+    Artifacts after = baseline ? Artifacts.of(w.putModel(out.model())) : w.artifacts().withModel(w.putModel(out.model()));
+    if (rising != null && rising.current() != null) {
+      after = after.withMasks(w.putMasks(rising.current()));
+    }
+    return epochTuned(w, last[0], after);
+  }
+
+  /** The graph of a model trained from scratch: the zoo's, or the stored {@code model.graph}. */
+  private static Graph specGraph(StepWork w) {
+    ArtifactRef graph = w.plan.spec().model().graph();
+    if (graph == null) {
+      return JobSpecs.zooGraph(w.plan.spec());
+    }
+    return GraphJson.read(w.store().get(graph, w.local(Model.GRAPH_FILE)));
+  }
+
+  private static List<GradientHook> hooks(StepWork w) {
+    if (!(w.step instanceof PlanStep.SparsityTrain)) {
+      return List.of();
+    }
+    ScheduleSpec.Slimming s = (ScheduleSpec.Slimming) w.plan.spec().schedule();
+    return List.of(s.srDecay() ? BnSparsityHook.decaying(s.sr()) : BnSparsityHook.constant(s.sr()));
+  }
+
+  private static EpochTuned epochTuned(StepWork w, EpochResult r, Artifacts artifacts) {
+    PlanStep.TuningStep step = (PlanStep.TuningStep) w.step;
+    Double sparsity = step instanceof PlanStep.GradualTune g ? g.sparsityPerEpoch().get(r.epoch()) : null;
+    return new EpochTuned(w.plan.jobId(), step.index(), ATTEMPT, w.now(), w.input.plan(), artifacts, r.epoch() + 1, step.epochs(),
+        r.trainLoss(), r.trainAccuracy(), r.validated() ? r.valLoss() : null, r.validated() ? r.valAccuracy() : null, r.lr(), sparsity);
+  }
+}

@@ -1,0 +1,139 @@
+package dev.topiary.pipeline.stage;
+
+import dev.topiary.engine.model.Model;
+import dev.topiary.engine.prune.ChannelGroup;
+import dev.topiary.engine.prune.DependencyGraph;
+import dev.topiary.engine.prune.schedule.Slimming;
+import dev.topiary.engine.prune.select.FlopsTargetSelector;
+import dev.topiary.engine.prune.select.PruningPlan;
+import dev.topiary.engine.prune.sparse.MagnitudePruner;
+import dev.topiary.engine.prune.sparse.NmPruner;
+import dev.topiary.engine.prune.sparse.SparsityMask;
+import dev.topiary.engine.prune.sparse.SparsityReport;
+import dev.topiary.engine.prune.sparse.SparsityRules;
+import dev.topiary.engine.graph.ParamKey;
+import dev.topiary.pipeline.event.LayerPruned;
+import dev.topiary.pipeline.event.PipelineEvent;
+import dev.topiary.pipeline.event.Stage;
+import dev.topiary.pipeline.event.StepEvent;
+import dev.topiary.pipeline.job.ScheduleSpec;
+import dev.topiary.pipeline.job.SelectSpec;
+import dev.topiary.pipeline.plan.PlanStep;
+import dev.topiary.pipeline.store.ArtifactRef;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
+
+/**
+ * The prune stage. Channel steps remove units by surgery and store the smaller model: {@link
+ * PlanStep.Prune} by the spec's channel selector from the last scores, {@link PlanStep.PruneGroup}
+ * one group's lowest-scored units (scores taken once on the original model), {@link
+ * PlanStep.PruneToFlops} to a share of the original MACs from fresh scores, {@link PlanStep.Slim}
+ * by the global |gamma| threshold. Mask steps ({@link PlanStep.Mask}, {@link PlanStep.NmMask})
+ * zero weights by magnitude and store the masked model with {@value SparsityMask#FILE_NAME}. Every
+ * step emits {@link LayerPruned}. A surgery result carries no masks: they would not fit it.
+ */
+public final class PruneStage extends StageRunner {
+  public PruneStage(StageContext ctx) {
+    super(ctx);
+  }
+
+  @Override
+  public Stage stage() {
+    return Stage.PRUNE;
+  }
+
+  @Override
+  StepEvent execute(StepWork w, Consumer<PipelineEvent> progress) {
+    Model model = w.inputModel();
+    SelectSpec select = w.plan.spec().prune().select();
+    PlanStep step = w.step;
+    if (step instanceof PlanStep.Mask) {
+      SparsityMask mask = select.sparsityRules() != null
+          ? MagnitudePruner.layerwise(model, SparsityRules.parse(select.sparsityRules()))
+          : MagnitudePruner.global(model, select.globalSparsity());
+      return masked(w, model, mask, Map.of());
+    }
+    if (step instanceof PlanStep.NmMask) {
+      int[] nm = select.nmPattern();
+      NmPruner.NmPruning p = NmPruner.of(nm[0], nm[1]).prune(model);
+      return masked(w, model, p.mask(), p.skipped());
+    }
+    DependencyGraph deps = DependencyGraph.of(model.graph(), select.excludedNodes());
+    PruningPlan plan;
+    if (step instanceof PlanStep.Prune) {
+      plan = select.channelSelector().plan(deps, scores(w).scoresFor(deps));
+    } else if (step instanceof PlanStep.PruneGroup g) {
+      plan = oneGroup(deps, g, scores(w).scoresOf(g.group(), deps));
+    } else if (step instanceof PlanStep.PruneToFlops f) {
+      plan = toFlops(deps, f, select, w);
+    } else if (step instanceof PlanStep.Slim) {
+      plan = Slimming.plan(model, ((ScheduleSpec.Slimming) w.plan.spec().schedule()).percent());
+    } else {
+      throw unexpected(step);
+    }
+    return cut(w, model, plan);
+  }
+
+  private static ScoresFile scores(StepWork w) {
+    ArtifactRef ref = w.artifacts().scores();
+    if (ref == null) {
+      throw new IllegalArgumentException("artifacts.scores: step " + w.step.index() + " (" + w.step.kind().id()
+          + ") needs the scores of a rank step and the " + w.input.type().jsonName() + " event carries none");
+    }
+    return ScoresFile.fromBytes(w.store().getBytes(ref), ref.key());
+  }
+
+  /** The planned count of one group's lowest-scored units, ties to the lower index (HRank's argsort). */
+  static PruningPlan oneGroup(DependencyGraph deps, PlanStep.PruneGroup step, float[] scores) {
+    ChannelGroup group = deps.groups().stream().filter(c -> c.name().equals(step.group())).findFirst().orElseThrow();
+    if (group.units() != step.channelsBefore()) {
+      throw new IllegalArgumentException("channelsBefore: the plan cuts group " + step.group() + " from " + step.channelsBefore()
+          + " units, the model's group has " + group.units());
+    }
+    int[] removed = IntStream.range(0, scores.length).boxed()
+        .sorted(Comparator.<Integer>comparingDouble(u -> scores[u]).thenComparingInt(u -> u))
+        .limit(step.channelsBefore() - step.channelsAfter()).mapToInt(Integer::intValue).toArray();
+    return PruningPlan.of(deps, Map.of(group.id(), removed), String.format(Locale.ROOT, "group %s: %d -> %d (%d/%d)",
+        step.group(), step.channelsBefore(), step.channelsAfter(), step.ordinal(), step.groups()));
+  }
+
+  /** Cuts to the stage's share of the original MACs, relative to the current model (as engine Stages). */
+  private static PruningPlan toFlops(DependencyGraph deps, PlanStep.PruneToFlops step, SelectSpec select, StepWork w) {
+    long current = deps.graph().macs();
+    double target = step.originalMacs() * (1 - step.flopsReduction());
+    // rounded up at the 6th decimal so that 0.2 does not read 0.19999999999999996
+    double relative = Math.ceil((1 - target / current) * 1e6) / 1e6;
+    if (relative <= 0) {
+      return PruningPlan.of(deps, Map.of(), "stage " + step.ordinal() + ": already at " + current + " MACs");
+    }
+    return FlopsTargetSelector.builder().setReduction(relative).optConstraints(select.constraints()).build()
+        .plan(deps, scores(w).scoresFor(deps));
+  }
+
+  private static StepEvent cut(StepWork w, Model model, PruningPlan plan) {
+    Model pruned = plan.apply(model);
+    List<LayerPruned.GroupCut> groups = plan.entries().stream().filter(e -> e.removed().length > 0)
+        .map(e -> new LayerPruned.GroupCut(e.groupName(), e.units(), e.kept())).toList();
+    return new LayerPruned(w.plan.jobId(), w.step.index(), ATTEMPT, w.now(), w.input.plan(),
+        w.artifacts().withModel(w.putModel(pruned)).withMasks(null), groups, pruned.graph().parameterCount(), pruned.graph().macs(), null);
+  }
+
+  private static StepEvent masked(StepWork w, Model model, SparsityMask mask, Map<ParamKey, String> notes) {
+    Model sparse = mask.applyTo(model);
+    double sparsity;
+    try {
+      sparsity = SparsityReport.of(model, sparse, notes).totalSparsity();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot measure the sparsity of " + model.graph().name(), e);
+    }
+    return new LayerPruned(w.plan.jobId(), w.step.index(), ATTEMPT, w.now(), w.input.plan(),
+        w.artifacts().withModel(w.putModel(sparse)).withMasks(w.putMasks(mask)), List.of(), sparse.graph().parameterCount(),
+        sparse.graph().macs(), sparsity);
+  }
+}

@@ -1,0 +1,45 @@
+package dev.topiary.pipeline.stage;
+
+import dev.topiary.engine.model.Model;
+import dev.topiary.engine.prune.DependencyGraph;
+import dev.topiary.engine.prune.importance.GroupScores;
+import dev.topiary.engine.prune.importance.Importance;
+import dev.topiary.engine.prune.importance.Importances;
+import dev.topiary.engine.prune.importance.ScoringData;
+import dev.topiary.pipeline.event.PipelineEvent;
+import dev.topiary.pipeline.event.RankComputed;
+import dev.topiary.pipeline.event.Stage;
+import dev.topiary.pipeline.event.StepEvent;
+import dev.topiary.pipeline.job.PruneSpec;
+import dev.topiary.pipeline.plan.PlanStep;
+import dev.topiary.pipeline.store.ArtifactRef;
+import java.util.function.Consumer;
+
+/**
+ * The rank stage: a {@link PlanStep.Rank} scores every prunable channel group of the current model
+ * with the spec's criterion (on {@code rankBatches} training batches when the criterion needs data),
+ * stores {@value ScoresFile#FILE_NAME} and emits {@link RankComputed}.
+ */
+public final class RankStage extends StageRunner {
+  public RankStage(StageContext ctx) {
+    super(ctx);
+  }
+
+  @Override
+  public Stage stage() {
+    return Stage.RANK;
+  }
+
+  @Override
+  StepEvent execute(StepWork w, Consumer<PipelineEvent> progress) {
+    PruneSpec prune = w.plan.spec().prune();
+    Model model = w.inputModel();
+    DependencyGraph deps = DependencyGraph.of(model.graph(), prune.select().excludedNodes());
+    Importance importance = Importances.byName(prune.criterionOrDefault(), w.seed());
+    ScoringData data = importance.needsData() ? ScoringData.of(w.data(model).trainData(), prune.rankBatches()) : null;
+    GroupScores scores = importance.score(model, deps, data);
+    ArtifactRef ref = w.store().put(w.key(ScoresFile.FILE_NAME), ScoresFile.of(scores, deps).toBytes());
+    return new RankComputed(w.plan.jobId(), w.step.index(), ATTEMPT, w.now(), w.input.plan(), w.artifacts().withScores(ref),
+        importance.name(), scores.groupIds().size());
+  }
+}

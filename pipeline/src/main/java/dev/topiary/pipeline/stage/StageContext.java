@@ -1,0 +1,208 @@
+package dev.topiary.pipeline.stage;
+
+import dev.topiary.engine.data.DatasetCatalog;
+import dev.topiary.engine.workflow.DataSpec;
+import dev.topiary.pipeline.job.DatasetSpec;
+import dev.topiary.pipeline.plan.JobPlan;
+import dev.topiary.pipeline.plan.PlanJson;
+import dev.topiary.pipeline.store.ArtifactRef;
+import dev.topiary.pipeline.store.ArtifactStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What every stage runner needs from its service: the artifact store, a local work folder, where
+ * datasets lie, a clock, and the latency bench's repetitions. Built once at start-up and shared by
+ * the runners; thread-safe. Engine settings (threads, device) are the service's to apply at
+ * start-up with {@code EngineSettings.apply()}, before any runner works.
+ *
+ * <p>Datasets: a spec's absolute path is used as is; {@code s3://<bucket>/<prefix>} (the store's
+ * bucket) is downloaded once, verified, to {@code <workDir>/datasets/<prefix>}; Fashion-MNIST
+ * without a uri comes from {@link #datasetRoot()} (Debian's package by default).
+ */
+public final class StageContext {
+  private static final int PLAN_CACHE = 64;
+
+  private final ArtifactStore store;
+  private final Path workDir;
+  private final Path datasetRoot;
+  private final Clock clock;
+  private final int latencyWarmup;
+  private final int latencyRuns;
+  private final Map<String, JobPlan> plans = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, JobPlan> eldest) {
+      return size() > PLAN_CACHE;
+    }
+  };
+
+  private StageContext(Builder b) {
+    store = b.store;
+    workDir = b.workDir;
+    datasetRoot = b.datasetRoot;
+    clock = b.clock;
+    latencyWarmup = b.latencyWarmup;
+    latencyRuns = b.latencyRuns;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public ArtifactStore store() {
+    return store;
+  }
+
+  public Path workDir() {
+    return workDir;
+  }
+
+  /** Where Fashion-MNIST lies when a spec gives no uri. */
+  public Path datasetRoot() {
+    return datasetRoot;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  public int latencyWarmup() {
+    return latencyWarmup;
+  }
+
+  public int latencyRuns() {
+    return latencyRuns;
+  }
+
+  /** The plan an event references, read and verified once per hash, then served from memory. */
+  public JobPlan plan(ArtifactRef ref) {
+    synchronized (plans) {
+      JobPlan cached = plans.get(ref.sha256());
+      if (cached != null) {
+        return cached;
+      }
+    }
+    JobPlan plan = PlanJson.fromBytes(store.getBytes(ref));
+    synchronized (plans) {
+      plans.put(ref.sha256(), plan);
+    }
+    return plan;
+  }
+
+  /** The engine's data spec for a job's dataset, fetching an {@code s3://} dataset first. */
+  DataSpec dataSpec(DatasetSpec dataset, long seed) {
+    return dataset.toDataSpec(location(dataset), seed);
+  }
+
+  private Path location(DatasetSpec dataset) {
+    String uri = dataset.uri();
+    if (uri == null) {
+      return dataset.catalogKind() == DatasetCatalog.Kind.FASHION_MNIST ? datasetRoot : null;
+    }
+    if (!uri.startsWith("s3://")) {
+      return Path.of(uri);
+    }
+    int slash = uri.indexOf('/', "s3://".length());
+    String bucket = uri.substring("s3://".length(), slash);
+    if (!bucket.equals(store.bucket())) {
+      throw new IllegalArgumentException("dataset.uri: " + uri + " is in bucket '" + bucket + "'; this service reads bucket '"
+          + store.bucket() + "'");
+    }
+    String prefix = uri.substring(slash + 1).replaceAll("/*$", "/");
+    Path local = workDir.resolve("datasets").resolve(prefix);
+    synchronized (this) {
+      for (String key : store.list(prefix)) {
+        ArtifactRef ref = store.find(key).orElseThrow(() -> new IllegalArgumentException("dataset.uri: " + key + " vanished while listed"));
+        Path target = local.resolve(key.substring(prefix.length()));
+        if (!isCopyOf(target, ref)) {
+          store.get(ref, target);
+        }
+      }
+    }
+    if (!Files.isDirectory(local)) {
+      throw new IllegalArgumentException("dataset.uri: no objects under " + uri);
+    }
+    return local;
+  }
+
+  private static boolean isCopyOf(Path file, ArtifactRef ref) {
+    try {
+      return Files.isRegularFile(file) && Files.size(file) == ref.size()
+          && dev.topiary.engine.weights.Sha256.hex(file).equals(ref.sha256());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  /** Required: store and work folder. */
+  public static final class Builder {
+    private ArtifactStore store;
+    private Path workDir;
+    private Path datasetRoot = DatasetCatalog.FASHION_MNIST_DEBIAN;
+    private Clock clock = Clock.systemUTC();
+    private int latencyWarmup = 5;
+    private int latencyRuns = 20;
+
+    private Builder() {}
+
+    public Builder setStore(ArtifactStore store) {
+      this.store = store;
+      return this;
+    }
+
+    /** A local folder for step work (models, checkpoints) and fetched datasets; created if needed. */
+    public Builder setWorkDir(Path workDir) {
+      this.workDir = workDir;
+      return this;
+    }
+
+    /** Where Fashion-MNIST lies when a spec gives no uri (default: Debian's package). */
+    public Builder optDatasetRoot(Path datasetRoot) {
+      this.datasetRoot = datasetRoot;
+      return this;
+    }
+
+    /** The clock of the events' {@code occurredAt} (default: UTC system clock). */
+    public Builder optClock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /** Latency bench repetitions per batch size (default 5 warm-up, 20 timed). */
+    public Builder optLatencyRuns(int warmup, int runs) {
+      this.latencyWarmup = warmup;
+      this.latencyRuns = runs;
+      return this;
+    }
+
+    public StageContext build() {
+      validate();
+      try {
+        Files.createDirectories(workDir);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create work folder " + workDir, e);
+      }
+      return new StageContext(this);
+    }
+
+    private void validate() {
+      if (store == null) {
+        throw new IllegalArgumentException("store: required");
+      }
+      if (workDir == null) {
+        throw new IllegalArgumentException("workDir: required");
+      }
+      if (datasetRoot == null || clock == null) {
+        throw new IllegalArgumentException((datasetRoot == null ? "datasetRoot" : "clock") + ": must not be null");
+      }
+      if (latencyWarmup < 0 || latencyRuns < 1) {
+        throw new IllegalArgumentException("latencyRuns: need warmup >= 0 and runs >= 1, got " + latencyWarmup + " and " + latencyRuns);
+      }
+    }
+  }
+}

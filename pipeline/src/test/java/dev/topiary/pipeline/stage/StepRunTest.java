@@ -1,0 +1,136 @@
+package dev.topiary.pipeline.stage;
+
+import static dev.topiary.pipeline.stage.StageFixture.last;
+import static dev.topiary.pipeline.stage.StageFixture.ofType;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.djl.engine.Engine;
+import dev.topiary.engine.workflow.Fitter;
+import dev.topiary.engine.zoo.Zoo;
+import dev.topiary.pipeline.event.EpochTuned;
+import dev.topiary.pipeline.event.EventCodec;
+import dev.topiary.pipeline.event.JobFailed;
+import dev.topiary.pipeline.event.JobSubmitted;
+import dev.topiary.pipeline.event.LayerPruned;
+import dev.topiary.pipeline.event.PipelineEvent;
+import dev.topiary.pipeline.event.Stage;
+import dev.topiary.pipeline.job.JobSpecs;
+import dev.topiary.pipeline.plan.JobPlan;
+import dev.topiary.pipeline.plan.PlanStep;
+import dev.topiary.pipeline.store.ArtifactRef;
+import dev.topiary.pipeline.store.Keys;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** One step at a time: redelivery, crash and resume, failures. */
+class StepRunTest extends StageTestBase {
+  private static final String ONESHOT = "model: {zoo: lenet5}\nbaseline: {epochs: 1}\n"
+      + "dataset: {kind: fashion-mnist, trainLimit: 256, testLimit: 128, batchSize: 64}\n"
+      + "prune: {select: {globalRatio: 0.3}}\neval: {batchSizes: [1]}\n";
+
+  @Test
+  void aRedeliveredInputReEmitsTheStoredEventWithoutComputingAgain() {
+    List<PipelineEvent> events = jobs.run("dup", "name: dup\n" + ONESHOT + "schedule: {mode: oneshot, finetune: {epochs: 0}}\n");
+    LayerPruned first = last(events, LayerPruned.class);
+    PipelineEvent rank = events.get(events.indexOf(first) - 1);
+    ArtifactRef weights = f.store.find(first.artifacts().model().weights().key()).orElseThrow();
+
+    int clockReadings = f.clock.readings.get();
+    List<PipelineEvent> again = new ArrayList<>();
+    PruneStage prune = new PruneStage(f.ctx);
+    assertTrue(prune.handle(rank, again::add));
+    assertTrue(prune.handle(rank, again::add));
+
+    assertEquals(2, again.size());
+    assertEquals(EventCodec.toJson(first), EventCodec.toJson(again.get(0)), "the same event, occurredAt included");
+    assertEquals(again.get(0), again.get(1));
+    assertEquals(clockReadings, f.clock.readings.get(), "no event was made anew");
+    assertEquals(weights, f.store.find(weights.key()).orElseThrow());
+  }
+
+  @Test
+  void aFineTuneThatCrashedAfterEpochTwoResumesAtEpochThreeAndEndsAsAnUninterruptedRun() {
+    String spec = ONESHOT + "schedule: {mode: oneshot, finetune: {epochs: 3, optimizer: {lr: 0.01}}}\n";
+    List<PipelineEvent> reference = jobs.run("whole", "name: whole\n" + spec);
+    LayerPruned cut = last(reference, LayerPruned.class);
+    EpochTuned uninterrupted = ofType(reference, EpochTuned.class).get(3);
+    assertTrue(uninterrupted.endsStep());
+
+    // the same fine-tune step of another job, from the same pruned model
+    JobSubmitted submitted = jobs.submit("crashy", JobSpecs.parseYaml("name: crashy\n" + spec));
+    JobPlan plan = f.ctx.plan(submitted.plan());
+    PlanStep finetune = plan.step(cut.stepIndex() + 1);
+    LayerPruned input = new LayerPruned("crashy", cut.stepIndex(), 1, cut.occurredAt(), submitted.plan(), cut.artifacts(), cut.groups(),
+        cut.paramsAfter(), cut.macsAfter(), null);
+    FinetuneStage stage = new FinetuneStage(f.ctx);
+    List<EpochTuned> beforeCrash = new ArrayList<>();
+    IllegalStateException crash = assertThrows(IllegalStateException.class, () -> stage.run(plan, finetune, input, e -> {
+      beforeCrash.add((EpochTuned) e);
+      if (((EpochTuned) e).epoch() == 2) {
+        throw new IllegalStateException("injected crash after epoch 2");
+      }
+    }));
+    assertEquals("injected crash after epoch 2", crash.getMessage());
+    assertEquals(List.of(1, 2), beforeCrash.stream().map(EpochTuned::epoch).toList());
+
+    List<PipelineEvent> resumed = new ArrayList<>();
+    stage.run(plan, finetune, input, resumed::add);
+    assertEquals(1, resumed.size(), "only epoch 3 trains: " + resumed);
+    EpochTuned end = (EpochTuned) resumed.get(0);
+    assertEquals(3, end.epoch());
+    assertEquals(uninterrupted.trainLoss(), end.trainLoss());
+    assertEquals(uninterrupted.artifacts().model().weights().sha256(), end.artifacts().model().weights().sha256(),
+        "bit-identical weights");
+  }
+
+  @Test
+  void aCorruptModelArtifactFailsTheJobNamingTheObject() throws IOException {
+    ArtifactRef[] model = upload("uploads/corrupt/");
+    f.store.put(model[1].key(), "not the weights".getBytes(StandardCharsets.UTF_8)); // the object changes, the ref does not
+    List<PipelineEvent> events = jobs.run("corrupt", "name: corrupt\n" + withModel(model) + "schedule: {mode: oneshot, finetune: {epochs: 0}}\n");
+
+    assertEquals(2, events.size());
+    JobFailed failed = (JobFailed) events.get(1);
+    assertEquals(Stage.EVAL, failed.stage());
+    assertEquals(1, failed.stepIndex());
+    assertEquals("ArtifactIntegrityException", failed.errorType());
+    assertTrue(failed.message().contains(model[1].key()) && failed.message().contains(model[1].sha256()), failed.message());
+  }
+
+  @Test
+  void gpuLatencyOnANodeWithoutAGpuFailsBeforeAnyWork() throws IOException {
+    assumeTrue(Engine.getInstance().getGpuCount() == 0, "this node has a GPU");
+    ArtifactRef[] model = upload("uploads/good/");
+    List<PipelineEvent> events = jobs.run("no-gpu", "name: no-gpu\n" + withModel(model).replace("batchSizes: [1]}", "batchSizes: [1], devices: [cpu, gpu]}")
+        + "schedule: {mode: oneshot, finetune: {epochs: 0}}\n");
+
+    JobFailed failed = last(events, JobFailed.class);
+    assertEquals(Stage.EVAL, failed.stage());
+    assertEquals("IllegalArgumentException", failed.errorType());
+    assertTrue(failed.message().startsWith("step 1 (evaluate): eval.devices: gpu latency was requested"), failed.message());
+    assertTrue(f.store.list(Keys.job("no-gpu")).stream().noneMatch(k -> k.contains("-eval/")), "nothing stored for the step");
+  }
+
+  /** A LeNet graph and initialised weights in the store: [graph, weights]. */
+  private static ArtifactRef[] upload(String prefix) throws IOException {
+    Path dir = tmp.resolve(prefix);
+    Fitter.initialised(Zoo.build("lenet5"), 3).save(dir);
+    return new ArtifactRef[] {f.store.put(prefix + "graph.json", dir.resolve("graph.json")),
+        f.store.put(prefix + "weights.safetensors", dir.resolve("weights.safetensors"))};
+  }
+
+  private static String withModel(ArtifactRef[] model) {
+    return ONESHOT.replace("model: {zoo: lenet5}\nbaseline: {epochs: 1}\n", "model:\n  graph: " + json(model[0]) + "\n  weights: " + json(model[1]) + "\n");
+  }
+
+  private static String json(ArtifactRef r) {
+    return String.format("{bucket: %s, key: %s, sha256: %s, size: %d}", r.bucket(), r.key(), r.sha256(), r.size());
+  }
+}
