@@ -1,5 +1,6 @@
 package dev.topiary.engine.cli;
 
+import dev.topiary.engine.prune.importance.ScoresFile;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.topiary.engine.model.Model;
@@ -63,14 +64,23 @@ final class PruneCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The scores file's scores for this graph; a file computed for another graph is named. */
+  private Map<Integer, float[]> scoresFrom(DependencyGraph deps) {
+    ScoresFile file = ScoresFile.read(scores);
+    try {
+      return file.scoresFor(deps);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(scores + ": " + e.getMessage(), e);
+    }
+  }
+
   private void pruneChannels(Model m) throws Exception {
     if (scores != null && criterion.given()) {
       throw new IllegalArgumentException("--scores and --criterion exclude each other: the scores file holds the criterion's scores");
     }
     Selector selector = selection.selector(); // before scoring: a bad request fails at once
     DependencyGraph deps = DependencyGraph.of(m.graph(), new LinkedHashSet<>(exclude));
-    Map<Integer, float[]> s = scores != null ? ScoresJson.scoresFor(scores, deps)
-        : criterion.scorer(model.seed, () -> loaders(m)).score(m, deps);
+    Map<Integer, float[]> s = scores != null ? scoresFrom(deps) : criterion.scorer(model.seed, () -> loaders(m)).score(m, deps);
     PruningPlan plan = selector.plan(deps, s);
     System.out.print(plan.table());
     Model pruned = finetune(plan.apply(m), manager -> Map.of());

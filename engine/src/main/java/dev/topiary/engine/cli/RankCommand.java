@@ -1,5 +1,6 @@
 package dev.topiary.engine.cli;
 
+import dev.topiary.engine.prune.importance.ScoresFile;
 import dev.topiary.engine.model.Model;
 import dev.topiary.engine.prune.DependencyGraph;
 import dev.topiary.engine.prune.importance.GroupScores;
@@ -41,7 +42,7 @@ final class RankCommand implements Callable<Integer> {
       System.out.println(summary(deps.groups().get(id).name(), id, s.scores(id), s.notes().get(id)));
     }
     if (out != null) {
-      ScoresJson.write(ScoresJson.of(s, deps), out);
+      ScoresFile.of(s, deps).write(out);
       System.out.println("wrote " + out);
     }
     return 0;

@@ -1,5 +1,6 @@
 package dev.topiary.pipeline.stage;
 
+import dev.topiary.engine.prune.importance.ScoresFile;
 import dev.topiary.engine.model.Model;
 import dev.topiary.engine.prune.DependencyGraph;
 import dev.topiary.engine.prune.importance.GroupScores;

@@ -7,7 +7,7 @@
  * decodes an event, calls {@code runner.handle(event, emit)} and publishes what is emitted; the
  * runner loads the plan, asks {@code JobFlow} whether the next step is its stage's, downloads the
  * inputs, calls the engine, stores the outputs and the completion event (idempotency), and emits
- * it, or a {@code JobFailed}. {@link dev.topiary.pipeline.stage.ScoresFile} is the scores format
+ * it, or a {@code JobFailed}. {@link dev.topiary.engine.prune.importance.ScoresFile} is the scores format
  * shared by the rank and prune stages.
  */
 package dev.topiary.pipeline.stage;

@@ -1,22 +1,21 @@
-package dev.topiary.pipeline.stage;
+package dev.topiary.engine.prune.importance;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.topiary.engine.prune.ChannelGroup;
 import dev.topiary.engine.prune.DependencyGraph;
-import dev.topiary.engine.prune.importance.GroupScores;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code topiary-scores} file (version 1) that a rank step stores as {@code scores.json} and
- * later prune steps read: the criterion, the graph and its group count, and per scored group its
- * id, name, producers, units, one score per unit and the criterion's note. The same format as the
- * engine CLI's {@code rank --out}. Reading checks the scores against the graph they are applied
- * to, so scores never land on another graph's units. Immutable.
+ * The {@code topiary-scores} file (version 1): what {@code rank --out} writes and the rank stage
+ * stores as {@code scores.json}, and what {@code prune --scores} and later prune steps read: the
+ * criterion, the graph and its group count, and per scored group its id, name, producers, units,
+ * one score per unit and the criterion's note. Reading checks the scores against the graph they
+ * are applied to, so scores never land on another graph's units. Immutable.
  */
 public record ScoresFile(String format, int version, String criterion, String graph, int groups, int batches, long images,
     List<Group> scores) {
@@ -68,6 +67,25 @@ public record ScoresFile(String format, int version, String criterion, String gr
       throw new IllegalArgumentException(source + ": not a " + FORMAT + " version " + VERSION + " file");
     }
     return f;
+  }
+
+  /** Writes the file (to a temporary name first, then moved into place). */
+  public void write(java.nio.file.Path file) throws java.io.IOException {
+    java.nio.file.Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    java.nio.file.Files.write(tmp, toBytes());
+    java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Reads a file written by {@link #write}; a missing or malformed file is named in the error. */
+  public static ScoresFile read(java.nio.file.Path file) {
+    if (!java.nio.file.Files.isRegularFile(file)) {
+      throw new IllegalArgumentException(file + ": missing (write one with 'rank --out')");
+    }
+    try {
+      return fromBytes(java.nio.file.Files.readAllBytes(file), file.toString());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(file + ": " + e.getMessage(), e);
+    }
   }
 
   /**
