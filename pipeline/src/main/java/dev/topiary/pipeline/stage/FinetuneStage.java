@@ -1,5 +1,6 @@
 package dev.topiary.pipeline.stage;
 
+import dev.topiary.engine.prune.schedule.RisingMasks;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.topiary.engine.graph.Graph;
@@ -56,7 +57,7 @@ public final class FinetuneStage extends StageRunner {
     Model model = baseline ? Fitter.initialised(specGraph(w), w.seed()) : w.inputModel();
     SparsityMask masks = baseline ? null : w.inputMasks(model);
     Function<NDManager, Map<String, NDArray>> fixedMasks = masks == null ? m -> Map.of() : masks::toNDArrays;
-    RisingMasks rising = step instanceof PlanStep.GradualTune g ? new RisingMasks(model, g.sparsityPerEpoch()) : null;
+    RisingMasks rising = step instanceof PlanStep.GradualTune g ? new RisingMasks(model, g.sparsityPerEpoch()::get, null, 0, null) : null;
 
     Path checkpointDir = w.local("checkpoint");
     String checkpointKey = w.key(TrainingCheckpoint.FILE_NAME);
