@@ -7,9 +7,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.topiary.engine.UnsupportedOperatorException;
 import dev.topiary.engine.graph.AveragePool;
 import dev.topiary.engine.graph.BatchNormalization;
@@ -83,15 +84,22 @@ final class OpKernels {
 
   /**
    * torch.nn.functional.batch_norm. In training libtorch normalises with the batch statistics and
-   * updates the running buffers in place (unbiased batch variance). DJL's momentum is MXNet's (the
-   * weight of the old value), so PyTorch's momentum m is passed as 1 - m.
+   * updates the running buffers in place (unbiased batch variance).
+   *
+   * <p>Called through JniUtils: DJL's {@code BatchNorm.batchNorm} with axis 1 wraps the same call
+   * in two (identity) transposes, which also land in the autograd graph, and a sub-manager. The
+   * momentum and epsilon are the values DJL passes: its momentum is MXNet's (the weight of the old
+   * value) as a float, so PyTorch's momentum m goes through {@code 1 - (float) (1 - m)}.
    */
   private static NDArray batchNorm(Op op, List<NDArray> in, OpKernel.Params p, boolean training) {
     BatchNormalization bn = (BatchNormalization) op;
-    return BatchNorm.batchNorm(in.get(0), p.get(ParamRole.RUNNING_MEAN), p.get(ParamRole.RUNNING_VAR),
-            p.get(ParamRole.GAMMA), p.get(ParamRole.BETA), 1,
-            (float) (1 - bn.momentum()), (float) bn.epsilon(), training)
-        .head();
+    float djlMomentum = (float) (1 - bn.momentum());
+    return JniUtils.batchNorm(pt(in.get(0)), pt(p.get(ParamRole.RUNNING_MEAN)), pt(p.get(ParamRole.RUNNING_VAR)),
+        pt(p.get(ParamRole.GAMMA)), pt(p.get(ParamRole.BETA)), training, 1f - djlMomentum, (float) bn.epsilon());
+  }
+
+  private static PtNDArray pt(NDArray array) {
+    return (PtNDArray) array;
   }
 
   /*

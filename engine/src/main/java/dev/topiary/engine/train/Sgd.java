@@ -24,6 +24,10 @@ import java.util.Map;
  * <p>Lifecycle: an instance holds the momentum buffers, keyed by parameter name, in a sub-manager
  * of the first updated weight's manager; {@link #close} frees them. One instance serves one model.
  * Not thread-safe.
+ *
+ * <p>The scalar factors (momentum, weight decay, learning rate) are kept as 0-d float32 arrays in
+ * the same sub-manager: DJL's {@code mul(Number)} builds and frees such an array on every call,
+ * which for small models cost more than the arithmetic. The result is the same float32 product.
  */
 public final class Sgd implements AutoCloseable {
   private final float momentum;
@@ -33,6 +37,7 @@ public final class Sgd implements AutoCloseable {
   private final boolean noDecayOnOneDimensional;
   private final Map<String, NDArray> buffers = new HashMap<>();
   private NDManager stateManager;
+  private Scalars scalars;
 
   private Sgd(Builder b) {
     this.momentum = b.momentum;
@@ -53,30 +58,30 @@ public final class Sgd implements AutoCloseable {
    */
   public void update(String name, Parameter parameter, NDArray gradient, double lr) {
     NDArray w = parameter.getArray();
-    float decay = decayFor(w);
-    if (decay != 0f) {
-      try (NDArray t = w.mul(decay)) {
+    Scalars k = scalars(w);
+    if (weightDecay != 0f && !(noDecayOnOneDimensional && w.getShape().dimension() <= 1)) {
+      try (NDArray t = w.mul(k.weightDecay)) {
         gradient.addi(t);
       }
     }
-    NDArray direction = momentum == 0f ? gradient : applyMomentum(name, w, gradient);
-    try (NDArray t = direction.mul((float) lr)) {
+    NDArray direction = momentum == 0f ? gradient : applyMomentum(name, w, gradient, k);
+    try (NDArray t = direction.mul(k.lr((float) lr))) {
       w.subi(t);
     }
   }
 
-  private NDArray applyMomentum(String name, NDArray weight, NDArray d) {
+  private NDArray applyMomentum(String name, NDArray weight, NDArray d, Scalars k) {
     NDArray buf = buffers.get(name);
     if (buf == null) {
       buf = d.duplicate();
       buf.attach(state(weight.getManager()));
       buffers.put(name, buf);
     } else {
-      buf.muli(momentum);
+      buf.muli(k.momentum);
       if (dampening == 0f) {
         buf.addi(d);
       } else {
-        try (NDArray t = d.mul(1f - dampening)) {
+        try (NDArray t = d.mul(k.undamped)) {
           buf.addi(t);
         }
       }
@@ -84,14 +89,50 @@ public final class Sgd implements AutoCloseable {
     if (!nesterov) {
       return buf;
     }
-    try (NDArray t = buf.mul(momentum)) {
+    try (NDArray t = buf.mul(k.momentum)) {
       d.addi(t);
     }
     return d;
   }
 
-  private float decayFor(NDArray weight) {
-    return noDecayOnOneDimensional && weight.getShape().dimension() <= 1 ? 0f : weightDecay;
+  private Scalars scalars(NDArray weight) {
+    if (scalars == null) {
+      scalars = new Scalars(state(weight.getManager()));
+    }
+    return scalars;
+  }
+
+  /** The update's factors as 0-d float32 arrays on the parameters' device; the learning rate is the last one used. */
+  private final class Scalars {
+    private final NDManager manager;
+    final NDArray momentum;
+    final NDArray undamped;
+    final NDArray weightDecay;
+    private float lrValue = Float.NaN;
+    private NDArray lr;
+
+    Scalars(NDManager manager) {
+      this.manager = manager;
+      momentum = scalar(Sgd.this.momentum);
+      undamped = scalar(1f - dampening);
+      weightDecay = scalar(Sgd.this.weightDecay);
+    }
+
+    /** The learning rate as an array, rebuilt only when it changes (once per epoch at most). */
+    NDArray lr(float value) {
+      if (Float.compare(value, lrValue) != 0) {
+        if (lr != null) {
+          lr.close();
+        }
+        lr = scalar(value);
+        lrValue = value;
+      }
+      return lr;
+    }
+
+    private NDArray scalar(float value) {
+      return manager.create(value);
+    }
   }
 
   private NDManager state(NDManager modelManager) {
@@ -135,6 +176,7 @@ public final class Sgd implements AutoCloseable {
   @Override
   public void close() {
     clearBuffers();
+    scalars = null;
     if (stateManager != null) {
       stateManager.close();
       stateManager = null;
