@@ -2,10 +2,15 @@ package dev.topiary.engine.exec;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
 import dev.topiary.engine.graph.AveragePool;
+import dev.topiary.engine.graph.Clip;
 import dev.topiary.engine.graph.Graph;
 import dev.topiary.engine.graph.GraphBuilder;
 import dev.topiary.engine.graph.HardSwish;
@@ -157,4 +162,25 @@ class OpKernelsTest {
       assertEquals(expected, got[i], 1e-6f, "x = " + x[i]);
     }
   }
+
+  @Test
+  void clipTrainsWithTorchHardtanhGradientAndClampValues() {
+    // torch.nn.ReLU6: values clamped to [0, 6]; gradient 1 strictly inside, 0 outside and at the bounds
+    float[] x = {-2, 0, 0.5f, 3, 6, 7.5f};
+    GraphBuilder b = Graph.builder("relu6");
+    b.input("x", new int[] {6});
+    b.add("op", Clip.relu6(), "x");
+    GraphBlock block = new GraphBlock(b.output("op").build());
+    block.initialize(manager);
+    NDArray input = manager.create(x, new Shape(1, 6));
+    input.setRequiresGradient(true);
+    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+      NDArray y = block.forward(new ParameterStore(manager, false), new NDList(input), true).singletonOrThrow();
+      assertArrayEquals(new float[] {0, 0, 0.5f, 3, 6, 6}, y.toFloatArray());
+      collector.backward(y.sum());
+    }
+    assertArrayEquals(new float[] {0, 0, 1, 1, 0, 0}, input.getGradient().toFloatArray());
+    assertArrayEquals(new float[] {0, 0, 0.5f, 3, 6, 6}, run(Clip.relu6(), new int[] {6}, x), "inference: the same values");
+  }
 }
+
