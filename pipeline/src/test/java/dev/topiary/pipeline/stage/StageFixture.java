@@ -64,7 +64,7 @@ final class StageFixture implements AutoCloseable {
 
     @Override
     public Clock withZone(java.time.ZoneId zone) {
-      throw new UnsupportedOperationException();
+      throw new UnsupportedOperationException("the test clock ticks in UTC only");
     }
 
     @Override
