@@ -2,8 +2,10 @@ package dev.topiary.pipeline.store;
 
 import dev.topiary.engine.InvalidModelException;
 import dev.topiary.engine.model.Model;
+import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
+import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
@@ -161,6 +163,27 @@ public final class ArtifactStore implements AutoCloseable {
     });
     Sha256.verify(ref, data);
     return data;
+  }
+
+  /**
+   * Whether the bucket exists: one round trip to the server, so also a readiness probe (an
+   * unreachable server or refused credentials throw {@link ArtifactStoreException}).
+   */
+  public boolean bucketExists() {
+    return retrier.run("bucket-exists " + bucket, bucket, null,
+        () -> client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build()));
+  }
+
+  /** Creates the bucket unless it exists (a local stack's first start); returns whether it created it. */
+  public boolean ensureBucket() {
+    if (bucketExists()) {
+      return false;
+    }
+    retrier.run("make-bucket " + bucket, bucket, null, () -> {
+      client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+      return null;
+    });
+    return true;
   }
 
   /** Whether an object exists at {@code key}. */

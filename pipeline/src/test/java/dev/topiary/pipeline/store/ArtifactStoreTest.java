@@ -176,6 +176,22 @@ class ArtifactStoreTest {
   }
 
   @Test
+  void createsItsBucketOnceAndReportsWrongCredentials() {
+    try (ArtifactStore fresh = builder().setBucket("fresh-" + UUID.randomUUID()).build()) {
+      assertFalse(fresh.bucketExists());
+      assertTrue(fresh.ensureBucket());
+      assertFalse(fresh.ensureBucket());
+      assertTrue(fresh.bucketExists());
+      assertEquals("x", new String(fresh.getBytes(fresh.put("k/x.txt", "x".getBytes(StandardCharsets.UTF_8))),
+          StandardCharsets.UTF_8));
+    }
+    try (ArtifactStore wrong = builder().setSecretKey("not-the-secret").build()) {
+      ArtifactStoreException e = assertThrows(ArtifactStoreException.class, wrong::bucketExists);
+      assertTrue(e.getMessage().contains("HTTP 403"), e.getMessage());
+    }
+  }
+
+  @Test
   void namesTheMissingOrInvalidBuilderField() {
     assertEquals("bucket must be set", assertThrows(IllegalArgumentException.class,
         () -> builder().setBucket(null).build()).getMessage());
