@@ -44,6 +44,9 @@ public final class EngineSettings {
     }
   }
 
+  /** The device {@link #apply()} chose; null until then. */
+  private static volatile Device computeDevice;
+
   private final int intraOpThreads;
   private final int interOpThreads;
   private final DeviceChoice device;
@@ -97,7 +100,20 @@ public final class EngineSettings {
             + JniUtils.getNumInteropThreads() + " (set them before the engine's first parallel work)", e);
       }
     }
-    return resolve(device, engine.getGpuCount());
+    Device chosen = resolve(device, engine.getGpuCount());
+    computeDevice = chosen;
+    return chosen;
+  }
+
+  /**
+   * Where the engine's workflows (fitting, evaluation, activation scoring) allocate: the device the
+   * last {@link #apply()} chose, else the engine's default (the first GPU when PyTorch sees one).
+   * A process-wide setting like the thread counts, so a service configured with {@code cpu} trains
+   * on the CPU even on a GPU node.
+   */
+  public static Device computeDevice() {
+    Device chosen = computeDevice;
+    return chosen != null ? chosen : Engine.getEngine("PyTorch").defaultDevice();
   }
 
   /** The device for a choice, given how many GPUs PyTorch sees. */

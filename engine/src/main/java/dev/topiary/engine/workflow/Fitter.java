@@ -2,6 +2,7 @@ package dev.topiary.engine.workflow;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.topiary.engine.exec.EngineSettings;
 import dev.topiary.engine.exec.BlockWeights;
 import dev.topiary.engine.exec.GraphBlock;
 import dev.topiary.engine.model.Model;
@@ -50,7 +51,7 @@ public final class Fitter {
    */
   public static Outcome fit(Model model, DataSpec.Loaders data, FitSettings settings, Consumer<EpochResult> callback,
       Function<NDManager, Map<String, NDArray>> masks, List<GradientHook> hooks, Path checkpointDir, MaskUpdate maskUpdate) {
-    try (NDManager manager = NDManager.newBaseManager(); Sgd sgd = settings.optimizer()) {
+    try (NDManager manager = NDManager.newBaseManager(EngineSettings.computeDevice()); Sgd sgd = settings.optimizer()) {
       GraphBlock block = BlockWeights.load(model, manager);
       TrainingRun.Builder b = TrainingRun.builder().setBlock(block).setOptimizer(sgd)
           .setSchedule(settings.lrSchedule()).setEpochs(settings.epochs()).setTrainData(data.trainData())
@@ -72,7 +73,7 @@ public final class Fitter {
 
   /** Loss, top-1 and top-5 of a model on a loader's data, in inference mode. */
   public static Evaluation evaluate(Model model, DataSpec.Loaders data) {
-    try (NDManager manager = NDManager.newBaseManager()) {
+    try (NDManager manager = NDManager.newBaseManager(EngineSettings.computeDevice())) {
       GraphBlock block = BlockWeights.load(model, manager);
       return Evaluator.evaluate(block, data.testData(), 0);
     }
@@ -80,7 +81,7 @@ public final class Fitter {
 
   /** A model of the graph with the engine's seeded PyTorch-default initialisation. */
   public static Model initialised(dev.topiary.engine.graph.Graph graph, long seed) {
-    try (NDManager manager = NDManager.newBaseManager()) {
+    try (NDManager manager = NDManager.newBaseManager(EngineSettings.computeDevice())) {
       GraphBlock block = new GraphBlock(graph, seed);
       block.initialize(manager);
       return BlockWeights.toModel(block, List.of());

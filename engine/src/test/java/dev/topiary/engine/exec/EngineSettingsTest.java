@@ -45,6 +45,9 @@ class EngineSettingsTest {
   void autoPicksWhatTheMachineHas() {
     Device d = EngineSettings.builder().optDevice("auto").build().apply();
     assertEquals(Engine.getInstance().getGpuCount() > 0 ? Device.gpu() : Device.cpu(), d);
+    assertEquals(d, EngineSettings.computeDevice());
+    assertEquals(Device.cpu(), EngineSettings.builder().optDevice("cpu").build().apply());
+    assertEquals(Device.cpu(), EngineSettings.computeDevice(), "workflows allocate where the settings say");
   }
 
   @Test

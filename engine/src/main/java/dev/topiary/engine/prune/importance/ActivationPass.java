@@ -93,7 +93,7 @@ final class ActivationPass {
     }
     int batches = 0;
     long images = 0;
-    Device device = data.device() == null ? Engine.getInstance().defaultDevice() : data.device();
+    Device device = data.device() == null ? dev.topiary.engine.exec.EngineSettings.computeDevice() : data.device();
     try (NDManager root = NDManager.newBaseManager(device)) {
       GraphBlock block = BlockWeights.load(model, root);
       if (gradients) {
