@@ -12,10 +12,15 @@ import java.time.Instant;
  * @param plan the stored {@code plan.json} (which embeds the spec)
  * @param artifacts the model when the spec gave one (graph and weights); {@link Artifacts#NONE}
  *     when the first step builds it from the zoo
+ * @param tenant who submitted the job (the gateway's tenant of the caller's token); null for jobs
+ *     submitted outside the gateway. Additive field: readers of version 1 without it ignore it
+ * @param requestId the key of the {@code Topics#JOB_REQUESTS} record that asked for the job; null
+ *     for REST and in-process submissions. Additive field
  */
 public record JobSubmitted(
     String jobId, int stepIndex, int attempt, Instant occurredAt,
-    String name, int totalSteps, ArtifactRef plan, Artifacts artifacts) implements StepEvent {
+    String name, int totalSteps, ArtifactRef plan, Artifacts artifacts,
+    @Nullable String tenant, @Nullable String requestId) implements StepEvent {
 
   public JobSubmitted {
     Checks.header(jobId, stepIndex, attempt, occurredAt);
@@ -27,5 +32,17 @@ public record JobSubmitted(
       throw new IllegalArgumentException("totalSteps: must be >= 1, got " + totalSteps);
     }
     Checks.step(plan, artifacts, false);
+    if (tenant != null) {
+      Checks.text(tenant, "tenant");
+    }
+    if (requestId != null) {
+      Checks.text(requestId, "requestId");
+    }
+  }
+
+  /** A submission with no tenant and no request (in-process jobs, tests). */
+  public JobSubmitted(String jobId, int stepIndex, int attempt, Instant occurredAt, String name, int totalSteps,
+      ArtifactRef plan, Artifacts artifacts) {
+    this(jobId, stepIndex, attempt, occurredAt, name, totalSteps, plan, artifacts, null, null);
   }
 }

@@ -20,8 +20,16 @@ import java.util.stream.Stream;
  * a worker pool rather than hold its partition.
  */
 public final class Topics {
-  /** Job specs submitted by events rather than through the gateway's REST API (value: spec JSON, key: request id). */
+  /**
+   * Job specs submitted by events rather than through the gateway's REST API. Key: the request id
+   * (1 to 128 characters of {@code [A-Za-z0-9._-]}); value: the spec, JSON or YAML (header {@code
+   * content-type: application/yaml}); header {@code authorization: Bearer <token>}, a gateway API
+   * token naming the tenant. The gateway answers with {@code JobSubmitted} (carrying the {@code
+   * requestId}) or {@link #JOB_REJECTED}.
+   */
   public static final String JOB_REQUESTS = "topiary.job-requests.v1";
+  /** {@link JobRejected}: a job request the gateway refused, keyed by the request id. */
+  public static final String JOB_REJECTED = "topiary.job-rejected.v1";
   public static final String JOB_SUBMITTED = "topiary.job-submitted.v1";
   public static final String RANK_COMPUTED = "topiary.rank-computed.v1";
   public static final String LAYER_PRUNED = "topiary.layer-pruned.v1";
@@ -63,8 +71,8 @@ public final class Topics {
     return Arrays.stream(EventType.values()).map(Topics::of).toList();
   }
 
-  /** Every topic to create: the event topics, job requests and the dead letters. */
+  /** Every topic to create: the event topics, job requests, their rejections and the dead letters. */
   public static List<String> all() {
-    return Stream.concat(eventTopics().stream(), Stream.of(JOB_REQUESTS, DEAD_LETTER)).toList();
+    return Stream.concat(eventTopics().stream(), Stream.of(JOB_REQUESTS, JOB_REJECTED, DEAD_LETTER)).toList();
   }
 }

@@ -14,6 +14,10 @@ import java.util.regex.Pattern;
 public final class Keys {
   /** Where every job's artifacts live. */
   public static final String JOBS_PREFIX = "jobs/";
+  /** Where the gateway keeps uploaded models and datasets: {@code uploads/<tenant>/<kind>/<id>/}. */
+  public static final String UPLOADS_PREFIX = "uploads/";
+  /** The name of a job's cancellation marker, see {@link #cancelled(String)}. */
+  public static final String CANCELLED_FILE = "cancelled.json";
 
   private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
@@ -27,6 +31,27 @@ public final class Keys {
   /** {@code jobs/<jobId>/plan.json}: the job's compiled plan, written once at submission. */
   public static String plan(String jobId) {
     return job(jobId) + "plan.json";
+  }
+
+  /**
+   * {@code jobs/<jobId>/cancelled.json}: written by the gateway when the job is cancelled, before
+   * it publishes {@code JobCancelled}; a stage checks for it before starting a step.
+   */
+  public static String cancelled(String jobId) {
+    return job(jobId) + CANCELLED_FILE;
+  }
+
+  /** {@code uploads/<tenant>/}: everything one tenant uploaded. */
+  public static String tenantUploads(String tenant) {
+    return UPLOADS_PREFIX + segment("tenant", tenant) + "/";
+  }
+
+  /**
+   * {@code uploads/<tenant>/<kind>/<uploadId>/}: one upload, e.g. {@code uploads/acme/models/m-1f3a/};
+   * every part is a server-chosen segment.
+   */
+  public static String upload(String tenant, String kind, String uploadId) {
+    return tenantUploads(tenant) + segment("kind", kind) + "/" + segment("uploadId", uploadId) + "/";
   }
 
   /** {@code jobs/<jobId>/<NN>-<stage>/}: the folder of one step, e.g. for {@link ArtifactStore#putModel}. */

@@ -34,6 +34,7 @@ class EventCodecTest {
   static Stream<Arguments> goldens() {
     return Stream.of(
         Arguments.of("job-submitted.json", Fixtures.jobSubmitted()),
+        Arguments.of("job-submitted-tenant.json", Fixtures.jobSubmittedByTenant()),
         Arguments.of("rank-computed.json", Fixtures.rankComputed()),
         Arguments.of("layer-pruned.json", Fixtures.layerPruned()),
         Arguments.of("layer-pruned-masks.json", Fixtures.layerPrunedMasks()),

@@ -73,7 +73,7 @@ class EventRecordsTest {
     assertEquals(EventType.values().length, new HashSet<>(topics).size());
     List<String> all = new ArrayList<>(Topics.all());
     assertEquals(all.size(), new HashSet<>(all).size());
-    assertTrue(all.containsAll(List.of(Topics.DEAD_LETTER, Topics.JOB_REQUESTS)));
+    assertTrue(all.containsAll(List.of(Topics.DEAD_LETTER, Topics.JOB_REQUESTS, Topics.JOB_REJECTED)));
     for (EventType t : EventType.values()) {
       assertTrue(Topics.of(t).endsWith(".v" + t.version()), Topics.of(t));
       assertEquals(t, EventType.byName(t.jsonName()).orElseThrow());

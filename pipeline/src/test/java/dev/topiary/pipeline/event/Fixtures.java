@@ -33,6 +33,17 @@ final class Fixtures {
     return new JobSubmitted(JOB, 0, 1, at("2026-03-01T09:00:00Z"), "resnet56-hrank-layerwise", 62, PLAN, Artifacts.NONE);
   }
 
+  static JobSubmitted jobSubmittedByTenant() {
+    return new JobSubmitted(JOB, 0, 1, at("2026-03-01T09:00:00Z"), "resnet56-hrank-layerwise", 62, PLAN, Artifacts.NONE,
+        "acme", "train-run-2026-03-01.7");
+  }
+
+  static JobRejected jobRejected() {
+    return new JobRejected("train-run-2026-03-01.8", at("2026-03-01T09:00:05Z"), "acme", List.of(
+        new JobRejected.FieldError("prune.select.compressRate", "expected 55 rates (one per Conv), got 3"),
+        new JobRejected.FieldError("schedule.finetune.epochs", "must be >= 0, got -1")));
+  }
+
   static RankComputed rankComputed() {
     return new RankComputed(JOB, 3, 1, at("2026-03-01T09:41:12.500Z"), PLAN, AFTER_RANK, "hrank", 30);
   }

@@ -18,6 +18,16 @@ class KeysTest {
     assertTrue(Keys.step("j", 9, "a", "x").compareTo(Keys.step("j", 10, "a", "x")) < 0, "steps sort in order");
   }
 
+  @Test
+  void placesTheCancellationMarkerAndUploadsUnderServerChosenPrefixes() {
+    assertEquals("jobs/7f3a/cancelled.json", Keys.cancelled("7f3a"));
+    assertEquals("uploads/acme/", Keys.tenantUploads("acme"));
+    assertEquals("uploads/acme/models/m-1/", Keys.upload("acme", "models", "m-1"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Keys.upload("acme", "models", "../x"));
+    assertTrue(e.getMessage().startsWith("uploadId must be one path segment"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> Keys.tenantUploads("a/b"));
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"a/b", "..", "a..b", "a\\b", ".hidden", "", " ", "job id"})
   void rejectsAJobIdThatIsNotOnePathSegmentNamingTheField(String jobId) {

@@ -1,0 +1,48 @@
+package dev.topiary.gateway;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The gateway's own settings, under {@code topiary.gateway}; {@code application.properties}
+ * documents each one. Tokens are never in code: they come from this map (environment variables
+ * {@code TOPIARY_GATEWAY_TENANTS_<TENANT>} in a deployment) or from a secret file.
+ */
+@ConfigMapping(prefix = "topiary.gateway")
+public interface GatewayConfig {
+  /** Tenant name to its API token, e.g. {@code topiary.gateway.tenants.acme=<token>}. */
+  Map<String, String> tenants();
+
+  /** A file of {@code tenant=token} lines (a mounted secret), read at start-up, merged with {@link #tenants()}. */
+  Optional<String> tokensFile();
+
+  /** Largest job spec accepted, in bytes. */
+  @WithDefault("1048576")
+  long maxSpecBytes();
+
+  /** Largest {@code graph.json} plus {@code weights.safetensors} upload, each file, in bytes. */
+  @WithDefault("268435456")
+  long maxModelBytes();
+
+  /** Largest dataset upload in bytes: the files sent, and for a zip also its uncompressed content. */
+  @WithDefault("1073741824")
+  long maxDatasetBytes();
+
+  /** Largest number of files in a dataset zip. */
+  @WithDefault("200000")
+  int maxDatasetFiles();
+
+  /** Whether specs may name a dataset by an absolute path on the stage machines (a local, single-user stack); uploads otherwise. */
+  @WithDefault("false")
+  boolean allowLocalDatasets();
+
+  /** How long to wait for Kafka to acknowledge a published event, in milliseconds. */
+  @WithDefault("10000")
+  long publishTimeoutMs();
+
+  /** Largest page size of {@code GET /api/v1/jobs}. */
+  @WithDefault("200")
+  int maxPageSize();
+}

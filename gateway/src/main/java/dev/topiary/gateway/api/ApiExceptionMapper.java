@@ -1,0 +1,49 @@
+package dev.topiary.gateway.api;
+
+import dev.topiary.gateway.submit.EventPublisher;
+import jakarta.ws.rs.NotAcceptableException;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** The small mappers from refusals to HTTP answers, each with an {@link ErrorBody}. */
+public class ApiExceptionMapper {
+  @ServerExceptionMapper
+  public Response refused(ApiException e) {
+    return json(e.status(), new ErrorBody(e.errors()));
+  }
+
+  @ServerExceptionMapper
+  public Response notPublished(EventPublisher.PublishException e) {
+    return json(503, ErrorBody.of("", "the event bus did not acknowledge the event; try again"));
+  }
+
+  @ServerExceptionMapper
+  public Response unsupportedType(NotSupportedException e) {
+    return json(415, ErrorBody.of(HttpHeaders.CONTENT_TYPE,
+        "unsupported content type; job specs are application/json, application/yaml or text/yaml, uploads multipart/form-data"));
+  }
+
+  @ServerExceptionMapper
+  public Response notAcceptable(NotAcceptableException e) {
+    return json(406, ErrorBody.of(HttpHeaders.ACCEPT, "cannot answer in the requested media type"));
+  }
+
+  @ServerExceptionMapper
+  public Response notAllowed(NotAllowedException e) {
+    return json(405, ErrorBody.of("", "method not allowed here; allowed: " + e.getResponse().getAllowedMethods()));
+  }
+
+  @ServerExceptionMapper
+  public Response notFound(NotFoundException e) {
+    return json(404, ErrorBody.of("", "no such resource"));
+  }
+
+  private static Response json(int status, ErrorBody body) {
+    return Response.status(status).type(MediaType.APPLICATION_JSON).entity(body).build();
+  }
+}

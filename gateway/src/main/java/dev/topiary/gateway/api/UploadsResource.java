@@ -1,0 +1,50 @@
+package dev.topiary.gateway.api;
+
+import dev.topiary.gateway.auth.CallerTenant;
+import dev.topiary.gateway.upload.DatasetUploads;
+import dev.topiary.gateway.upload.ModelUploads;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+/** {@code /api/v1/models} and {@code /api/v1/datasets}: multipart uploads, checked, stored under server-chosen keys. */
+@Path("/api/v1")
+public class UploadsResource {
+  @Inject
+  ModelUploads models;
+
+  @Inject
+  DatasetUploads datasets;
+
+  @Inject
+  CallerTenant caller;
+
+  /** Parts {@code graph.json} and {@code weights.safetensors}; 201 with the references a job spec cites. */
+  @POST
+  @Path("/models")
+  @Consumes(MediaType.MULTIPART_FORM_DATA)
+  @Produces(MediaType.APPLICATION_JSON)
+  public Response model(@RestForm(ModelUploads.GRAPH_PART) FileUpload graph, @RestForm(ModelUploads.WEIGHTS_PART) FileUpload weights) {
+    ModelUploads.StoredModel m = models.accept(caller.get(), graph == null ? null : graph.uploadedFile(),
+        weights == null ? null : weights.uploadedFile());
+    return Response.status(Response.Status.CREATED).entity(m).build();
+  }
+
+  /** Part {@code kind} (a dataset kind) and one or more {@code file} parts (dataset files, or one zip); 201 with the {@code s3://} uri. */
+  @POST
+  @Path("/datasets")
+  @Consumes(MediaType.MULTIPART_FORM_DATA)
+  @Produces(MediaType.APPLICATION_JSON)
+  public Response dataset(@RestForm(DatasetUploads.KIND_PART) String kind, @RestForm(DatasetUploads.FILE_PART) List<FileUpload> files) {
+    List<DatasetUploads.Part> parts = files == null ? List.of()
+        : files.stream().map(f -> new DatasetUploads.Part(f.fileName(), f.uploadedFile())).toList();
+    return Response.status(Response.Status.CREATED).entity(datasets.accept(caller.get(), kind, parts)).build();
+  }
+}

@@ -1,0 +1,163 @@
+package dev.topiary.gateway.report;
+
+import dev.topiary.gateway.view.JobDetails;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * A {@link JobReport} as one self-contained HTML page: the before/after table (accuracy,
+ * parameters, FLOPs, size), latency per batch size, channels per layer before and after (SVG
+ * bars), accuracy and loss per epoch (SVG lines), and the timeline. No script, no external
+ * resource; every user-given text is escaped.
+ */
+public final class ReportHtml {
+  private static final int WIDTH = 720;
+
+  private ReportHtml() {}
+
+  public static String render(JobReport r) {
+    StringBuilder h = new StringBuilder(8192);
+    h.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Topiary report: ").append(esc(r.name()))
+        .append("</title><style>body{font-family:sans-serif;margin:2em;max-width:60em}table{border-collapse:collapse;margin:1em 0}"
+            + "td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}th:first-child,td:first-child{text-align:left}"
+            + ".before{fill:#b0b7c3}.after{fill:#2e8b57}.acc{stroke:#2e8b57;fill:none}.loss{stroke:#c0392b;fill:none}"
+            + ".val{stroke-dasharray:4 3}</style></head><body>");
+    h.append("<h1>").append(esc(r.name())).append("</h1><p>Job <code>").append(esc(r.jobId())).append("</code>: ")
+        .append(esc(r.state())).append("</p>");
+    if (r.failure() != null) {
+      h.append("<p><strong>Failed</strong> at step ").append(r.failure().step()).append(" (").append(esc(r.failure().stage()))
+          .append("): ").append(esc(r.failure().errorType())).append(": ").append(esc(r.failure().message())).append("</p>");
+    }
+    summary(h, r);
+    latency(h, r);
+    channels(h, r.channels());
+    epochs(h, r.epochs());
+    timeline(h, r.timeline());
+    return h.append("</body></html>").toString();
+  }
+
+  private static void summary(StringBuilder h, JobReport r) {
+    h.append("<h2>Original against pruned</h2><table id=\"summary\"><tr><th>metric</th><th>original</th><th>pruned</th><th>change</th></tr>");
+    JobDetails.Evaluation b = r.baseline();
+    JobDetails.Evaluation p = r.pruned();
+    row(h, "top-1 accuracy", b, p, e -> e.top1() * 100, "%.2f%%");
+    row(h, "top-5 accuracy", b, p, e -> e.top5() * 100, "%.2f%%");
+    row(h, "loss", b, p, JobDetails.Evaluation::loss, "%.4f");
+    row(h, "parameters", b, p, e -> e.params(), "%,.0f");
+    row(h, "FLOPs (MACs per image)", b, p, e -> e.macs(), "%,.0f");
+    row(h, "size (bytes)", b, p, e -> e.sizeBytes(), "%,.0f");
+    row(h, "zipped size (bytes)", b, p, e -> e.zippedBytes(), "%,.0f");
+    h.append("</table>");
+  }
+
+  private static void row(StringBuilder h, String label, JobDetails.Evaluation b, JobDetails.Evaluation p,
+      ToDoubleFunction<JobDetails.Evaluation> f, String fmt) {
+    h.append("<tr><td>").append(label).append("</td><td>").append(b == null ? "-" : fmt(fmt, f.applyAsDouble(b)))
+        .append("</td><td>").append(p == null ? "-" : fmt(fmt, f.applyAsDouble(p))).append("</td><td>");
+    if (b != null && p != null && f.applyAsDouble(b) != 0) {
+      h.append(fmt("%+.1f%%", (f.applyAsDouble(p) / f.applyAsDouble(b) - 1) * 100));
+    } else {
+      h.append('-');
+    }
+    h.append("</td></tr>");
+  }
+
+  private static void latency(StringBuilder h, JobReport r) {
+    h.append("<h2>Latency per batch size (median)</h2><table id=\"latency\"><tr><th>device</th><th>batch</th><th>original ms</th>"
+        + "<th>pruned ms</th><th>speed-up</th></tr>");
+    for (JobReport.LatencyRow l : r.latency()) {
+      h.append("<tr><td>").append(esc(l.device())).append("</td><td>").append(l.batchSize()).append("</td><td>")
+          .append(opt(l.baselineMs(), "%.3f")).append("</td><td>").append(opt(l.prunedMs(), "%.3f")).append("</td><td>")
+          .append(opt(l.speedup(), "%.2fx")).append("</td></tr>");
+    }
+    h.append("</table>");
+  }
+
+  /** Horizontal bars, one row per channel group: the width before (grey) under the width after (green). */
+  private static void channels(StringBuilder h, List<JobDetails.LayerChannels> layers) {
+    h.append("<h2>Channels per layer</h2>");
+    if (layers.isEmpty()) {
+      h.append("<p>No channel was cut yet.</p>");
+      return;
+    }
+    int max = layers.stream().mapToInt(JobDetails.LayerChannels::before).max().orElse(1);
+    int rowH = 16;
+    int label = 180;
+    h.append("<svg id=\"channels\" xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH).append("\" height=\"")
+        .append(layers.size() * rowH + 20).append("\" font-size=\"11\">");
+    for (int i = 0; i < layers.size(); i++) {
+      JobDetails.LayerChannels l = layers.get(i);
+      int y = i * rowH;
+      double wb = (WIDTH - label - 80) * (double) l.before() / max;
+      double wa = (WIDTH - label - 80) * (double) l.after() / max;
+      h.append("<text x=\"0\" y=\"").append(y + 12).append("\">").append(esc(l.group())).append("</text>")
+          .append(fmt("<rect class=\"before\" x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\"><title>before: %d</title></rect>", label, y + 1,
+              wb, rowH - 2, l.before()))
+          .append(fmt("<rect class=\"after\" x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\"><title>after: %d</title></rect>", label, y + 4,
+              wa, rowH - 8, l.after()))
+          .append(fmt("<text x=\"%.1f\" y=\"%d\">%d / %d</text>", label + wb + 4, y + 12, l.after(), l.before()));
+    }
+    h.append("</svg>");
+  }
+
+  /** Accuracy (green) and loss (red, own scale) over every epoch of every tuning step, in order; validation dashed. */
+  private static void epochs(StringBuilder h, List<JobDetails.Epoch> epochs) {
+    h.append("<h2>Accuracy and loss per epoch</h2>");
+    if (epochs.isEmpty()) {
+      h.append("<p>No epoch yet.</p>");
+      return;
+    }
+    int height = 240;
+    double maxLoss = epochs.stream().mapToDouble(e -> Math.max(e.trainLoss(), e.valLoss() == null ? 0 : e.valLoss())).max().orElse(1);
+    h.append("<svg id=\"epochs\" xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH).append("\" height=\"").append(height + 20)
+        .append("\" font-size=\"11\"><rect x=\"40\" y=\"0\" width=\"").append(WIDTH - 80).append("\" height=\"").append(height)
+        .append("\" fill=\"none\" stroke=\"#ccc\"/>");
+    line(h, epochs, e -> e.trainAccuracy(), 1, height, "acc");
+    line(h, epochs, e -> e.valAccuracy() == null ? Double.NaN : e.valAccuracy(), 1, height, "acc val");
+    line(h, epochs, JobDetails.Epoch::trainLoss, maxLoss, height, "loss");
+    line(h, epochs, e -> e.valLoss() == null ? Double.NaN : e.valLoss(), maxLoss, height, "loss val");
+    h.append(fmt("<text x=\"0\" y=\"10\">100%%</text><text x=\"%d\" y=\"10\">%.2f</text><text x=\"40\" y=\"%d\">epochs: %d "
+        + "(accuracy green, loss red, validation dashed)</text></svg>", WIDTH - 38, maxLoss, height + 15, epochs.size()));
+  }
+
+  private static void line(StringBuilder h, List<JobDetails.Epoch> epochs, ToDoubleFunction<JobDetails.Epoch> f, double max, int height,
+      String cls) {
+    StringBuilder pts = new StringBuilder();
+    double step = epochs.size() == 1 ? 0 : (WIDTH - 80.0) / (epochs.size() - 1);
+    for (int i = 0; i < epochs.size(); i++) {
+      double v = f.applyAsDouble(epochs.get(i));
+      if (!Double.isNaN(v)) {
+        pts.append(fmt("%.1f,%.1f ", 40 + i * step, height - height * v / (max <= 0 ? 1 : max)));
+      }
+    }
+    if (pts.length() > 0) {
+      h.append("<polyline class=\"").append(cls).append("\" points=\"").append(pts.toString().strip()).append("\"/>");
+    }
+  }
+
+  private static void timeline(StringBuilder h, List<JobDetails.Step> steps) {
+    h.append("<h2>Timeline</h2><table id=\"timeline\"><tr><th>step</th><th>kind</th><th>stage</th><th>ended</th><th>seconds</th></tr>");
+    for (JobDetails.Step s : steps) {
+      h.append("<tr><td>").append(s.index()).append("</td><td>").append(esc(s.kind())).append("</td><td>").append(esc(s.stage()))
+          .append("</td><td>").append(s.endedAt() == null ? "-" : s.endedAt()).append("</td><td>")
+          .append(s.durationMs() == null ? "-" : fmt("%.1f", s.durationMs() / 1000.0)).append("</td></tr>");
+    }
+    h.append("</table>");
+  }
+
+  private static String opt(Double v, String fmt) {
+    return v == null ? "-" : fmt(fmt, v);
+  }
+
+  private static String fmt(String fmt, Object... args) {
+    return String.format(Locale.ROOT, fmt, args);
+  }
+
+  static String esc(String s) {
+    if (s == null) {
+      return "-";
+    }
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
+  }
+}

@@ -1,0 +1,112 @@
+package dev.topiary.gateway.submit;
+
+import dev.topiary.engine.TopiaryException;
+import dev.topiary.engine.graph.Graph;
+import dev.topiary.gateway.GatewayConfig;
+import dev.topiary.gateway.api.ApiException;
+import dev.topiary.gateway.api.ErrorBody;
+import dev.topiary.pipeline.event.EventCodec;
+import dev.topiary.pipeline.event.JobSubmitted;
+import dev.topiary.pipeline.event.Topics;
+import dev.topiary.pipeline.job.InvalidJobSpecException;
+import dev.topiary.pipeline.job.JobSpec;
+import dev.topiary.pipeline.job.JobSpecs;
+import dev.topiary.pipeline.job.SpecProblem;
+import dev.topiary.pipeline.plan.JobPlan;
+import dev.topiary.pipeline.plan.Submission;
+import dev.topiary.pipeline.store.ArtifactStore;
+import dev.topiary.pipeline.store.Keys;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * The one way a job is accepted, for REST and for the job-requests topic alike: read the spec
+ * strictly, check what it cites in the store, check it against the stored graph, compile and store
+ * the plan, publish {@code JobSubmitted} keyed by the job id. Refusals are {@link ApiException}s
+ * listing every problem (400, or 413 for an oversized spec) and leave nothing stored; a failed
+ * publish deletes the job's prefix and answers 503.
+ */
+@ApplicationScoped
+public class JobSubmitter {
+  private static final Logger LOG = Logger.getLogger(JobSubmitter.class);
+
+  /** An accepted job: its id, compiled plan and the event published. */
+  public record Accepted(String jobId, JobPlan plan, JobSubmitted event) {}
+
+  @Inject
+  ArtifactStore store;
+
+  @Inject
+  EventPublisher publisher;
+
+  @Inject
+  GatewayConfig config;
+
+  /** A fresh server-chosen job id: a lower-case UUID (36 of the 63 characters a job id may have). */
+  public static String newJobId() {
+    return UUID.randomUUID().toString();
+  }
+
+  /**
+   * Validates and accepts a spec for a tenant.
+   *
+   * @param jobId the server's id for the job; submitting the same id again (a redelivered request)
+   *     stores the same plan and publishes the submission again, deleting nothing
+   * @param requestId the job request's key, or null for REST
+   * @throws ApiException 400/413 listing every problem, nothing stored; 503 when publishing failed
+   */
+  public Accepted submit(String tenant, String text, JobSpecs.Format format, String jobId, String requestId) {
+    long bytes = text == null ? 0 : text.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > config.maxSpecBytes()) {
+      throw ApiException.tooLarge("body", bytes, config.maxSpecBytes());
+    }
+    JobSpec spec = parse(text, format);
+    StoredInputs inputs = new StoredInputs(store, tenant, config.allowLocalDatasets());
+    Optional<Graph> stored = inputs.check(spec);
+    List<SpecProblem> problems = new ArrayList<>(inputs.problems());
+    if (problems.isEmpty() && stored.isPresent()) {
+      problems.addAll(JobSpecs.problems(spec, stored.get()));
+    }
+    if (!problems.isEmpty()) {
+      throw refusal(problems);
+    }
+    Submission submission;
+    try {
+      submission = Submission.builder().setStore(store).setJobId(jobId).setSpec(spec).optGraph(stored.orElse(null))
+          .optTenant(tenant).optRequestId(requestId).build();
+    } catch (TopiaryException | IllegalArgumentException e) {
+      throw ApiException.badRequest("", "the plan cannot be compiled: " + e.getMessage());
+    }
+    boolean existed = store.exists(Keys.plan(jobId));
+    JobSubmitted event = submission.store();
+    try {
+      publisher.publish(Topics.JOB_SUBMITTED, jobId, EventCodec.toBytes(event));
+    } catch (EventPublisher.PublishException e) {
+      if (!existed) {
+        store.delete(Keys.job(jobId));
+      }
+      LOG.warnf("job %s not submitted: %s", jobId, e.getMessage());
+      throw new ApiException(503, List.of(new ErrorBody.FieldError("", "the event bus did not take the job; nothing was kept, try again")));
+    }
+    LOG.infof("job %s (%s) submitted by %s: %d steps", jobId, spec.name(), tenant, submission.plan().steps().size());
+    return new Accepted(jobId, submission.plan(), event);
+  }
+
+  private static JobSpec parse(String text, JobSpecs.Format format) {
+    try {
+      return JobSpecs.parse(text, format);
+    } catch (InvalidJobSpecException e) {
+      throw refusal(e.problems());
+    }
+  }
+
+  private static ApiException refusal(List<SpecProblem> problems) {
+    return new ApiException(400, problems.stream().map(p -> new ErrorBody.FieldError(p.path(), p.message())).toList());
+  }
+}

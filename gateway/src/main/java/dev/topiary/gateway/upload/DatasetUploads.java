@@ -1,0 +1,168 @@
+package dev.topiary.gateway.upload;
+
+import dev.topiary.engine.TopiaryException;
+import dev.topiary.engine.data.DatasetCatalog;
+import dev.topiary.engine.data.IdxReader;
+import dev.topiary.engine.data.ImageDataset;
+import dev.topiary.engine.data.Split;
+import dev.topiary.gateway.GatewayConfig;
+import dev.topiary.gateway.api.ApiException;
+import dev.topiary.pipeline.store.ArtifactRef;
+import dev.topiary.pipeline.store.ArtifactStore;
+import dev.topiary.pipeline.store.Keys;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+/**
+ * Accepts a dataset upload: the files of a dataset folder as the stages read it (IDX files with
+ * the MNIST names, CIFAR binary batches), or one zip of that folder (the only way for an
+ * ImageFolder's {@code train/} and {@code test/} trees). The folder is opened with the engine's
+ * reader for its kind, both splits, before anything is stored under {@code
+ * uploads/<tenant>/datasets/<id>/}. The answer's {@code uri} is what a spec's {@code dataset.uri}
+ * cites.
+ */
+@ApplicationScoped
+public class DatasetUploads {
+  public static final String FILE_PART = "file";
+  public static final String KIND_PART = "kind";
+
+  /** An uploaded file: the name the client gave and where Quarkus spooled it. */
+  public record Part(String fileName, Path file) {}
+
+  /** What the upload answers. */
+  public record StoredDataset(String id, String kind, String uri, int trainSamples, int testSamples, int numClasses,
+      List<int[]> shape, List<ArtifactRef> files) {}
+
+  @Inject
+  ArtifactStore store;
+
+  @Inject
+  GatewayConfig config;
+
+  public StoredDataset accept(String tenant, String kindName, List<Part> parts) {
+    DatasetCatalog.Kind kind = kind(kindName);
+    if (parts == null || parts.isEmpty()) {
+      throw ApiException.badRequest(FILE_PART, "required: one or more parts named '" + FILE_PART + "' (dataset files, or one zip)");
+    }
+    long total = 0;
+    for (Part p : parts) {
+      total += size(p.file());
+    }
+    if (total > config.maxDatasetBytes()) {
+      throw ApiException.tooLarge(FILE_PART, total, config.maxDatasetBytes());
+    }
+    Path dir = null;
+    try {
+      dir = Files.createTempDirectory("topiary-dataset");
+      for (Part p : parts) {
+        place(p, dir);
+      }
+      ImageDataset train = open(kind, dir, Split.TRAIN);
+      ImageDataset test = open(kind, dir, Split.TEST);
+      String id = UploadIds.next('d');
+      String prefix = Keys.upload(tenant, "datasets", id);
+      List<ArtifactRef> stored = storeAll(dir, prefix);
+      return new StoredDataset(id, kind.id(), "s3://" + store.bucket() + "/" + prefix, train.size(), test.size(), train.numClasses(),
+          List.of(new int[] {train.channels(), train.height(), train.width()}), stored);
+    } catch (IOException e) {
+      throw new UncheckedIOException("spooling the dataset upload", e);
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  private static DatasetCatalog.Kind kind(String name) {
+    if (name == null || name.isBlank()) {
+      throw ApiException.badRequest(KIND_PART, "required: one of " + kinds());
+    }
+    try {
+      return DatasetCatalog.Kind.of(name);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(KIND_PART, "unknown dataset kind '" + name + "', expected one of " + kinds());
+    }
+  }
+
+  private static List<String> kinds() {
+    return Stream.of(DatasetCatalog.Kind.values()).map(DatasetCatalog.Kind::id).toList();
+  }
+
+  private void place(Part p, Path dir) throws IOException {
+    String name = p.fileName();
+    if (name == null || name.isBlank()) {
+      throw ApiException.badRequest(FILE_PART, "each file part needs a file name");
+    }
+    if (!SafeNames.isSegment(name)) {
+      throw ApiException.badRequest(FILE_PART, "'" + name + "' is not a plain file name: letters, digits, '.', '_' and '-', "
+          + "no path separators or '..'");
+    }
+    if (name.endsWith(".zip")) {
+      new ZipExtractor(config.maxDatasetBytes(), config.maxDatasetFiles()).extract(p.file(), name, dir);
+      return;
+    }
+    try {
+      Files.copy(p.file(), dir.resolve(name));
+    } catch (FileAlreadyExistsException e) {
+      throw ApiException.badRequest(FILE_PART, "'" + name + "' was sent twice");
+    }
+  }
+
+  /** Opens one split with the kind's reader; refusals name the file relative to the upload. */
+  private static ImageDataset open(DatasetCatalog.Kind kind, Path dir, Split split) {
+    try {
+      if (kind == DatasetCatalog.Kind.IDX) {
+        // the catalog passes no class names for plain IDX; any byte label is a class here
+        return IdxReader.readDirectory(dir, split, IntStream.range(0, 256).mapToObj(String::valueOf).toList());
+      }
+      return DatasetCatalog.open(kind, dir, split);
+    } catch (TopiaryException | IllegalArgumentException e) {
+      String m = String.valueOf(e.getMessage()).replace(dir + "/", "").replace(dir.toString(), "the upload");
+      throw ApiException.badRequest(FILE_PART, "not a " + kind.id() + " dataset (" + split.name().toLowerCase() + " split): " + m);
+    }
+  }
+
+  private List<ArtifactRef> storeAll(Path dir, String prefix) throws IOException {
+    List<Path> files;
+    try (Stream<Path> walk = Files.walk(dir)) {
+      files = walk.filter(Files::isRegularFile).sorted().toList();
+    }
+    List<ArtifactRef> out = new ArrayList<>();
+    try {
+      for (Path f : files) {
+        out.add(store.put(prefix + dir.relativize(f).toString().replace('\\', '/'), f));
+      }
+    } catch (RuntimeException e) {
+      store.delete(prefix);
+      throw e;
+    }
+    return out;
+  }
+
+  private static long size(Path f) {
+    try {
+      return Files.size(f);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cleaning " + dir, e);
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package dev.topiary.gateway.upload;
+
+import dev.topiary.gateway.api.ApiException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipInputStream;
+
+/**
+ * Unpacks an uploaded zip into a folder, refusing what could escape it or exhaust the disk: every
+ * entry path must be segments as store keys allow (no absolute path, no {@code ..}, no
+ * backslash), and the count and uncompressed bytes are bounded, counted as they are written (a
+ * zip's declared sizes are not trusted). Refusals are 400/413 naming the zip and the entry.
+ */
+final class ZipExtractor {
+  private final long maxBytes;
+  private final int maxEntries;
+
+  ZipExtractor(long maxBytes, int maxEntries) {
+    this.maxBytes = maxBytes;
+    this.maxEntries = maxEntries;
+  }
+
+  void extract(Path zip, String zipName, Path dir) throws IOException {
+    long written = 0;
+    int entries = 0;
+    try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
+      ZipEntry e;
+      while ((e = in.getNextEntry()) != null) {
+        if (++entries > maxEntries) {
+          throw ApiException.tooLarge("file", entries, maxEntries);
+        }
+        String name = e.getName();
+        String path = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
+        for (String seg : path.split("/", -1)) {
+          if (!SafeNames.isSegment(seg)) {
+            throw ApiException.badRequest("file", zipName + ": entry '" + name + "' is not a relative path of plain names "
+                + "(letters, digits, '.', '_' and '-'; no '..', no absolute path)");
+          }
+        }
+        Path target = dir.resolve(path).normalize();
+        if (!target.startsWith(dir)) {
+          throw ApiException.badRequest("file", zipName + ": entry '" + name + "' leaves the dataset folder");
+        }
+        if (e.isDirectory()) {
+          Files.createDirectories(target);
+          continue;
+        }
+        Files.createDirectories(target.getParent());
+        written = copy(in, target, written, zipName);
+      }
+    } catch (ZipException ex) {
+      throw ApiException.badRequest("file", zipName + ": not a valid zip archive (" + ex.getMessage() + ")");
+    }
+    if (entries == 0) {
+      throw ApiException.badRequest("file", zipName + ": not a zip archive, or an empty one");
+    }
+  }
+
+  private long copy(InputStream in, Path target, long written, String zipName) throws IOException {
+    byte[] buf = new byte[1 << 16];
+    try (OutputStream out = Files.newOutputStream(target)) {
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        written += n;
+        if (written > maxBytes) {
+          throw new ApiException(413, java.util.List.of(new dev.topiary.gateway.api.ErrorBody.FieldError("file",
+              zipName + ": unpacks to more than the limit of " + maxBytes + " bytes")));
+        }
+        out.write(buf, 0, n);
+      }
+    }
+    return written;
+  }
+}

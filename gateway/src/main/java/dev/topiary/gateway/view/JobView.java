@@ -1,0 +1,94 @@
+package dev.topiary.gateway.view;
+
+import dev.topiary.pipeline.event.EventCodec;
+import dev.topiary.pipeline.event.EventFormatException;
+import dev.topiary.pipeline.event.JobSubmitted;
+import dev.topiary.pipeline.event.PipelineEvent;
+import dev.topiary.pipeline.plan.JobPlan;
+import dev.topiary.pipeline.store.ArtifactRef;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * Every job's {@link JobState}, keyed by job id, folded from the event stream. Thread-safe. A job
+ * is visible to the tenant named by its {@code JobSubmitted} only; jobs submitted without a tenant
+ * (in-process runs) are visible to none. Plain Java: a test builds a second view from the same
+ * topics and compares.
+ */
+public final class JobView {
+  private static final Logger LOG = Logger.getLogger(JobView.class);
+
+  /** One page of jobs, newest submission first. */
+  public record Page(List<JobDetails.Summary> items, int page, int size, long total) {}
+
+  private final Map<String, JobState> jobs = new ConcurrentHashMap<>();
+  private final Function<ArtifactRef, JobPlan> planLoader;
+
+  /** @param planLoader reads a stored plan (for step kinds in the timeline); its failures leave the kinds unknown */
+  public JobView(Function<ArtifactRef, JobPlan> planLoader) {
+    this.planLoader = planLoader;
+  }
+
+  /** Applies one record's value; false when it was a duplicate. Undecodable values are logged and skipped. */
+  public boolean accept(byte[] value) {
+    String json = new String(value, StandardCharsets.UTF_8);
+    PipelineEvent event;
+    try {
+      event = EventCodec.fromJson(json);
+    } catch (EventFormatException e) {
+      LOG.warnf("skipping an undecodable event: %s", e.getMessage());
+      return false;
+    }
+    return apply(event, EventCodec.toJson(event));
+  }
+
+  public boolean apply(PipelineEvent event, String json) {
+    JobPlan plan = event instanceof JobSubmitted s ? loadPlan(s) : null;
+    return jobs.computeIfAbsent(event.jobId(), JobState::new).apply(event, json, plan);
+  }
+
+  /** The job if it exists and belongs to the tenant. */
+  public Optional<JobState> find(String tenant, String jobId) {
+    JobState s = jobs.get(jobId);
+    return s != null && tenant.equals(s.tenant()) ? Optional.of(s) : Optional.empty();
+  }
+
+  /**
+   * A tenant's jobs, newest first.
+   *
+   * @param phase only jobs in this state; null for all
+   * @param page from 0
+   */
+  public Page list(String tenant, JobState.Phase phase, int page, int size) {
+    List<JobDetails.Summary> all = jobs.values().stream()
+        .filter(s -> tenant.equals(s.tenant()) && (phase == null || s.phase() == phase))
+        .map(s -> s.details().summary())
+        .sorted(Comparator.comparing((JobDetails.Summary s) -> s.submittedAt() == null ? Instant.EPOCH : s.submittedAt()).reversed()
+            .thenComparing(JobDetails.Summary::id))
+        .toList();
+    int from = (int) Math.min((long) page * size, all.size());
+    return new Page(all.subList(from, Math.min(from + size, all.size())), page, size, all.size());
+  }
+
+  /** Every job's details by id, for comparing two views. */
+  public Map<String, JobDetails> snapshot() {
+    return jobs.values().stream().collect(Collectors.toMap(JobState::jobId, JobState::details));
+  }
+
+  private JobPlan loadPlan(JobSubmitted s) {
+    try {
+      return planLoader.apply(s.plan());
+    } catch (RuntimeException e) {
+      LOG.warnf("job %s: plan %s not readable, step kinds unknown: %s", s.jobId(), s.plan().key(), e.getMessage());
+      return null;
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package dev.topiary.gateway.view;
+
+import dev.topiary.pipeline.plan.PlanJson;
+import dev.topiary.pipeline.store.ArtifactStore;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Liveness;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Owns the application's {@link JobView} and its {@link EventTail}: started with the application,
+ * closed with it. Ready once the view caught up with the topics; live while the tail follows them.
+ */
+@ApplicationScoped
+public class ViewLifecycle {
+  @Inject
+  ArtifactStore store;
+
+  @ConfigProperty(name = "kafka.bootstrap.servers")
+  String bootstrapServers;
+
+  private JobView view;
+  private EventTail tail;
+
+  @Produces
+  @ApplicationScoped
+  JobView view() {
+    return viewInstance();
+  }
+
+  private synchronized JobView viewInstance() {
+    if (view == null) {
+      view = new JobView(ref -> PlanJson.fromBytes(store.getBytes(ref)));
+    }
+    return view;
+  }
+
+  synchronized void start(@Observes StartupEvent ignored) {
+    tail = new EventTail(bootstrapServers, viewInstance());
+    tail.start();
+  }
+
+  synchronized void stop(@Observes ShutdownEvent ignored) {
+    if (tail != null) {
+      tail.close();
+      tail = null;
+    }
+  }
+
+  synchronized EventTail tail() {
+    return tail;
+  }
+
+  @Produces
+  @Readiness
+  HealthCheck caughtUp() {
+    return () -> {
+      EventTail t = tail();
+      return HealthCheckResponse.named("job-view").status(t != null && t.caughtUp()).withData("detail",
+          "replayed the event topics up to their end at start").build();
+    };
+  }
+
+  @Produces
+  @Liveness
+  HealthCheck following() {
+    return () -> {
+      EventTail t = tail();
+      return HealthCheckResponse.named("event-tail").status(t == null || t.following()).build();
+    };
+  }
+}

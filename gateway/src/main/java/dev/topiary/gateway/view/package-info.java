@@ -1,0 +1,9 @@
+/**
+ * The job view: every job's state, built only from the event topics. {@link
+ * dev.topiary.gateway.view.EventTail} reads every event topic from the beginning (a fresh consumer
+ * group each start, nothing committed), so a restarted gateway rebuilds the same view; {@link
+ * dev.topiary.gateway.view.JobView} folds the events into one {@link
+ * dev.topiary.gateway.view.JobState} per job (idempotent: a redelivered event changes nothing) and
+ * hands live events to server-sent-event subscribers. No database.
+ */
+package dev.topiary.gateway.view;
