@@ -29,6 +29,15 @@ public final class Keys {
     return job(jobId) + "plan.json";
   }
 
+  /**
+   * {@code jobs/<jobId>/cancelled.json}: written by the gateway when a job is cancelled, before it
+   * publishes {@code JobCancelled}. Stages look for it before each step and between epochs, so a
+   * cancellation stops the job even where the event has not arrived yet.
+   */
+  public static String cancelled(String jobId) {
+    return job(jobId) + "cancelled.json";
+  }
+
   /** {@code jobs/<jobId>/<NN>-<stage>/}: the folder of one step, e.g. for {@link ArtifactStore#putModel}. */
   public static String stepPrefix(String jobId, int stepIndex, String stage) {
     if (stepIndex < 0) {
