@@ -1,23 +1,12 @@
 package dev.topiary.pipeline.stage;
 
-import dev.topiary.engine.graph.Graph;
-import dev.topiary.engine.graph.GraphJson;
-import dev.topiary.engine.model.Model;
-import dev.topiary.pipeline.event.Artifacts;
 import dev.topiary.pipeline.event.JobSubmitted;
 import dev.topiary.pipeline.event.PipelineEvent;
 import dev.topiary.pipeline.event.StepEvent;
 import dev.topiary.pipeline.job.JobSpec;
 import dev.topiary.pipeline.job.JobSpecs;
-import dev.topiary.pipeline.job.ModelSource;
 import dev.topiary.pipeline.plan.JobPlan;
-import dev.topiary.pipeline.plan.PlanCompiler;
-import dev.topiary.pipeline.plan.PlanJson;
-import dev.topiary.pipeline.store.ArtifactRef;
-import dev.topiary.pipeline.store.ArtifactStore;
-import dev.topiary.pipeline.store.Keys;
-import dev.topiary.pipeline.store.ModelRef;
-import java.nio.charset.StandardCharsets;
+import dev.topiary.pipeline.plan.Submission;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -46,20 +35,7 @@ final class Choreography {
 
   /** As the gateway does: compile the plan, store it, announce the job. */
   JobSubmitted submit(String jobId, JobSpec spec) {
-    ArtifactStore store = ctx.store();
-    ModelSource source = spec.model();
-    Graph graph = source.graph() != null
-        ? GraphJson.read(new String(store.getBytes(source.graph()), StandardCharsets.UTF_8), source.graph().key())
-        : JobSpecs.zooGraph(spec);
-    JobPlan plan = PlanCompiler.compile(jobId, spec, graph);
-    ArtifactRef planRef = store.put(Keys.plan(jobId), PlanJson.toBytes(plan));
-    Artifacts artifacts = Artifacts.NONE;
-    if (source.weights() != null) {
-      ArtifactRef graphRef = source.graph() != null ? source.graph()
-          : store.put(Keys.step(jobId, 0, "submit", Model.GRAPH_FILE), GraphJson.write(graph).getBytes(StandardCharsets.UTF_8));
-      artifacts = Artifacts.of(new ModelRef(graphRef, source.weights(), null));
-    }
-    return new JobSubmitted(jobId, 0, 1, ctx.clock().instant(), spec.name(), plan.steps().size(), planRef, artifacts);
+    return Submission.prepare(ctx.store(), jobId, spec, ctx.clock().instant());
   }
 
   /** Delivers an event and all that follows; returns them in delivery order. */
