@@ -53,6 +53,16 @@ public final class Submission {
   }
 
   /**
+   * Compiles and stores the plan of {@code spec} as job {@code jobId} with no tenant or request:
+   * the whole lifecycle in one call, for in-process runs and tests.
+   *
+   * @throws IllegalArgumentException when the spec does not fit its graph (naming the field)
+   */
+  public static JobSubmitted prepare(ArtifactStore store, String jobId, JobSpec spec, Instant now) {
+    return builder().setStore(store).setJobId(jobId).setSpec(spec).optOccurredAt(now).build().store();
+  }
+
+  /**
    * The model's graph: the zoo's for a zoo model, else the stored {@code graph.json} (hash-verified
    * and strictly read).
    */

@@ -21,6 +21,7 @@ import dev.topiary.pipeline.job.JobSpecs;
 import dev.topiary.pipeline.job.ScheduleSpec;
 import dev.topiary.pipeline.plan.PlanStep;
 import dev.topiary.pipeline.store.ArtifactRef;
+import dev.topiary.pipeline.store.Keys;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,9 @@ public final class FinetuneStage extends StageRunner {
     EpochResult[] last = {null};
     Fitter.Outcome out = Fitter.fit(model, w.data(model), step.fit().toFitSettings(w.seed()), r -> {
       last[0] = r;
+      if (w.store().exists(Keys.cancelled(w.plan.jobId()))) {
+        throw new StepCancelledException(w.plan.jobId(), step.index(), r.epoch() + 1);
+      }
       if (r.epoch() + 1 < step.epochs()) {
         w.store().put(checkpointKey, TrainingCheckpoint.fileIn(checkpointDir));
         progress.accept(epochTuned(w, r, w.artifacts()));

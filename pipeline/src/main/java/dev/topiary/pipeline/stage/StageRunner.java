@@ -38,6 +38,10 @@ import java.util.function.Consumer;
  * I/O failures and bugs propagate to the caller, whose messaging layer retries or dead-letters
  * the input.
  *
+ * <p><b>Cancellation.</b> A job whose {@link Keys#cancelled} marker exists runs no further step:
+ * {@link #run} emits nothing, and a fine-tune stops after the epoch it is in ({@link
+ * StepCancelledException}). The step's folder keeps what was written; nothing is emitted.
+ *
  * <p>Runners are stateless beyond their {@link StageContext}; DJL trains one model at a time per
  * process, so a service runs its steps one after another.
  */
@@ -90,6 +94,9 @@ public abstract sealed class StageRunner permits RankStage, PruneStage, Finetune
     if (!plan.jobId().equals(input.jobId())) {
       throw new IllegalArgumentException("jobId: event of job " + input.jobId() + " given with the plan of job " + plan.jobId());
     }
+    if (ctx.store().exists(Keys.cancelled(plan.jobId()))) {
+      return;
+    }
     String eventKey = Keys.step(plan.jobId(), step.index(), stage().id(), EVENT_FILE);
     Optional<ArtifactRef> stored = ctx.store().find(eventKey);
     if (stored.isPresent()) {
@@ -99,6 +106,8 @@ public abstract sealed class StageRunner permits RankStage, PruneStage, Finetune
     StepEvent completion;
     try (StepWork work = new StepWork(ctx, plan, step, input)) {
       completion = execute(work, emit);
+    } catch (StepCancelledException e) {
+      return;
     } catch (TopiaryException | IllegalArgumentException e) {
       if (e instanceof ArtifactStoreException && !(e instanceof ArtifactIntegrityException || e instanceof ArtifactNotFoundException)) {
         throw e;

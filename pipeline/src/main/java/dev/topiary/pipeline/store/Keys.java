@@ -16,8 +16,6 @@ public final class Keys {
   public static final String JOBS_PREFIX = "jobs/";
   /** Where the gateway keeps uploaded models and datasets: {@code uploads/<tenant>/<kind>/<id>/}. */
   public static final String UPLOADS_PREFIX = "uploads/";
-  /** The name of a job's cancellation marker, see {@link #cancelled(String)}. */
-  public static final String CANCELLED_FILE = "cancelled.json";
 
   private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
@@ -34,11 +32,12 @@ public final class Keys {
   }
 
   /**
-   * {@code jobs/<jobId>/cancelled.json}: written by the gateway when the job is cancelled, before
-   * it publishes {@code JobCancelled}; a stage checks for it before starting a step.
+   * {@code jobs/<jobId>/cancelled.json}: written by the gateway when a job is cancelled, before it
+   * publishes {@code JobCancelled}. Stages look for it before each step and between epochs, so a
+   * cancellation stops the job even where the event has not arrived yet.
    */
   public static String cancelled(String jobId) {
-    return job(jobId) + CANCELLED_FILE;
+    return job(jobId) + "cancelled.json";
   }
 
   /** {@code uploads/<tenant>/}: everything one tenant uploaded. */

@@ -35,8 +35,7 @@ final class Choreography {
 
   /** As the gateway does: compile the plan, store it, announce the job. */
   JobSubmitted submit(String jobId, JobSpec spec) {
-    return Submission.builder().setStore(ctx.store()).setJobId(jobId).setSpec(spec)
-        .optOccurredAt(ctx.clock().instant()).build().store();
+    return Submission.prepare(ctx.store(), jobId, spec, ctx.clock().instant());
   }
 
   /** Delivers an event and all that follows; returns them in delivery order. */

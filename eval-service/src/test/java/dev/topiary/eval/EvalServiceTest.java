@@ -1,0 +1,56 @@
+package dev.topiary.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.topiary.engine.graph.Graph;
+import dev.topiary.engine.graph.GraphJson;
+import dev.topiary.pipeline.event.ModelEvaluated;
+import dev.topiary.pipeline.event.Stage;
+import dev.topiary.pipeline.event.StepEvent;
+import dev.topiary.service.testing.EventBus;
+import dev.topiary.service.testing.JobDriver;
+import dev.topiary.service.testing.StageServiceContract;
+import dev.topiary.testsupport.KafkaBrokerTestResource;
+import dev.topiary.testsupport.S3ServerTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(value = KafkaBrokerTestResource.class,
+    initArgs = @ResourceArg(name = KafkaBrokerTestResource.TOPICS_ARG, value = EventBus.ALL_TOPICS))
+@QuarkusTestResource(value = S3ServerTestResource.class, initArgs = @ResourceArg(name = S3ServerTestResource.BUCKETS_ARG, value = "topiary"))
+class EvalServiceTest extends StageServiceContract {
+  private static final String SPEC = "name: %s\nmodel: {zoo: lenet5}\nbaseline: {epochs: 1, optimizer: {lr: 0.05}}\n"
+      + "dataset: {kind: fashion-mnist, trainLimit: 512, testLimit: 200, batchSize: 64}\n"
+      + "prune: {criterion: l1, select: {targetFlopsReduction: 0.5}}\nschedule: {mode: oneshot, finetune: {epochs: 0}}\n"
+      + "eval: {batchSizes: [1, 4], devices: [cpu]}\n";
+
+  @Override
+  protected Stage stage() {
+    return Stage.EVAL;
+  }
+
+  @Test
+  void measuresTheTrainedBaselineWithTheFiguresOfTheStoredModel() {
+    JobDriver driver = driver();
+    String jobId = "eval-baseline";
+    StepEvent input = driver.advanceTo(Stage.EVAL, driver.submit(jobId, SPEC.formatted(jobId)));
+    bus().publish(input);
+    ModelEvaluated e = bus().awaitEvents(jobId, ModelEvaluated.class, 1, STEP_TIMEOUT).get(0);
+
+    Graph graph = GraphJson.read(new String(store.getBytes(input.artifacts().model().graph()), StandardCharsets.UTF_8), "model");
+    assertEquals(graph.parameterCount(), e.params());
+    assertEquals(graph.macs(), e.macs());
+    assertEquals(input.stepIndex() + 1, e.stepIndex());
+    assertTrue(e.top1() > 0.3 && e.top5() >= e.top1(), "top1 " + e.top1() + ", top5 " + e.top5());
+    assertEquals(List.of(1, 4), e.latency().stream().map(ModelEvaluated.Latency::batchSize).toList());
+    assertTrue(e.latency().stream().allMatch(l -> l.device().equals("cpu") && l.medianMs() > 0));
+    assertTrue(e.sizeBytes() > graph.parameterCount() * 4, "weights in f32 plus the graph");
+    assertTrue(e.zippedBytes() > 0 && e.zippedBytes() < e.sizeBytes());
+  }
+}

@@ -1,0 +1,49 @@
+package dev.topiary.service;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** How a stage service works: {@code topiary.stage.*}. */
+@ConfigMapping(prefix = "topiary.stage")
+public interface StageConfig {
+  /** Local folder for step work (models, checkpoints) and fetched datasets. */
+  @WithDefault("${java.io.tmpdir}/topiary-work")
+  String workDir();
+
+  /** Where Fashion-MNIST lies when a job names no uri (Debian's dataset-fashion-mnist). */
+  @WithDefault("/usr/share/datasets/fashion-mnist")
+  String datasetRoot();
+
+  /** Where training, ranking and evaluation run: cpu, gpu or auto (a GPU when PyTorch sees one). */
+  @WithDefault("auto")
+  String device();
+
+  /** libtorch intra-op threads; libtorch's default when absent. */
+  Optional<Integer> intraOpThreads();
+
+  /** libtorch inter-op threads; libtorch's default when absent. */
+  Optional<Integer> interOpThreads();
+
+  /** Latency bench warm-up runs per batch size. */
+  @WithDefault("5")
+  int latencyWarmup();
+
+  /** Latency bench timed runs per batch size. */
+  @WithDefault("20")
+  int latencyRuns();
+
+  /** Transient failures (store or local I/O) that outlived the store's own retries. */
+  Retry retry();
+
+  interface Retry {
+    /** Attempts of a step before it ends the job with JobFailed. */
+    @WithDefault("3")
+    int attempts();
+
+    /** Pause before the second attempt; doubled before each further one. */
+    @WithDefault("PT2S")
+    Duration backoff();
+  }
+}

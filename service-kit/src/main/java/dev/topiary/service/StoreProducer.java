@@ -1,0 +1,50 @@
+package dev.topiary.service;
+
+import dev.topiary.engine.exec.EngineSettings;
+import dev.topiary.pipeline.stage.StageContext;
+import dev.topiary.pipeline.store.ArtifactStore;
+import dev.topiary.pipeline.store.ArtifactStoreBuilder;
+import io.quarkus.runtime.Startup;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import org.jboss.logging.Logger;
+
+/** Builds the artifact store and the stage context from configuration, once per process. */
+@Singleton
+public class StoreProducer {
+  private static final Logger LOG = Logger.getLogger(StoreProducer.class);
+
+  @Produces
+  @Singleton
+  @Startup
+  ArtifactStore store(StoreConfig config) {
+    ArtifactStoreBuilder b = ArtifactStore.builder().setEndpoint(config.endpoint()).setAccessKey(config.accessKey())
+        .setSecretKey(config.secretKey()).setBucket(config.bucket()).optPartSize((long) config.partSizeMib() << 20);
+    config.region().ifPresent(b::optRegion);
+    config.cacheDir().map(Path::of).ifPresent(b::optCacheDir);
+    ArtifactStore store = b.build();
+    if (config.createBucket() && store.ensureBucket()) {
+      LOG.infof("created bucket %s at %s", store.bucket(), store.endpoint());
+    }
+    return store;
+  }
+
+  void close(@Disposes ArtifactStore store) {
+    store.close();
+  }
+
+  /** The runners' context; applies the engine settings (threads, device) first, as they must precede any model. */
+  @Produces
+  @Singleton
+  StageContext stageContext(ArtifactStore store, StageConfig config) {
+    EngineSettings.Builder engine = EngineSettings.builder().optDevice(config.device());
+    config.intraOpThreads().ifPresent(engine::optIntraOpThreads);
+    config.interOpThreads().ifPresent(engine::optInterOpThreads);
+    EngineSettings settings = engine.build();
+    LOG.infof("engine: %s on %s", settings, settings.apply());
+    return StageContext.builder().setStore(store).setWorkDir(Path.of(config.workDir()))
+        .optDatasetRoot(Path.of(config.datasetRoot())).optLatencyRuns(config.latencyWarmup(), config.latencyRuns()).build();
+  }
+}
