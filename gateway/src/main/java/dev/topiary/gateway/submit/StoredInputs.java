@@ -101,7 +101,7 @@ final class StoredInputs {
       problems.add(new SpecProblem("dataset.uri", uri + " is not one of your uploads: expected a uri under " + want));
       return;
     }
-    String prefix = uri.substring(("s3://" + store.bucket() + "/").length()).replaceAll("/*$", "/");
+    String prefix = uri.substring(("s3://" + store.bucket() + "/").length()).replaceAll("/+$", "") + "/";
     try {
       if (store.list(prefix).isEmpty()) {
         problems.add(new SpecProblem("dataset.uri", "no uploaded dataset under " + uri));

@@ -72,7 +72,9 @@ public class DatasetUploads {
       String id = UploadIds.next('d');
       String prefix = Keys.upload(tenant, "datasets", id);
       List<ArtifactRef> stored = storeAll(dir, prefix);
-      return new StoredDataset(id, kind.id(), "s3://" + store.bucket() + "/" + prefix, train.size(), test.size(), train.numClasses(),
+      // no trailing '/': the stages' StageContext normalises "x/" to "x//" (replaceAll("/*$", "/"))
+      String uri = "s3://" + store.bucket() + "/" + prefix.substring(0, prefix.length() - 1);
+      return new StoredDataset(id, kind.id(), uri, train.size(), test.size(), train.numClasses(),
           List.of(new int[] {train.channels(), train.height(), train.width()}), stored);
     } catch (IOException e) {
       throw new UncheckedIOException("spooling the dataset upload", e);
