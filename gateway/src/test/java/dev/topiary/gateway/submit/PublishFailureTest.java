@@ -1,0 +1,97 @@
+package dev.topiary.gateway.submit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.topiary.gateway.Fixtures;
+import dev.topiary.gateway.GatewayConfig;
+import dev.topiary.gateway.api.ApiException;
+import dev.topiary.pipeline.job.JobSpecs;
+import dev.topiary.pipeline.store.ArtifactStore;
+import dev.topiary.pipeline.store.Keys;
+import dev.topiary.testsupport.S3Server;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A submission whose JobSubmitted the broker does not take leaves nothing in the store and answers 503. */
+class PublishFailureTest {
+  private static S3Server s3;
+  private static ArtifactStore store;
+
+  @BeforeAll
+  static void start() {
+    s3 = S3Server.start();
+    store = ArtifactStore.builder().setEndpoint(s3.endpoint()).setAccessKey(s3.accessKey()).setSecretKey(s3.secretKey())
+        .setBucket("topiary").build();
+    store.ensureBucket();
+  }
+
+  @AfterAll
+  static void stop() {
+    store.close();
+    s3.close();
+  }
+
+  @Test
+  void deletesThePlanWhenPublishingFails() {
+    JobSubmitter submitter = new JobSubmitter();
+    submitter.store = store;
+    submitter.config = config();
+    submitter.publisher = new EventPublisher("localhost:1", config()) {
+      @Override
+      public void publish(String topic, String key, byte[] value) {
+        assertTrue(store.exists(Keys.plan(key)), "the plan is stored before the event goes out");
+        throw new PublishException("broker down", new RuntimeException("test"));
+      }
+    };
+    ApiException e = assertThrows(ApiException.class, () -> submitter.submit("acme", Fixtures.lenetSpecYaml("unlucky"),
+        JobSpecs.Format.YAML, "unlucky-job", null));
+    assertEquals(503, e.status());
+    assertEquals("the event bus did not take the job; nothing was kept, try again", e.errors().get(0).message());
+    assertEquals(0, store.list(Keys.job("unlucky-job")).size());
+  }
+
+  private static GatewayConfig config() {
+    return new GatewayConfig() {
+      public Map<String, String> tenants() {
+        return Map.of();
+      }
+
+      public Optional<String> tokensFile() {
+        return Optional.empty();
+      }
+
+      public long maxSpecBytes() {
+        return 1 << 20;
+      }
+
+      public long maxModelBytes() {
+        return 1 << 20;
+      }
+
+      public long maxDatasetBytes() {
+        return 1 << 20;
+      }
+
+      public int maxDatasetFiles() {
+        return 100;
+      }
+
+      public boolean allowLocalDatasets() {
+        return false;
+      }
+
+      public long publishTimeoutMs() {
+        return 1000;
+      }
+
+      public int maxPageSize() {
+        return 100;
+      }
+    };
+  }
+}
