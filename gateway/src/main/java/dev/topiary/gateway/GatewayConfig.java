@@ -42,6 +42,10 @@ public interface GatewayConfig {
   @WithDefault("10000")
   long publishTimeoutMs();
 
+  /** Create the missing Topiary topics at start-up; off where topics are provisioned. */
+  @WithDefault("true")
+  boolean createTopics();
+
   /** Largest page size of {@code GET /api/v1/jobs}. */
   @WithDefault("200")
   int maxPageSize();

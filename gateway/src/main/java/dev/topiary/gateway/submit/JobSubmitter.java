@@ -16,6 +16,7 @@ import dev.topiary.pipeline.plan.JobPlan;
 import dev.topiary.pipeline.plan.Submission;
 import dev.topiary.pipeline.store.ArtifactStore;
 import dev.topiary.pipeline.store.Keys;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +49,9 @@ public class JobSubmitter {
   @Inject
   GatewayConfig config;
 
+  @Inject
+  MeterRegistry registry;
+
   /** A fresh server-chosen job id: a lower-case UUID (36 of the 63 characters a job id may have). */
   public static String newJobId() {
     return UUID.randomUUID().toString();
@@ -62,6 +66,23 @@ public class JobSubmitter {
    * @throws ApiException 400/413 listing every problem, nothing stored; 503 when publishing failed
    */
   public Accepted submit(String tenant, String text, JobSpecs.Format format, String jobId, String requestId) {
+    String source = requestId == null ? "rest" : "kafka";
+    try {
+      Accepted accepted = accept(tenant, text, format, jobId, requestId);
+      count(source, "accepted");
+      return accepted;
+    } catch (ApiException e) {
+      count(source, e.status() >= 500 ? "failed" : "rejected");
+      throw e;
+    }
+  }
+
+  /** Submissions by source (rest, kafka) and outcome (accepted, rejected, failed): {@code topiary_gateway_submissions_total}. */
+  private void count(String source, String outcome) {
+    registry.counter("topiary.gateway.submissions", "source", source, "outcome", outcome).increment();
+  }
+
+  private Accepted accept(String tenant, String text, JobSpecs.Format format, String jobId, String requestId) {
     long bytes = text == null ? 0 : text.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > config.maxSpecBytes()) {
       throw ApiException.tooLarge("body", bytes, config.maxSpecBytes());

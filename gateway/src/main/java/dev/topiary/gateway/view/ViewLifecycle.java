@@ -1,5 +1,6 @@
 package dev.topiary.gateway.view;
 
+import dev.topiary.gateway.GatewayConfig;
 import dev.topiary.pipeline.plan.PlanJson;
 import dev.topiary.pipeline.store.ArtifactStore;
 import io.quarkus.runtime.ShutdownEvent;
@@ -42,7 +43,13 @@ public class ViewLifecycle {
     return view;
   }
 
+  @Inject
+  GatewayConfig config;
+
   synchronized void start(@Observes StartupEvent ignored) {
+    if (config.createTopics()) {
+      TopicSetup.ensure(bootstrapServers);
+    }
     tail = new EventTail(bootstrapServers, viewInstance());
     tail.start();
   }

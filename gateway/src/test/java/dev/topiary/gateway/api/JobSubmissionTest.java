@@ -59,6 +59,8 @@ class JobSubmissionTest {
     given().auth().oauth2(TestServers.ACME).contentType("application/json").body(Fixtures.lenetSpecJson("lenet-json"))
         .when().post("/api/v1/jobs")
         .then().statusCode(201).body("plan.spec.name", equalTo("lenet-json")).body("plan.steps", hasSize(6));
+    given().get("/q/metrics").then().statusCode(200)
+        .body(org.hamcrest.Matchers.containsString("topiary_gateway_submissions_total{outcome=\"accepted\",source=\"rest\"}"));
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.topiary.pipeline.job.JobSpecs;
 import dev.topiary.pipeline.store.ArtifactStore;
 import dev.topiary.pipeline.store.Keys;
 import dev.topiary.testsupport.S3Server;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -41,6 +42,8 @@ class PublishFailureTest {
     JobSubmitter submitter = new JobSubmitter();
     submitter.store = store;
     submitter.config = config();
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    submitter.registry = registry;
     submitter.publisher = new EventPublisher("localhost:1", config()) {
       @Override
       public void publish(String topic, String key, byte[] value) {
@@ -53,6 +56,7 @@ class PublishFailureTest {
     assertEquals(503, e.status());
     assertEquals("the event bus did not take the job; nothing was kept, try again", e.errors().get(0).message());
     assertEquals(0, store.list(Keys.job("unlucky-job")).size());
+    assertEquals(1.0, registry.counter("topiary.gateway.submissions", "source", "rest", "outcome", "failed").count());
   }
 
   private static GatewayConfig config() {
@@ -87,6 +91,10 @@ class PublishFailureTest {
 
       public long publishTimeoutMs() {
         return 1000;
+      }
+
+      public boolean createTopics() {
+        return false;
       }
 
       public int maxPageSize() {
