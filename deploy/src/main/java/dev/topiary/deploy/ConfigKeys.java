@@ -91,7 +91,7 @@ public final class ConfigKeys {
     String currentNested = null;
     String pendingName = null;
     for (String line : body.split("\n")) {
-      String code = line.replaceAll("//.*", "");
+      String code = line.replaceAll("\\{@[^}]*}", "").replaceAll("(^|\\s)//.*", "");
       Matcher withName = WITH_NAME.matcher(code);
       if (withName.find()) {
         pendingName = withName.group(1);
