@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.topiary.engine.graph.Graph;
 import dev.topiary.engine.graph.GraphJson;
+import dev.topiary.pipeline.event.EpochTuned;
 import dev.topiary.pipeline.event.ModelEvaluated;
 import dev.topiary.pipeline.event.Stage;
 import dev.topiary.pipeline.event.StepEvent;
@@ -47,7 +48,10 @@ class EvalServiceTest extends StageServiceContract {
     assertEquals(graph.parameterCount(), e.params());
     assertEquals(graph.macs(), e.macs());
     assertEquals(input.stepIndex() + 1, e.stepIndex());
-    assertTrue(e.top1() > 0.3 && e.top5() >= e.top1(), "top1 " + e.top1() + ", top5 " + e.top5());
+    EpochTuned trained = (EpochTuned) input;
+    assertEquals(trained.valAccuracy(), e.top1(), 1e-9, "the same model on the same test slice as the last epoch's validation");
+    assertEquals(trained.valLoss(), e.loss(), 1e-5);
+    assertTrue(e.top5() >= e.top1(), "top1 " + e.top1() + ", top5 " + e.top5());
     assertEquals(List.of(1, 4), e.latency().stream().map(ModelEvaluated.Latency::batchSize).toList());
     assertTrue(e.latency().stream().allMatch(l -> l.device().equals("cpu") && l.medianMs() > 0));
     assertTrue(e.sizeBytes() > graph.parameterCount() * 4, "weights in f32 plus the graph");

@@ -1,7 +1,7 @@
 package dev.topiary.finetune;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,14 +45,15 @@ class FinetuneServiceTest extends StageServiceContract {
 
     assertEquals(List.of(1, 2, 3), epochs.stream().map(EpochTuned::epoch).toList());
     assertTrue(epochs.stream().allMatch(e -> e.epochs() == 3 && e.stepIndex() == 1 && e.valAccuracy() != null));
-    assertEquals(List.of(0.05, 0.05, 0.005), epochs.stream().map(EpochTuned::learningRate).toList(), "the multistep schedule");
-    assertTrue(epochs.get(2).valAccuracy() > 0.3, "trained beyond chance: " + epochs.get(2).valAccuracy());
+    double[] lrs = epochs.stream().mapToDouble(EpochTuned::learningRate).toArray();
+    assertArrayEquals(new double[] {0.05, 0.05, 0.005}, lrs, 1e-12, "the multistep schedule");
+    assertTrue(epochs.get(2).trainLoss() < epochs.get(0).trainLoss(), "it learns: " + epochs);
+    assertTrue(epochs.get(2).valAccuracy() > 0.1, "beyond chance (10 classes): " + epochs.get(2).valAccuracy());
     assertNull(epochs.get(0).artifacts().model(), "progress events carry the step's input: no model yet");
     assertNotNull(epochs.get(2).artifacts().model(), "the last epoch carries the trained model");
     assertTrue(store.exists(epochs.get(2).artifacts().model().weights().key()));
     assertTrue(store.exists(Keys.step(jobId, 1, "finetune", TrainingCheckpoint.FILE_NAME)),
         "the checkpoint a restarted service resumes from");
-    assertNotEquals(epochs.get(0).trainLoss(), epochs.get(2).trainLoss());
     assertStoredOnce(jobId, 1);
   }
 }

@@ -1,0 +1,255 @@
+package dev.topiary.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.topiary.pipeline.event.Topics;
+import dev.topiary.pipeline.store.ArtifactStore;
+import dev.topiary.testsupport.KafkaBroker;
+import dev.topiary.testsupport.S3Server;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole stack on one machine with no Docker: Apache Kafka's KRaft broker and S3Proxy (objects
+ * as files under {@code <runDir>/s3}) in this JVM, every event topic created with {@link
+ * Topics#PARTITIONS} partitions, and each service as a child process ({@link ServiceProcess}) wired
+ * to both by system properties, with its log, work folder and cache under the run folder. S3
+ * credentials are generated per start and written, with every endpoint, to {@code
+ * <runDir>/stack.json} (owner-only). {@link #close} stops the services, then the servers.
+ */
+public final class LocalStack implements AutoCloseable {
+  public static final String BUCKET = "topiary";
+  public static final String STACK_FILE = "stack.json";
+
+  private final Path runDir;
+  private final KafkaBroker broker;
+  private final S3Server s3;
+  private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+
+  private LocalStack(Builder b, KafkaBroker broker, S3Server s3) {
+    this.runDir = b.runDir;
+    this.broker = broker;
+    this.s3 = s3;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public String bootstrapServers() {
+    return broker.bootstrapServers();
+  }
+
+  public String s3Endpoint() {
+    return s3.endpoint();
+  }
+
+  public Path runDir() {
+    return runDir;
+  }
+
+  /** A running service by name, e.g. {@code finetune-service}. */
+  public ServiceProcess service(String name) {
+    ServiceProcess p = services.get(name);
+    if (p == null) {
+      throw new IllegalArgumentException("no service '" + name + "' in this stack; it runs " + services.keySet());
+    }
+    return p;
+  }
+
+  public List<ServiceProcess> services() {
+    return List.copyOf(services.values());
+  }
+
+  /** A client of the stack's store (the caller closes it). */
+  public ArtifactStore store() {
+    return ArtifactStore.builder().setEndpoint(s3.endpoint()).setAccessKey(s3.accessKey()).setSecretKey(s3.secretKey())
+        .setBucket(BUCKET).build();
+  }
+
+  @Override
+  public void close() {
+    List<Thread> stopping = new ArrayList<>();
+    for (ServiceProcess p : services.values()) {
+      Thread t = new Thread(p::stop, "stop-" + p.spec().name());
+      t.start();
+      stopping.add(t);
+    }
+    for (Thread t : stopping) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    s3.close();
+    broker.close();
+  }
+
+  private void launch(Builder b) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("MALLOC_ARENA_MAX", "1");
+    env.put("MALLOC_MMAP_THRESHOLD_", "4294967296");
+    env.put("MALLOC_TRIM_THRESHOLD_", "17179869184");
+    env.put("MALLOC_TOP_PAD_", "268435456");
+    for (ServiceSpec spec : b.services) {
+      ServiceSpec placed = spec.withPort(b.freePorts ? freePort() : requireFree(spec));
+      Map<String, String> props = new LinkedHashMap<>();
+      props.put("ai.djl.offline", "true");
+      props.put("kafka.bootstrap.servers", broker.bootstrapServers());
+      props.put("topiary.s3.endpoint", s3.endpoint());
+      props.put("topiary.s3.access-key", s3.accessKey());
+      props.put("topiary.s3.secret-key", s3.secretKey());
+      props.put("topiary.s3.bucket", BUCKET);
+      props.put("topiary.s3.cache-dir", runDir.resolve("cache").resolve(spec.name()).toString());
+      props.put("topiary.stage.work-dir", runDir.resolve("work").resolve(spec.name()).toString());
+      props.put("topiary.parent-pid", Long.toString(ProcessHandle.current().pid()));
+      props.putAll(b.properties);
+      ServiceProcess p = new ServiceProcess(placed, spec.requireJar(b.root), runDir.resolve("logs"), props, env, b.jvmOptions);
+      services.put(spec.name(), p);
+      p.start();
+    }
+    for (ServiceProcess p : services.values()) {
+      p.awaitReady(b.readyTimeout);
+    }
+    writeStackFile();
+  }
+
+  private void writeStackFile() {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("kafka", broker.bootstrapServers());
+    doc.put("s3", Map.of("endpoint", s3.endpoint(), "bucket", BUCKET, "accessKey", s3.accessKey(), "secretKey", s3.secretKey()));
+    Map<String, Object> svc = new LinkedHashMap<>();
+    for (ServiceProcess p : services.values()) {
+      svc.put(p.spec().name(), Map.of("url", p.url(), "log", p.log().toString(), "pid", p.handles().isEmpty() ? -1 : p.handles().get(0).pid()));
+    }
+    doc.put("services", svc);
+    doc.put("launcherPid", ProcessHandle.current().pid());
+    Path file = runDir.resolve(STACK_FILE);
+    try {
+      Files.deleteIfExists(file);
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.write(file, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(doc));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port", e);
+    }
+  }
+
+  private static int requireFree(ServiceSpec spec) {
+    try (ServerSocket socket = new ServerSocket(spec.port(), 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException("port " + spec.port() + " (" + spec.name() + ") is in use: is a stack already running?", e);
+    }
+  }
+
+  /** Required: the repository root (where the built apps are) and a run folder. */
+  public static final class Builder {
+    private Path root;
+    private Path runDir;
+    private List<ServiceSpec> services = ServiceSpec.STAGES;
+    private boolean freePorts;
+    private Duration readyTimeout = Duration.ofMinutes(2);
+    private final Map<String, String> properties = new LinkedHashMap<>();
+    private List<String> jvmOptions = List.of("-Xmx2g", "-XX:+ExitOnOutOfMemoryError");
+
+    private Builder() {}
+
+    public Builder setRoot(Path root) {
+      this.root = root;
+      return this;
+    }
+
+    public Builder setRunDir(Path runDir) {
+      this.runDir = runDir;
+      return this;
+    }
+
+    /** The services to run, in start order (default: the four stage services). */
+    public Builder optServices(List<ServiceSpec> services) {
+      this.services = List.copyOf(services);
+      return this;
+    }
+
+    /** Run every service on a free port instead of its own (tests beside a running stack). */
+    public Builder optFreePorts(boolean freePorts) {
+      this.freePorts = freePorts;
+      return this;
+    }
+
+    /** A system property every service gets, e.g. {@code topiary.stage.latency-runs}. */
+    public Builder optProperty(String key, String value) {
+      properties.put(key, value);
+      return this;
+    }
+
+    public Builder optJvmOptions(List<String> options) {
+      this.jvmOptions = List.copyOf(options);
+      return this;
+    }
+
+    public Builder optReadyTimeout(Duration timeout) {
+      this.readyTimeout = timeout;
+      return this;
+    }
+
+    public void validate() {
+      if (root == null || !Files.isDirectory(root)) {
+        throw new IllegalArgumentException("root: the repository folder is required, got " + root);
+      }
+      if (runDir == null) {
+        throw new IllegalArgumentException("runDir: required");
+      }
+      if (services.isEmpty()) {
+        throw new IllegalArgumentException("services: at least one");
+      }
+      services.forEach(s -> s.requireJar(root));
+      if (readyTimeout == null || readyTimeout.isNegative() || readyTimeout.isZero()) {
+        throw new IllegalArgumentException("readyTimeout: must be positive, got " + readyTimeout);
+      }
+    }
+
+    /** Starts the servers and every service; returns once all are ready, or stops what it started and throws. */
+    public LocalStack start() {
+      validate();
+      try {
+        Files.createDirectories(runDir.resolve("s3"));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create " + runDir, e);
+      }
+      KafkaBroker broker = KafkaBroker.start();
+      Topics.all().forEach(t -> broker.createTopic(t, Topics.PARTITIONS));
+      S3Server s3 = S3Server.builder().optDataDir(runDir.resolve("s3")).optAccessKey("topiary")
+          .optSecretKey(HexFormat.of().formatHex(new SecureRandom().generateSeed(16))).start();
+      s3.createBucket(BUCKET);
+      LocalStack stack = new LocalStack(this, broker, s3);
+      try {
+        stack.launch(this);
+        return stack;
+      } catch (RuntimeException e) {
+        stack.close();
+        throw e;
+      }
+    }
+  }
+}
