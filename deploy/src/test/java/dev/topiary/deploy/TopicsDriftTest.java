@@ -41,7 +41,7 @@ class TopicsDriftTest {
   void composeCreatesEveryTopicWithThePipelinesPartitions() {
     String compose = Repo.read("docker-compose.yml");
     String init = compose.substring(compose.indexOf("  kafka-init:"), compose.indexOf("  minio:"));
-    assertEquals(9, declared().size());
+    assertEquals(10, declared().size()); // the event topics, job requests, job rejections, dead letters
     assertEquals(declared(), created(init));
     assertEquals(partitions(), Integer.parseInt(init.replaceAll("(?s).*--partitions (\\d+).*", "$1")));
   }
