@@ -33,11 +33,11 @@ public record JobReport(
   public record LatencyRow(String device, int batchSize, Double baselineMs, Double prunedMs, Double speedup) {}
 
   public static JobReport of(JobDetails d) {
-    JobDetails.Evaluation base = d.figures().baseline();
-    JobDetails.Evaluation pruned = "completed".equals(d.state()) ? d.figures().last() : null;
+    JobDetails.Evaluation base = d.baseline();
+    JobDetails.Evaluation pruned = "completed".equals(d.state()) ? d.lastEvaluation() : null;
     Comparison c = base != null && pruned != null ? new Comparison(pruned.top1() - base.top1(), ratio(pruned.params(), base.params()),
         ratio(pruned.macs(), base.macs()), ratio(pruned.sizeBytes(), base.sizeBytes())) : null;
-    return new JobReport(d.id(), d.name(), d.state(), base, pruned, c, d.figures().channels(), d.figures().epochs(), latency(base, pruned),
+    return new JobReport(d.id(), d.name(), d.state(), base, pruned, c, d.channels(), d.epochs(), latency(base, pruned),
         d.timeline(), d.failure());
   }
 

@@ -34,8 +34,16 @@ public final class EventTail implements AutoCloseable {
   private volatile boolean caughtUp;
   private volatile boolean running = true;
 
+  private final Runnable onCaughtUp;
+
   public EventTail(String bootstrapServers, JobView view) {
+    this(bootstrapServers, view, () -> {});
+  }
+
+  /** @param onCaughtUp runs once, on the tail's thread, when the view has caught up */
+  public EventTail(String bootstrapServers, JobView view, Runnable onCaughtUp) {
     this.view = view;
+    this.onCaughtUp = onCaughtUp;
     this.consumer = new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         ConsumerConfig.GROUP_ID_CONFIG, "topiary-gateway-view-" + UUID.randomUUID(),
@@ -81,6 +89,9 @@ public final class EventTail implements AutoCloseable {
         }
         if (!caughtUp && !targets.isEmpty()) {
           caughtUp = targets.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+          if (caughtUp) {
+            onCaughtUp.run();
+          }
         }
       }
     } catch (WakeupException e) {

@@ -11,12 +11,18 @@ import java.util.List;
  * @param stepsDone the highest plan step finished
  * @param currentStep the step under way; null once the job has ended
  * @param timeline one entry per plan step known from the plan, with times once it started or ended
+ * @param epochs every epoch of every tuning step, in order: accuracy and loss per epoch
+ * @param channels per channel group cut: its width before the first cut and after the latest
+ * @param cuts the model's parameters and MACs after each prune step
+ * @param evaluations every evaluation in step order: the first is the original model, the last
+ *     (once completed) the pruned one
  * @param failure why the job failed; null unless failed
  * @param cancelReason why it was cancelled; null unless cancelled
  */
 public record JobDetails(
     String id, String name, String tenant, String state, int totalSteps, int stepsDone, Step currentStep,
-    Instant submittedAt, Instant updatedAt, List<Step> timeline, Figures figures, Failure failure, String cancelReason) {
+    Instant submittedAt, Instant updatedAt, List<Step> timeline, List<Epoch> epochs, List<LayerChannels> channels, List<Cut> cuts,
+    List<Evaluation> evaluations, Failure failure, String cancelReason) {
 
   /** A job in a list: the fields of a table row. */
   public record Summary(String id, String name, String state, int stepsDone, int totalSteps, Step currentStep,
@@ -27,9 +33,6 @@ public record JobDetails(
    * the submission) to its own completion event.
    */
   public record Step(int index, String kind, String stage, Instant startedAt, Instant endedAt, Long durationMs, int attempt) {}
-
-  /** The figures so far. {@code baseline} is the first evaluation, {@code last} the latest (the final one once completed). */
-  public record Figures(List<Epoch> epochs, List<LayerChannels> channels, List<Cut> cuts, Evaluation baseline, Evaluation last) {}
 
   /** One epoch of a tuning step. */
   public record Epoch(int step, int epoch, int epochs, double trainLoss, double trainAccuracy, Double valLoss, Double valAccuracy,
@@ -51,6 +54,16 @@ public record JobDetails(
 
   /** Why the job failed. */
   public record Failure(int step, String stage, String errorType, String message) {}
+
+  /** The first evaluation (the original model); null before any. */
+  public Evaluation baseline() {
+    return evaluations.isEmpty() ? null : evaluations.get(0);
+  }
+
+  /** The latest evaluation (the pruned model once the job completed); null before any. */
+  public Evaluation lastEvaluation() {
+    return evaluations.isEmpty() ? null : evaluations.get(evaluations.size() - 1);
+  }
 
   public Summary summary() {
     return new Summary(id, name, state, stepsDone, totalSteps, currentStep, submittedAt, updatedAt);

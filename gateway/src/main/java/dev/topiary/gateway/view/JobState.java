@@ -58,8 +58,7 @@ public final class JobState {
   private final List<JobDetails.Epoch> epochs = new ArrayList<>();
   private final Map<String, JobDetails.LayerChannels> channels = new LinkedHashMap<>();
   private final List<JobDetails.Cut> cuts = new ArrayList<>();
-  private JobDetails.Evaluation baseline;
-  private JobDetails.Evaluation last;
+  private final TreeMap<Integer, JobDetails.Evaluation> evaluations = new TreeMap<>();
   private ModelEvaluated finalEvaluation;
   private JobDetails.Failure failure;
   private String cancelReason;
@@ -148,9 +147,7 @@ public final class JobState {
   }
 
   private void evaluated(ModelEvaluated m) {
-    JobDetails.Evaluation e = JobDetails.Evaluation.of(m);
-    baseline = baseline == null || m.stepIndex() < baseline.step() ? e : baseline;
-    last = last == null || m.stepIndex() >= last.step() ? e : last;
+    evaluations.put(m.stepIndex(), JobDetails.Evaluation.of(m));
     endStep(m);
     if (totalSteps > 0 && m.stepIndex() == totalSteps) {
       finalEvaluation = m;
@@ -184,9 +181,8 @@ public final class JobState {
     List<JobDetails.Step> timeline = timeline();
     JobDetails.Step current = ph.ended() || done >= totalSteps ? null
         : timeline.stream().filter(s -> s.index() == done + 1).findFirst().orElse(new JobDetails.Step(done + 1, null, null, null, null, null, 1));
-    JobDetails.Figures figures = new JobDetails.Figures(List.copyOf(epochs), List.copyOf(channels.values()), List.copyOf(cuts), baseline, last);
-    return new JobDetails(jobId, name, tenant, ph.id(), totalSteps, done, current, submittedAt, updatedAt, timeline, figures, failure,
-        cancelReason);
+    return new JobDetails(jobId, name, tenant, ph.id(), totalSteps, done, current, submittedAt, updatedAt, timeline, List.copyOf(epochs),
+        List.copyOf(channels.values()), List.copyOf(cuts), List.copyOf(evaluations.values()), failure, cancelReason);
   }
 
   private List<JobDetails.Step> timeline() {

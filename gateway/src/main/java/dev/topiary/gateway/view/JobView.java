@@ -31,6 +31,8 @@ public final class JobView {
 
   private final Map<String, JobState> jobs = new ConcurrentHashMap<>();
   private final Function<ArtifactRef, JobPlan> planLoader;
+  private volatile Runnable onLiveCompletion = () -> {};
+  private volatile boolean live;
 
   /** @param planLoader reads a stored plan (for step kinds in the timeline); its failures leave the kinds unknown */
   public JobView(Function<ArtifactRef, JobPlan> planLoader) {
@@ -52,7 +54,27 @@ public final class JobView {
 
   public boolean apply(PipelineEvent event, String json) {
     JobPlan plan = event instanceof JobSubmitted s ? loadPlan(s) : null;
-    return jobs.computeIfAbsent(event.jobId(), JobState::new).apply(event, json, plan);
+    JobState state = jobs.computeIfAbsent(event.jobId(), JobState::new);
+    JobState.Phase before = state.phase();
+    boolean applied = state.apply(event, json, plan);
+    if (applied && live && before != JobState.Phase.COMPLETED && state.phase() == JobState.Phase.COMPLETED) {
+      onLiveCompletion.run();
+    }
+    return applied;
+  }
+
+  /**
+   * From now on, completions are news: {@code onCompletion} runs for each job completing after
+   * this call, not for those replayed at start (a restart must not count history again).
+   */
+  public void goLive(Runnable onCompletion) {
+    this.onLiveCompletion = onCompletion;
+    this.live = true;
+  }
+
+  /** How many jobs (of every tenant) are in a state now. */
+  public long count(JobState.Phase phase) {
+    return jobs.values().stream().filter(s -> s.phase() == phase).count();
   }
 
   /** The job if it exists and belongs to the tenant. */

@@ -3,6 +3,9 @@ package dev.topiary.gateway.view;
 import dev.topiary.gateway.GatewayConfig;
 import dev.topiary.pipeline.plan.PlanJson;
 import dev.topiary.pipeline.store.ArtifactStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,11 +49,20 @@ public class ViewLifecycle {
   @Inject
   GatewayConfig config;
 
+  @Inject
+  MeterRegistry registry;
+
   synchronized void start(@Observes StartupEvent ignored) {
     if (config.createTopics()) {
       TopicSetup.ensure(bootstrapServers);
     }
-    tail = new EventTail(bootstrapServers, viewInstance());
+    JobView v = viewInstance();
+    for (JobState.Phase phase : JobState.Phase.values()) {
+      Gauge.builder("topiary.jobs", v, x -> x.count(phase)).tag("state", phase.id())
+          .description("Jobs in each state, from the job view").register(registry);
+    }
+    Counter completed = Counter.builder("topiary.jobs.completed").description("Jobs completed since this gateway caught up").register(registry);
+    tail = new EventTail(bootstrapServers, v, () -> v.goLive(completed::increment));
     tail.start();
   }
 

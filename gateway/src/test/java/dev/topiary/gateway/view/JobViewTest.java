@@ -52,7 +52,7 @@ class JobViewTest {
     assertEquals("train-baseline", running.getString("timeline[0].kind"));
     assertEquals(10_000L, running.getLong("timeline[0].durationMs"));
     assertEquals(10_000L, running.getLong("timeline[2].durationMs"));
-    assertEquals(0.86f, running.getFloat("figures.baseline.top1"));
+    assertEquals(0.86f, running.getFloat("evaluations[0].top1"));
 
     List<PipelineEvent> rest = script.steps(4, 6);
     Bus.publish(rest.toArray(PipelineEvent[]::new));
@@ -60,12 +60,24 @@ class JobViewTest {
     JsonPath done = Jobs.awaitJob(TestServers.ACME, job.id(), j -> j.getString("state").equals("completed"));
     assertEquals(6, done.getInt("stepsDone"));
     assertEquals(null, (Object) done.get("currentStep"));
-    assertEquals(3, done.getList("figures.epochs").size(), "1 baseline epoch + 2 fine-tuning epochs, no duplicate");
-    assertEquals(List.of("conv1", "conv2", "fc1"), done.getList("figures.channels.group"));
-    assertEquals(List.of(6, 16, 120), done.getList("figures.channels.before"));
-    assertEquals(List.of(3, 8, 60), done.getList("figures.channels.after"));
-    assertEquals((int) EventScript.PRUNED_PARAMS, done.getInt("figures.last.params"));
+    assertEquals(3, done.getList("epochs").size(), "1 baseline epoch + 2 fine-tuning epochs, no duplicate");
+    assertEquals(List.of("conv1", "conv2", "fc1"), done.getList("channels.group"));
+    assertEquals(List.of(6, 16, 120), done.getList("channels.before"));
+    assertEquals(List.of(3, 8, 60), done.getList("channels.after"));
+    assertEquals(List.of(2, 6), done.getList("evaluations.step"), "baseline and final evaluation, in step order");
+    assertEquals((int) EventScript.PRUNED_PARAMS, done.getInt("evaluations[1].params"));
+    // the fields the Grafana job-detail dashboard reads (deploy/README.md)
+    assertEquals(List.of(1, 5, 5), done.getList("epochs.step"));
+    assertEquals(List.of(1, 1, 2), done.getList("epochs.epoch"));
+    assertEquals(0.2f, done.getFloat("evaluations[1].latency[0].medianMs"));
+    assertEquals(0.05f, done.getFloat("epochs[0].learningRate"));
     assertEquals(6, done.getList("timeline").size());
+
+    String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    assertTrue(metrics.lines().anyMatch(l -> l.startsWith("topiary_jobs_completed_total") && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) >= 1),
+        "a completion seen live is counted");
+    assertTrue(metrics.lines().anyMatch(l -> l.startsWith("topiary_jobs{state=\"completed\"}") && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) >= 1),
+        "the jobs gauge counts the completed job");
 
     given().auth().oauth2(TestServers.ACME).accept("application/json").get("/api/v1/jobs/" + job.id() + "/report")
         .then().statusCode(200).body("pruned.top1", equalTo(0.84f)).body("baseline.top1", equalTo(0.86f))
