@@ -14,12 +14,14 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import java.util.function.Consumer;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 /**
  * {@code GET /api/v1/jobs/{id}/events}: the job's events as server-sent events, live. Each SSE
  * event is named by the event type and carries its JSON; everything so far is replayed first,
  * then new events follow as the view receives them. The stream ends after the job ended.
  */
+@SecurityRequirement(name = "bearer")
 @Path("/api/v1/jobs/{id}/events")
 public class JobEventsResource {
   @Inject

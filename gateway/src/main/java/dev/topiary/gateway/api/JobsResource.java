@@ -35,8 +35,10 @@ import jakarta.ws.rs.core.StreamingOutput;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.Locale;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 /** {@code /api/v1/jobs}: submit, list, inspect, report, download and cancel the caller's jobs. */
+@SecurityRequirement(name = "bearer")
 @Path("/api/v1/jobs")
 public class JobsResource {
   static final String YAML = "application/yaml";

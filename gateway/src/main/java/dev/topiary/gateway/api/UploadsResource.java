@@ -11,10 +11,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 /** {@code /api/v1/models} and {@code /api/v1/datasets}: multipart uploads, checked, stored under server-chosen keys. */
+@SecurityRequirement(name = "bearer")
 @Path("/api/v1")
 public class UploadsResource {
   @Inject

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
 
 /**
  * Which tenant an API token belongs to. Built once from {@code topiary.gateway.tenants} and the
@@ -27,6 +28,8 @@ public class TenantTokens {
   public static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
   static final int MIN_TOKEN_LENGTH = 16;
 
+  private static final Logger LOG = Logger.getLogger(TenantTokens.class);
+
   private final Map<String, String> tenantByDigest = new HashMap<>();
 
   @Inject
@@ -36,6 +39,9 @@ public class TenantTokens {
 
   /** From a tenant to token map (tests, tools). */
   public TenantTokens(Map<String, String> tokenByTenant) {
+    if (tokenByTenant.isEmpty()) {
+      LOG.warn("no tenant has a token (topiary.gateway.tenants.<tenant> or topiary.gateway.tokens-file): every /api request answers 401");
+    }
     tokenByTenant.forEach((tenant, token) -> {
       if (!TENANT.matcher(tenant).matches()) {
         throw new IllegalArgumentException("topiary.gateway.tenants: tenant '" + tenant + "' must match " + TENANT);

@@ -7,8 +7,6 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.topiary.gateway.Fixtures;
 import dev.topiary.gateway.Jobs;
@@ -20,7 +18,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Bearer tokens map to tenants; a tenant sees only its own jobs; health and OpenAPI stay open. */
@@ -65,22 +62,8 @@ class TenancyTest {
   void healthMetricsAndOpenApiNeedNoToken() {
     given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
     given().get("/q/health/live").then().statusCode(200);
-    given().get("/q/openapi?format=json").then().statusCode(200).body("paths", org.hamcrest.Matchers.hasKey("/api/v1/jobs"));
+    given().get("/q/openapi?format=json").then().statusCode(200).body("paths", org.hamcrest.Matchers.hasKey("/api/v1/jobs"))
+        .body("components.securitySchemes", org.hamcrest.Matchers.hasKey("bearer"));
     given().get("/q/metrics").then().statusCode(200);
-  }
-
-  @Test
-  void tokensAreCheckedAtStartUp() {
-    TenantTokens tokens = new TenantTokens(Map.of("acme", "a-long-enough-token-1", "globex", "a-long-enough-token-2"));
-    assertEquals("acme", tokens.tenantOf("a-long-enough-token-1").orElseThrow());
-    assertEquals("globex", tokens.tenantOfHeader("Bearer a-long-enough-token-2").orElseThrow());
-    assertTrue(tokens.tenantOfHeader("Basic a-long-enough-token-2").isEmpty());
-    assertTrue(tokens.tenantOf("a-long-enough-token-3").isEmpty());
-    IllegalArgumentException shared = assertThrows(IllegalArgumentException.class,
-        () -> new TenantTokens(Map.of("a", "the-same-token-xyz", "b", "the-same-token-xyz")));
-    assertTrue(shared.getMessage().contains("share a token"), shared.getMessage());
-    IllegalArgumentException shortToken = assertThrows(IllegalArgumentException.class, () -> new TenantTokens(Map.of("a", "short")));
-    assertTrue(shortToken.getMessage().startsWith("topiary.gateway.tenants.a:"), shortToken.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> new TenantTokens(Map.of("../x", "a-long-enough-token-1")));
   }
 }

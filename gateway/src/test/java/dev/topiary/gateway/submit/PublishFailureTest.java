@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.topiary.gateway.Fixtures;
-import dev.topiary.gateway.GatewayConfig;
+import dev.topiary.gateway.GatewayConfigs;
 import dev.topiary.gateway.api.ApiException;
 import dev.topiary.pipeline.job.JobSpecs;
 import dev.topiary.pipeline.store.ArtifactStore;
@@ -13,7 +13,6 @@ import dev.topiary.pipeline.store.Keys;
 import dev.topiary.testsupport.S3Server;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,10 +40,10 @@ class PublishFailureTest {
   void deletesThePlanWhenPublishingFails() {
     JobSubmitter submitter = new JobSubmitter();
     submitter.store = store;
-    submitter.config = config();
+    submitter.config = GatewayConfigs.of(Map.of(), null);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     submitter.registry = registry;
-    submitter.publisher = new EventPublisher("localhost:1", config()) {
+    submitter.publisher = new EventPublisher("localhost:1", GatewayConfigs.of(Map.of(), null)) {
       @Override
       public void publish(String topic, String key, byte[] value) {
         assertTrue(store.exists(Keys.plan(key)), "the plan is stored before the event goes out");
@@ -57,49 +56,5 @@ class PublishFailureTest {
     assertEquals("the event bus did not take the job; nothing was kept, try again", e.errors().get(0).message());
     assertEquals(0, store.list(Keys.job("unlucky-job")).size());
     assertEquals(1.0, registry.counter("topiary.gateway.submissions", "source", "rest", "outcome", "failed").count());
-  }
-
-  private static GatewayConfig config() {
-    return new GatewayConfig() {
-      public Map<String, String> tenants() {
-        return Map.of();
-      }
-
-      public Optional<String> tokensFile() {
-        return Optional.empty();
-      }
-
-      public long maxSpecBytes() {
-        return 1 << 20;
-      }
-
-      public long maxModelBytes() {
-        return 1 << 20;
-      }
-
-      public long maxDatasetBytes() {
-        return 1 << 20;
-      }
-
-      public int maxDatasetFiles() {
-        return 100;
-      }
-
-      public boolean allowLocalDatasets() {
-        return false;
-      }
-
-      public long publishTimeoutMs() {
-        return 1000;
-      }
-
-      public boolean createTopics() {
-        return false;
-      }
-
-      public int maxPageSize() {
-        return 100;
-      }
-    };
   }
 }

@@ -1,0 +1,63 @@
+package dev.topiary.gateway;
+
+import java.util.Map;
+import java.util.Optional;
+
+/** A {@link GatewayConfig} for plain unit tests: the given tokens, small limits, no topic creation. */
+public final class GatewayConfigs {
+  private GatewayConfigs() {}
+
+  public static GatewayConfig of(Map<String, String> tenants, String tokensFile) {
+    return new GatewayConfig() {
+      @Override
+      public Map<String, String> tenants() {
+        return tenants;
+      }
+
+      @Override
+      public Optional<String> tokensFile() {
+        return Optional.ofNullable(tokensFile);
+      }
+
+      @Override
+      public long maxSpecBytes() {
+        return 1 << 20;
+      }
+
+      @Override
+      public long maxModelBytes() {
+        return 1 << 20;
+      }
+
+      @Override
+      public long maxDatasetBytes() {
+        return 1 << 20;
+      }
+
+      @Override
+      public int maxDatasetFiles() {
+        return 100;
+      }
+
+      @Override
+      public boolean allowLocalDatasets() {
+        return false;
+      }
+
+      @Override
+      public long publishTimeoutMs() {
+        return 1000;
+      }
+
+      @Override
+      public boolean createTopics() {
+        return false;
+      }
+
+      @Override
+      public int maxPageSize() {
+        return 100;
+      }
+    };
+  }
+}
