@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.topiary.pipeline.event.Topics;
 import dev.topiary.pipeline.store.ArtifactStore;
 import dev.topiary.testsupport.KafkaBroker;
+import dev.topiary.testsupport.KafkaService;
 import dev.topiary.testsupport.S3Server;
+import dev.topiary.testsupport.S3Service;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -28,20 +30,24 @@ import java.util.Map;
  * to both by system properties, with its log, work folder and cache under the run folder. S3
  * credentials are generated per start and written, with every endpoint, to {@code
  * <runDir>/stack.json} (owner-only). {@link #close} stops the services, then the servers.
+ * Given servers ({@link Builder#optServers}, e.g. Testcontainers' Kafka and MinIO) are used instead
+ * and left running.
  */
 public final class LocalStack implements AutoCloseable {
   public static final String BUCKET = "topiary";
   public static final String STACK_FILE = "stack.json";
 
   private final Path runDir;
-  private final KafkaBroker broker;
-  private final S3Server s3;
+  private final KafkaService broker;
+  private final S3Service s3;
+  private final boolean ownsServers;
   private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
 
-  private LocalStack(Builder b, KafkaBroker broker, S3Server s3) {
+  private LocalStack(Builder b, KafkaService broker, S3Service s3, boolean ownsServers) {
     this.runDir = b.runDir;
     this.broker = broker;
     this.s3 = s3;
+    this.ownsServers = ownsServers;
   }
 
   public static Builder builder() {
@@ -94,8 +100,10 @@ public final class LocalStack implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    s3.close();
-    broker.close();
+    if (ownsServers) {
+      s3.close();
+      broker.close();
+    }
   }
 
   private void launch(Builder b) {
@@ -172,6 +180,8 @@ public final class LocalStack implements AutoCloseable {
     private Duration readyTimeout = Duration.ofMinutes(2);
     private final Map<String, String> properties = new LinkedHashMap<>();
     private List<String> jvmOptions = List.of("-Xmx2g", "-XX:+ExitOnOutOfMemoryError");
+    private KafkaService kafka;
+    private S3Service s3;
 
     private Builder() {}
 
@@ -203,6 +213,13 @@ public final class LocalStack implements AutoCloseable {
       return this;
     }
 
+    /** Run against these servers (topics and bucket are created if missing) instead of starting in-JVM ones. */
+    public Builder optServers(KafkaService kafka, S3Service s3) {
+      this.kafka = kafka;
+      this.s3 = s3;
+      return this;
+    }
+
     public Builder optJvmOptions(List<String> options) {
       this.jvmOptions = List.copyOf(options);
       return this;
@@ -219,6 +236,9 @@ public final class LocalStack implements AutoCloseable {
       }
       if (runDir == null) {
         throw new IllegalArgumentException("runDir: required");
+      }
+      if ((kafka == null) != (s3 == null)) {
+        throw new IllegalArgumentException("servers: give both Kafka and S3, or neither");
       }
       if (services.isEmpty()) {
         throw new IllegalArgumentException("services: at least one");
@@ -237,12 +257,13 @@ public final class LocalStack implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot create " + runDir, e);
       }
-      KafkaBroker broker = KafkaBroker.start();
+      boolean own = kafka == null;
+      KafkaService broker = own ? KafkaBroker.start() : kafka;
+      S3Service store = own ? S3Server.builder().optDataDir(runDir.resolve("s3")).optAccessKey("topiary")
+          .optSecretKey(HexFormat.of().formatHex(new SecureRandom().generateSeed(16))).start() : s3;
       Topics.all().forEach(t -> broker.createTopic(t, Topics.PARTITIONS));
-      S3Server s3 = S3Server.builder().optDataDir(runDir.resolve("s3")).optAccessKey("topiary")
-          .optSecretKey(HexFormat.of().formatHex(new SecureRandom().generateSeed(16))).start();
-      s3.createBucket(BUCKET);
-      LocalStack stack = new LocalStack(this, broker, s3);
+      store.createBucket(BUCKET);
+      LocalStack stack = new LocalStack(this, broker, store, own);
       try {
         stack.launch(this);
         return stack;
