@@ -36,12 +36,15 @@ import java.util.Map;
 public final class LocalStack implements AutoCloseable {
   public static final String BUCKET = "topiary";
   public static final String STACK_FILE = "stack.json";
+  /** The tenant the local stack's gateway knows; its token is generated per start. */
+  public static final String TENANT = "local";
 
   private final Path runDir;
   private final KafkaService broker;
   private final S3Service s3;
   private final boolean ownsServers;
   private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+  private final String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(20));
 
   private LocalStack(Builder b, KafkaService broker, S3Service s3, boolean ownsServers) {
     this.runDir = b.runDir;
@@ -64,6 +67,11 @@ public final class LocalStack implements AutoCloseable {
 
   public Path runDir() {
     return runDir;
+  }
+
+  /** The bearer token of tenant {@value #TENANT} at the gateway. */
+  public String token() {
+    return token;
   }
 
   /** A running service by name, e.g. {@code finetune-service}. */
@@ -124,6 +132,10 @@ public final class LocalStack implements AutoCloseable {
       props.put("topiary.s3.cache-dir", runDir.resolve("cache").resolve(spec.name()).toString());
       props.put("topiary.stage.work-dir", runDir.resolve("work").resolve(spec.name()).toString());
       props.put("topiary.parent-pid", Long.toString(ProcessHandle.current().pid()));
+      if (spec.module().equals(ServiceSpec.GATEWAY.module())) {
+        props.put("topiary.gateway.tenants." + TENANT, token);
+        props.put("topiary.gateway.allow-local-datasets", "true");
+      }
       props.putAll(b.properties);
       ServiceProcess p = new ServiceProcess(placed, spec.requireJar(b.root), runDir.resolve("logs"), props, env, b.jvmOptions);
       services.put(spec.name(), p);
@@ -144,6 +156,8 @@ public final class LocalStack implements AutoCloseable {
       svc.put(p.spec().name(), Map.of("url", p.url(), "log", p.log().toString(), "pid", p.handles().isEmpty() ? -1 : p.handles().get(0).pid()));
     }
     doc.put("services", svc);
+    services.values().stream().filter(p -> p.spec().module().equals(ServiceSpec.GATEWAY.module())).findFirst()
+        .ifPresent(g -> doc.put("gateway", Map.of("url", g.url(), "tenant", TENANT, "token", token)));
     doc.put("launcherPid", ProcessHandle.current().pid());
     Path file = runDir.resolve(STACK_FILE);
     try {
