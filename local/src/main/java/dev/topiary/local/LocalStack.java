@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.topiary.pipeline.event.Topics;
 import dev.topiary.pipeline.store.ArtifactStore;
 import dev.topiary.testsupport.KafkaBroker;
+import dev.topiary.testsupport.KafkaService;
 import dev.topiary.testsupport.S3Server;
+import dev.topiary.testsupport.S3Service;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -28,20 +30,27 @@ import java.util.Map;
  * to both by system properties, with its log, work folder and cache under the run folder. S3
  * credentials are generated per start and written, with every endpoint, to {@code
  * <runDir>/stack.json} (owner-only). {@link #close} stops the services, then the servers.
+ * Given servers ({@link Builder#optServers}, e.g. Testcontainers' Kafka and MinIO) are used instead
+ * and left running.
  */
 public final class LocalStack implements AutoCloseable {
   public static final String BUCKET = "topiary";
   public static final String STACK_FILE = "stack.json";
+  /** The tenant the local stack's gateway knows; its token is generated per start. */
+  public static final String TENANT = "local";
 
   private final Path runDir;
-  private final KafkaBroker broker;
-  private final S3Server s3;
+  private final KafkaService broker;
+  private final S3Service s3;
+  private final boolean ownsServers;
   private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+  private final String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(20));
 
-  private LocalStack(Builder b, KafkaBroker broker, S3Server s3) {
+  private LocalStack(Builder b, KafkaService broker, S3Service s3, boolean ownsServers) {
     this.runDir = b.runDir;
     this.broker = broker;
     this.s3 = s3;
+    this.ownsServers = ownsServers;
   }
 
   public static Builder builder() {
@@ -58,6 +67,11 @@ public final class LocalStack implements AutoCloseable {
 
   public Path runDir() {
     return runDir;
+  }
+
+  /** The bearer token of tenant {@value #TENANT} at the gateway. */
+  public String token() {
+    return token;
   }
 
   /** A running service by name, e.g. {@code finetune-service}. */
@@ -94,8 +108,10 @@ public final class LocalStack implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    s3.close();
-    broker.close();
+    if (ownsServers) {
+      s3.close();
+      broker.close();
+    }
   }
 
   private void launch(Builder b) {
@@ -116,6 +132,10 @@ public final class LocalStack implements AutoCloseable {
       props.put("topiary.s3.cache-dir", runDir.resolve("cache").resolve(spec.name()).toString());
       props.put("topiary.stage.work-dir", runDir.resolve("work").resolve(spec.name()).toString());
       props.put("topiary.parent-pid", Long.toString(ProcessHandle.current().pid()));
+      if (spec.module().equals(ServiceSpec.GATEWAY.module())) {
+        props.put("topiary.gateway.tenants." + TENANT, token);
+        props.put("topiary.gateway.allow-local-datasets", "true");
+      }
       props.putAll(b.properties);
       ServiceProcess p = new ServiceProcess(placed, spec.requireJar(b.root), runDir.resolve("logs"), props, env, b.jvmOptions);
       services.put(spec.name(), p);
@@ -136,6 +156,8 @@ public final class LocalStack implements AutoCloseable {
       svc.put(p.spec().name(), Map.of("url", p.url(), "log", p.log().toString(), "pid", p.handles().isEmpty() ? -1 : p.handles().get(0).pid()));
     }
     doc.put("services", svc);
+    services.values().stream().filter(p -> p.spec().module().equals(ServiceSpec.GATEWAY.module())).findFirst()
+        .ifPresent(g -> doc.put("gateway", Map.of("url", g.url(), "tenant", TENANT, "token", token)));
     doc.put("launcherPid", ProcessHandle.current().pid());
     Path file = runDir.resolve(STACK_FILE);
     try {
@@ -172,6 +194,8 @@ public final class LocalStack implements AutoCloseable {
     private Duration readyTimeout = Duration.ofMinutes(2);
     private final Map<String, String> properties = new LinkedHashMap<>();
     private List<String> jvmOptions = List.of("-Xmx2g", "-XX:+ExitOnOutOfMemoryError");
+    private KafkaService kafka;
+    private S3Service s3;
 
     private Builder() {}
 
@@ -203,6 +227,13 @@ public final class LocalStack implements AutoCloseable {
       return this;
     }
 
+    /** Run against these servers (topics and bucket are created if missing) instead of starting in-JVM ones. */
+    public Builder optServers(KafkaService kafka, S3Service s3) {
+      this.kafka = kafka;
+      this.s3 = s3;
+      return this;
+    }
+
     public Builder optJvmOptions(List<String> options) {
       this.jvmOptions = List.copyOf(options);
       return this;
@@ -219,6 +250,9 @@ public final class LocalStack implements AutoCloseable {
       }
       if (runDir == null) {
         throw new IllegalArgumentException("runDir: required");
+      }
+      if ((kafka == null) != (s3 == null)) {
+        throw new IllegalArgumentException("servers: give both Kafka and S3, or neither");
       }
       if (services.isEmpty()) {
         throw new IllegalArgumentException("services: at least one");
@@ -237,12 +271,13 @@ public final class LocalStack implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot create " + runDir, e);
       }
-      KafkaBroker broker = KafkaBroker.start();
+      boolean own = kafka == null;
+      KafkaService broker = own ? KafkaBroker.start() : kafka;
+      S3Service store = own ? S3Server.builder().optDataDir(runDir.resolve("s3")).optAccessKey("topiary")
+          .optSecretKey(HexFormat.of().formatHex(new SecureRandom().generateSeed(16))).start() : s3;
       Topics.all().forEach(t -> broker.createTopic(t, Topics.PARTITIONS));
-      S3Server s3 = S3Server.builder().optDataDir(runDir.resolve("s3")).optAccessKey("topiary")
-          .optSecretKey(HexFormat.of().formatHex(new SecureRandom().generateSeed(16))).start();
-      s3.createBucket(BUCKET);
-      LocalStack stack = new LocalStack(this, broker, s3);
+      store.createBucket(BUCKET);
+      LocalStack stack = new LocalStack(this, broker, store, own);
       try {
         stack.launch(this);
         return stack;

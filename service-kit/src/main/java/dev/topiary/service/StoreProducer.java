@@ -5,6 +5,8 @@ import dev.topiary.pipeline.stage.StageContext;
 import dev.topiary.pipeline.store.ArtifactStore;
 import dev.topiary.pipeline.store.ArtifactStoreBuilder;
 import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -33,6 +35,14 @@ public class StoreProducer {
 
   void close(@Disposes ArtifactStore store) {
     store.close();
+  }
+
+  /**
+   * Builds the stage context at start-up rather than at the first record: loading libtorch takes
+   * seconds, which would otherwise land on the first job's first step of every service.
+   */
+  void eager(@Observes StartupEvent start, StageContext ctx) {
+    LOG.infof("stage context ready: work folder %s", ctx.workDir());
   }
 
   /** The runners' context; applies the engine settings (threads, device) first, as they must precede any model. */

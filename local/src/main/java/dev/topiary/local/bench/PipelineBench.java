@@ -1,0 +1,215 @@
+package dev.topiary.local.bench;
+
+import dev.topiary.local.LocalStack;
+import dev.topiary.local.ServiceSpec;
+import dev.topiary.pipeline.event.EventCodec;
+import dev.topiary.pipeline.event.JobSubmitted;
+import dev.topiary.pipeline.event.ModelEvaluated;
+import dev.topiary.pipeline.event.PipelineEvent;
+import dev.topiary.pipeline.event.Topics;
+import dev.topiary.pipeline.job.JobSpecs;
+import dev.topiary.pipeline.plan.JobFlow;
+import dev.topiary.pipeline.plan.JobPlan;
+import dev.topiary.pipeline.plan.PlanJson;
+import dev.topiary.pipeline.plan.Submission;
+import dev.topiary.pipeline.stage.EvalStage;
+import dev.topiary.pipeline.stage.FinetuneStage;
+import dev.topiary.pipeline.stage.PruneStage;
+import dev.topiary.pipeline.stage.RankStage;
+import dev.topiary.pipeline.stage.StageContext;
+import dev.topiary.pipeline.stage.StageRunner;
+import dev.topiary.pipeline.store.ArtifactRef;
+import dev.topiary.pipeline.store.ArtifactStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Three figures on the local stack, printed with the command that reproduces them:
+ *
+ * <ol>
+ *   <li><b>Pipeline overhead</b>: the wall time of one job through the four service processes
+ *       (submission to final {@code ModelEvaluated}) against the same job's steps run one after
+ *       another in one process by the same stage runners on the same store; alternated, best of
+ *       each kept.
+ *   <li><b>Event hop latency</b>: producer send to consumer receipt of event-sized records on the
+ *       broker, keyed by job id, acks=all; p50 and p99.
+ *   <li><b>Artifact throughput</b>: put and verified get of a large file through the store.
+ * </ol>
+ */
+@Command(name = "pipeline-bench", mixinStandardHelpOptions = true, description = "Pipeline overhead, event hop latency, store throughput.")
+public final class PipelineBench implements Callable<Integer> {
+  @Option(names = "--root", defaultValue = ".") Path root;
+  @Option(names = "--run-dir", defaultValue = ".bench/pipeline") Path runDir;
+  @Option(names = "--train-limit", defaultValue = "20000", description = "Training images of the benchmark job.") int trainLimit;
+  @Option(names = "--epochs", defaultValue = "3", description = "Baseline epochs of the benchmark job.") int epochs;
+  @Option(names = "--rounds", defaultValue = "2", description = "Alternated rounds of (services, in-process).") int rounds;
+  @Option(names = "--hops", defaultValue = "1000") int hops;
+  @Option(names = "--artifact-mib", defaultValue = "256") int artifactMib;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new PipelineBench()).execute(args));
+  }
+
+  private String spec(String name) {
+    return ("name: %s\nmodel: {zoo: lenet5}\nbaseline: {epochs: %d, optimizer: {lr: 0.05}}\n"
+        + "dataset: {kind: fashion-mnist, trainLimit: %d, testLimit: 2000, batchSize: 64}\n"
+        + "prune: {criterion: l1, select: {targetFlopsReduction: 0.5}}\n"
+        + "schedule: {mode: oneshot, finetune: {epochs: 1, optimizer: {lr: 0.01}}}\neval: {batchSizes: [1, 32]}\n")
+        .formatted(name, epochs, trainLimit);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Path run = runDir.toAbsolutePath();
+    Files.createDirectories(run);
+    System.out.printf(Locale.ROOT, "# %s, %d cores; job: lenet5, baseline %d epochs on %d images, L1 one-shot to 50%% FLOPs, 1 tune epoch%n",
+        Instant.now(), Runtime.getRuntime().availableProcessors(), epochs, trainLimit);
+    try (LocalStack stack = LocalStack.builder().setRoot(root.toAbsolutePath()).setRunDir(run).optFreePorts(true)
+        .optServices(ServiceSpec.STAGES).start(); ArtifactStore store = stack.store()) {
+      StageContext ctx = StageContext.builder().setStore(store).setWorkDir(run.resolve("inprocess")).build();
+      double best0 = Double.MAX_VALUE;
+      double best1 = Double.MAX_VALUE;
+      for (int r = 0; r < rounds; r++) {
+        double services = viaServices(stack, store, "bench-svc-" + r);
+        double inProcess = inProcess(ctx, store, "bench-inp-" + r);
+        System.out.printf(Locale.ROOT, "round %d: services %.1f s, in-process %.1f s (x%.3f)%n", r + 1, services, inProcess, services / inProcess);
+        best0 = Math.min(best0, services);
+        best1 = Math.min(best1, inProcess);
+      }
+      System.out.printf(Locale.ROOT, "pipeline overhead: best services %.1f s vs best in-process %.1f s: %+.1f%%%n", best0, best1,
+          100 * (best0 / best1 - 1));
+      hops(stack.bootstrapServers());
+      throughput(store, run);
+    }
+    return 0;
+  }
+
+  private double viaServices(LocalStack stack, ArtifactStore store, String jobId) throws Exception {
+    try (KafkaProducer<String, byte[]> producer = producer(stack.bootstrapServers());
+        KafkaConsumer<String, byte[]> consumer = consumer(stack.bootstrapServers(), List.of(Topics.MODEL_EVALUATED, Topics.JOB_FAILED))) {
+      long start = System.nanoTime();
+      JobSubmitted s = Submission.prepare(store, jobId, JobSpecs.parseYaml(spec(jobId)), Instant.now());
+      JobPlan plan = PlanJson.fromBytes(store.getBytes(s.plan()));
+      producer.send(new ProducerRecord<>(Topics.JOB_SUBMITTED, jobId, EventCodec.toBytes(s))).get();
+      while (true) {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+          if (!jobId.equals(r.key())) {
+            continue;
+          }
+          PipelineEvent e = EventCodec.fromBytes(r.value());
+          if (!(e instanceof ModelEvaluated m)) {
+            throw new IllegalStateException("the benchmark job failed: " + e);
+          }
+          if (JobFlow.finishesJob(plan, m)) {
+            return (System.nanoTime() - start) / 1e9;
+          }
+        }
+      }
+    }
+  }
+
+  private double inProcess(StageContext ctx, ArtifactStore store, String jobId) {
+    List<StageRunner> runners = List.of(new RankStage(ctx), new PruneStage(ctx), new FinetuneStage(ctx), new EvalStage(ctx));
+    long start = System.nanoTime();
+    JobSubmitted s = Submission.prepare(store, jobId, JobSpecs.parseYaml(spec(jobId)), Instant.now());
+    Deque<PipelineEvent> queue = new ArrayDeque<>(List.of(s));
+    PipelineEvent last = s;
+    while (!queue.isEmpty()) {
+      last = queue.poll();
+      for (StageRunner r : runners) {
+        r.handle(last, queue::add);
+      }
+    }
+    if (!(last instanceof ModelEvaluated m && JobFlow.finishesJob(ctx.plan(m.plan()), m))) {
+      throw new IllegalStateException("the in-process job did not finish: last event " + last);
+    }
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  private void hops(String bootstrap) throws Exception {
+    byte[] value = new byte[900];
+    new Random(1).nextBytes(value);
+    long[] nanos = new long[hops];
+    try (KafkaProducer<String, byte[]> producer = producer(bootstrap);
+        KafkaConsumer<String, byte[]> consumer = consumer(bootstrap, List.of(Topics.DEAD_LETTER))) {
+      for (int i = 0; i < hops; i++) {
+        long sent = System.nanoTime();
+        producer.send(new ProducerRecord<>(Topics.DEAD_LETTER, "hop-bench-" + (i % 16), value));
+        producer.flush();
+        boolean got = false;
+        while (!got) {
+          for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(50))) {
+            got |= r.key().startsWith("hop-bench-");
+          }
+        }
+        nanos[i] = System.nanoTime() - sent;
+      }
+    }
+    Arrays.sort(nanos);
+    System.out.printf(Locale.ROOT, "event hop (send to receipt, %d records of %d bytes, acks=all): p50 %.2f ms, p99 %.2f ms%n",
+        hops, value.length, nanos[hops / 2] / 1e6, nanos[(int) Math.ceil(hops * 0.99) - 1] / 1e6);
+  }
+
+  private void throughput(ArtifactStore store, Path run) throws IOException {
+    Path file = run.resolve("artifact.bin");
+    byte[] chunk = new byte[1 << 20];
+    new Random(7).nextBytes(chunk);
+    try (var out = Files.newOutputStream(file)) {
+      for (int i = 0; i < artifactMib; i++) {
+        out.write(chunk);
+      }
+    }
+    long t0 = System.nanoTime();
+    ArtifactRef ref = store.put("bench/artifact.bin", file);
+    long t1 = System.nanoTime();
+    store.get(ref, run.resolve("artifact-back.bin"));
+    long t2 = System.nanoTime();
+    System.out.printf(Locale.ROOT, "artifact %d MiB (multipart, sha256 checked): put %.0f MiB/s, verified get %.0f MiB/s%n",
+        artifactMib, artifactMib / ((t1 - t0) / 1e9), artifactMib / ((t2 - t1) / 1e9));
+    Files.delete(file);
+    Files.delete(run.resolve("artifact-back.bin"));
+  }
+
+  private static KafkaProducer<String, byte[]> producer(String bootstrap) {
+    return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
+        ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(), new ByteArraySerializer());
+  }
+
+  private static KafkaConsumer<String, byte[]> consumer(String bootstrap, List<String> topics) {
+    KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false", ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10),
+        new StringDeserializer(), new ByteArrayDeserializer());
+    List<TopicPartition> parts = new ArrayList<>();
+    topics.forEach(t -> c.partitionsFor(t).forEach(p -> parts.add(new TopicPartition(t, p.partition()))));
+    c.assign(parts);
+    c.seekToEnd(parts);
+    parts.forEach(c::position);
+    return c;
+  }
+}

@@ -1,0 +1,185 @@
+package dev.topiary.local.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.function.BiConsumer;
+
+/**
+ * A client of the gateway's REST API ({@code /api/v1}) with a bearer token. Every non-2xx answer
+ * becomes a {@link GatewayException} carrying the status and the gateway's message (for a 400, one
+ * line per field).
+ */
+public final class GatewayClient {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String base;
+  private final String token;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  public GatewayClient(String url, String token) {
+    this.base = url.replaceAll("/+$", "");
+    this.token = token;
+  }
+
+  public String url() {
+    return base;
+  }
+
+  /** Whether the gateway answers its readiness check. */
+  public boolean isReady() {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).timeout(Duration.ofSeconds(3)).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Submits a job spec ({@code yaml} or JSON); returns the answer: {@code jobId} and {@code plan}. */
+  public JsonNode submit(String spec, boolean yaml) {
+    return json(send(request("/api/v1/jobs").header("Content-Type", yaml ? "application/yaml" : "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(spec)).build()));
+  }
+
+  public JsonNode job(String id) {
+    return json(send(request("/api/v1/jobs/" + enc(id)).GET().build()));
+  }
+
+  public JsonNode jobs(String state, int page, int size) {
+    String query = "?page=" + page + "&size=" + size + (state == null ? "" : "&state=" + enc(state));
+    return json(send(request("/api/v1/jobs" + query).GET().build()));
+  }
+
+  public JsonNode report(String id) {
+    return json(send(request("/api/v1/jobs/" + enc(id) + "/report").header("Accept", "application/json").GET().build()));
+  }
+
+  public byte[] reportHtml(String id) {
+    return send(request("/api/v1/jobs/" + enc(id) + "/report").header("Accept", "text/html").GET().build());
+  }
+
+  public byte[] model(String id) {
+    return send(request("/api/v1/jobs/" + enc(id) + "/model").header("Accept", "application/zip").GET().build());
+  }
+
+  public JsonNode cancel(String id, String reason) {
+    return json(send(request("/api/v1/jobs/" + enc(id) + "/cancel").header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(JSON.createObjectNode().put("reason", reason).toString())).build()));
+  }
+
+  /**
+   * Follows the job's server-sent events, calling {@code onEvent(type, json)} for each, until the
+   * stream ends (the gateway ends it after the job ended).
+   */
+  public void events(String id, BiConsumer<String, JsonNode> onEvent) {
+    HttpRequest request = request("/api/v1/jobs/" + enc(id) + "/events").header("Accept", "text/event-stream").GET().build();
+    try {
+      HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      if (response.statusCode() / 100 != 2) {
+        throw failure(response.statusCode(), response.body().readAllBytes());
+      }
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+        String name = null;
+        StringBuilder data = new StringBuilder();
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+          if (line.isEmpty()) {
+            if (data.length() > 0) {
+              onEvent.accept(name, JSON.readTree(data.toString()));
+            }
+            name = null;
+            data.setLength(0);
+          } else if (line.startsWith("event:")) {
+            name = line.substring(6).trim();
+          } else if (line.startsWith("data:")) {
+            data.append(line.substring(5).trim());
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("lost the event stream of job " + id + " at " + base, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  private HttpRequest.Builder request(String path) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(2));
+    if (token != null && !token.isBlank()) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return b;
+  }
+
+  private byte[] send(HttpRequest request) {
+    try {
+      HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      if (response.statusCode() / 100 != 2) {
+        throw failure(response.statusCode(), response.body());
+      }
+      return response.body();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot reach the gateway at " + base + " (is it running? ./topiary local)", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  private static GatewayException failure(int status, byte[] body) {
+    String text = new String(body, StandardCharsets.UTF_8);
+    StringBuilder message = new StringBuilder();
+    try {
+      JsonNode error = JSON.readTree(text);
+      if (error.has("errors")) {
+        error.get("errors").forEach(e -> message.append(message.length() == 0 ? "" : "\n")
+            .append(e.path("field").asText("")).append(e.has("field") ? ": " : "").append(e.path("message").asText()));
+      } else if (error.has("message")) {
+        message.append(error.get("message").asText());
+      }
+    } catch (IOException notJson) {
+      message.append(text.strip());
+    }
+    return new GatewayException(status, message.length() == 0 ? text.strip() : message.toString());
+  }
+
+  private static JsonNode json(byte[] body) {
+    try {
+      return JSON.readTree(body);
+    } catch (IOException e) {
+      throw new UncheckedIOException("the gateway answered with something that is not JSON", e);
+    }
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  /** A refusal by the gateway. */
+  public static final class GatewayException extends RuntimeException {
+    private final int status;
+
+    GatewayException(int status, String message) {
+      super("HTTP " + status + ": " + message);
+      this.status = status;
+    }
+
+    public int status() {
+      return status;
+    }
+  }
+}

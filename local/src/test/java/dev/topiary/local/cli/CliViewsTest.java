@@ -1,0 +1,76 @@
+package dev.topiary.local.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The client side's pure parts: progress lines, the report table, where the gateway is. */
+class CliViewsTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void drawsOneBarPerStepFilledByEpochAndEndsOnTheLastEvaluation() throws Exception {
+    JsonNode timeline = JSON.readTree("[{\"index\":1,\"kind\":\"train-baseline\",\"stage\":\"finetune\"},"
+        + "{\"index\":2,\"kind\":\"evaluate\",\"stage\":\"eval\"}]");
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    ProgressView view = new ProgressView(new PrintStream(bytes, true, StandardCharsets.UTF_8), false, timeline);
+
+    assertFalse(view.show("EpochTuned", JSON.readTree("{\"stepIndex\":1,\"epoch\":1,\"epochs\":4,\"trainLoss\":0.9,\"valAccuracy\":0.5}")));
+    assertFalse(view.show("ModelEvaluated", JSON.readTree("{\"stepIndex\":1,\"top1\":0.5,\"params\":10,\"macs\":20}")),
+        "an evaluation that is not the last step does not end the job");
+    assertTrue(view.show("ModelEvaluated", JSON.readTree("{\"stepIndex\":2,\"top1\":0.8,\"params\":1000,\"macs\":2000}")));
+    String out = bytes.toString(StandardCharsets.UTF_8);
+    assertTrue(out.contains("[finetune]  1 train-baseline   |######..................| epoch 1/4  loss 0.9000  val 50.00%"), out);
+    assertTrue(out.contains("top-1 80.00%, 1,000 params, 2,000 MACs"), out);
+    assertTrue(view.show("JobFailed", JSON.readTree("{\"stepIndex\":2,\"stage\":\"eval\",\"message\":\"boom\"}")));
+    assertEquals("|" + "#".repeat(24) + "|", ProgressView.bar(3, 3));
+  }
+
+  @Test
+  void tabulatesOriginalAgainstPrunedWithRelativeChanges() throws Exception {
+    JsonNode report = JSON.readTree("{\"state\":\"completed\","
+        + "\"baseline\":{\"top1\":0.85,\"params\":1000,\"macs\":4000,\"sizeBytes\":5000,\"zippedBytes\":4500,"
+        + "\"latency\":[{\"device\":\"cpu\",\"batchSize\":1,\"medianMs\":6.0,\"p90Ms\":7.0}]},"
+        + "\"pruned\":{\"top1\":0.86,\"params\":500,\"macs\":2000,\"sizeBytes\":2600,\"zippedBytes\":2300,"
+        + "\"latency\":[{\"device\":\"cpu\",\"batchSize\":1,\"medianMs\":2.0,\"p90Ms\":2.5}]}}");
+    String table = ReportTable.of(report);
+    assertTrue(table.contains("top-1 accuracy"), table);
+    assertTrue(table.contains("+1.00 pt"), table);
+    assertTrue(table.matches("(?s).*parameters\\s+1,000\\s+500\\s+-50.0%.*"), table);
+    assertTrue(table.matches("(?s).*latency cpu b=1 \\(ms\\)\\s+6.00\\s+2.00\\s+x3.00.*"), table);
+    assertTrue(ReportTable.of(JSON.readTree("{\"state\":\"running\"}")).contains("no evaluation yet: state running"));
+  }
+
+  @Test
+  void findsTheLocalStacksGatewayAndTokenUnlessTold(@TempDir Path dir) throws Exception {
+    Path stack = Files.writeString(dir.resolve("stack.json"),
+        "{\"gateway\":{\"url\":\"http://localhost:18080\",\"tenant\":\"local\",\"token\":\"t0k\"}}");
+    Connection c = new Connection();
+    new CommandLine(new Holder(c)).parseArgs("--stack-file", stack.toString());
+    assertEquals("http://localhost:18080", c.client().url());
+
+    Connection explicit = new Connection();
+    new CommandLine(new Holder(explicit)).parseArgs("--stack-file", stack.toString(), "--url", "http://gw:8080/");
+    assertEquals("http://gw:8080", explicit.client().url());
+  }
+
+  @CommandLine.Command(name = "holder")
+  static final class Holder {
+    @CommandLine.Mixin final Connection connection;
+
+    Holder(Connection connection) {
+      this.connection = connection;
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package dev.topiary.pipeline.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.topiary.pipeline.plan.JobPlan;
+import dev.topiary.pipeline.plan.PlanCompiler;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The job specs under the repository's {@code examples/}: what users submit first. */
+class UserExamplesTest {
+  static final Path EXAMPLES = Path.of("..", "examples");
+
+  static Stream<Path> examples() throws IOException {
+    try (Stream<Path> s = Files.list(EXAMPLES)) {
+      return s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList().stream();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("examples")
+  void isValidRunnableAndNamedAfterItsFile(Path file) throws IOException {
+    JobSpec spec = JobSpecs.parseYaml(Files.readString(file));
+    assertEquals(List.of(), JobSpecs.problems(spec));
+    assertEquals(file.getFileName().toString().replace(".yaml", ""), spec.name());
+    assertTrue(spec.trainsBaseline(), "runs on a fresh stack: no uploads needed");
+    JobPlan plan = PlanCompiler.compile("example", spec, JobSpecs.zooGraph(spec));
+    assertFalse(plan.steps().isEmpty());
+    assertTrue(Files.readString(file).startsWith("#"), "says what it does");
+  }
+
+  @Test
+  void coversTheMethodsUsersAskFor() throws IOException {
+    List<JobSpec> specs = examples().map(p -> {
+      try {
+        return JobSpecs.parseYaml(Files.readString(p));
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }).toList();
+    assertTrue(specs.stream().anyMatch(s -> s.schedule().mode() == ScheduleMode.LAYERWISE && "hrank".equals(s.prune().criterion())));
+    assertTrue(specs.stream().anyMatch(s -> s.schedule().mode() == ScheduleMode.ONESHOT && "l1".equals(s.prune().criterion())
+        && s.model().zoo().equals("mobilenetv2")));
+    assertTrue(specs.stream().anyMatch(s -> s.schedule().mode() == ScheduleMode.SLIMMING));
+    assertTrue(specs.stream().anyMatch(s -> s.schedule().mode() == ScheduleMode.GRADUAL));
+    assertTrue(specs.stream().anyMatch(s -> s.prune().granularity() == Granularity.NM && "2:4".equals(s.prune().select().nm())));
+  }
+}

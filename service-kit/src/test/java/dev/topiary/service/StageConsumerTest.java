@@ -1,0 +1,150 @@
+package dev.topiary.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.topiary.pipeline.event.EpochTuned;
+import dev.topiary.pipeline.event.EventCodec;
+import dev.topiary.pipeline.event.JobFailed;
+import dev.topiary.pipeline.event.JobSubmitted;
+import dev.topiary.pipeline.event.PipelineEvent;
+import dev.topiary.pipeline.event.Stage;
+import dev.topiary.pipeline.job.JobSpecs;
+import dev.topiary.pipeline.plan.Submission;
+import dev.topiary.pipeline.stage.FinetuneStage;
+import dev.topiary.pipeline.stage.StageContext;
+import dev.topiary.pipeline.store.ArtifactStore;
+import dev.topiary.pipeline.store.RetryPolicy;
+import dev.topiary.testsupport.S3Server;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The consumer's failure handling against a real S3 server that goes away: transient failures are
+ * retried with backoff and either recover or end the job with JobFailed; undecodable records go to
+ * the dead letters.
+ */
+class StageConsumerTest {
+  private static final String SPEC = "name: %s\nmodel: {zoo: lenet5}\nbaseline: {epochs: 1, optimizer: {lr: 0.05}}\n"
+      + "dataset: {kind: fashion-mnist, trainLimit: 128, testLimit: 64, batchSize: 64}\n"
+      + "prune: {criterion: l1, select: {targetFlopsReduction: 0.5}}\nschedule: {mode: oneshot, finetune: {epochs: 0}}\n";
+
+  @TempDir Path dir;
+  private S3Server server;
+  private ArtifactStore store;
+  private final List<PipelineEvent> published = new CopyOnWriteArrayList<>();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+  @BeforeEach
+  void start() {
+    server = S3Server.start();
+    server.createBucket("topiary");
+    store = ArtifactStore.builder().setEndpoint(server.endpoint()).setAccessKey(server.accessKey()).setSecretKey(server.secretKey())
+        .setBucket("topiary").optRetryPolicy(RetryPolicy.none()).build();
+  }
+
+  @AfterEach
+  void stop() {
+    store.close();
+    server.close();
+  }
+
+  @Test
+  void retriesAStepWhileTheStoreIsDownAndCompletesWhenItIsBack() throws Exception {
+    JobSubmitted submitted = submit("store-blip");
+    StageConsumer consumer = consumer(4, Duration.ofMillis(400));
+    server.stop();
+    Thread restarter = new Thread(() -> {
+      sleep(250);
+      server.restart();
+    });
+    restarter.start();
+    consumer.consume(EventCodec.toBytes(submitted));
+    restarter.join();
+
+    assertEquals(List.of(EpochTuned.class), published.stream().map(Object::getClass).toList(), "no failure, the one epoch");
+    assertEquals(0, registry.find("topiary.stage.failures").counters().size());
+    assertEquals(1L, registry.get("topiary.stage.duration").tag("outcome", "completed").timer().count());
+  }
+
+  @Test
+  void endsTheJobWithJobFailedWhenTheRetriesAreSpent() {
+    JobSubmitted submitted = submit("store-gone");
+    StageConsumer consumer = consumer(2, Duration.ofMillis(10));
+    server.stop();
+    consumer.consume(EventCodec.toBytes(submitted));
+
+    assertEquals(1, published.size());
+    JobFailed failed = (JobFailed) published.get(0);
+    assertEquals(Stage.FINETUNE, failed.stage());
+    assertEquals(1, failed.stepIndex(), "the step after the submission");
+    assertTrue(failed.message().contains("gave up after 2 attempts"), failed.message());
+    assertTrue(failed.message().contains(server.endpoint().replace("http://", "")) || failed.message().contains("s3://topiary"),
+        "names where it failed: " + failed.message());
+    assertEquals(1.0, registry.get("topiary.stage.failures").tag("reason", "transient").counter().count());
+  }
+
+  @Test
+  void throwsUndecodableRecordsBackForTheDeadLetterTopic() {
+    StageConsumer consumer = consumer(2, Duration.ofMillis(10));
+    UndecodableEventException e = assertThrows(UndecodableEventException.class,
+        () -> consumer.consume("{\"type\": \"NoSuchEvent\"}".getBytes(StandardCharsets.UTF_8)));
+    assertTrue(e.getMessage().startsWith("undecodable event: "), e.getMessage());
+    assertTrue(e.getMessage().contains("NoSuchEvent"), e.getMessage());
+    assertEquals(1.0, registry.get("topiary.stage.failures").tag("reason", "dead-letter").counter().count());
+    assertEquals(List.of(), published);
+  }
+
+  private JobSubmitted submit(String jobId) {
+    return Submission.prepare(store, jobId, JobSpecs.parseYaml(SPEC.formatted(jobId)), Instant.now());
+  }
+
+  private StageConsumer consumer(int attempts, Duration backoff) {
+    StageContext ctx = StageContext.builder().setStore(store).setWorkDir(dir.resolve("work")).build();
+    FinetuneStage runner = new FinetuneStage(ctx);
+    EventPublisher publisher = new EventPublisher(null) {
+      @Override
+      public void publish(PipelineEvent event) {
+        published.add(event);
+      }
+    };
+    return new StageConsumer(runner, ctx, publisher, new StageMetrics(registry, runner), config(attempts, backoff));
+  }
+
+  private static StageConfig config(int attempts, Duration backoff) {
+    return new StageConfig() {
+      public String workDir() { return "unused"; }
+      public String datasetRoot() { return "unused"; }
+      public String device() { return "cpu"; }
+      public Optional<Integer> intraOpThreads() { return Optional.empty(); }
+      public Optional<Integer> interOpThreads() { return Optional.empty(); }
+      public int latencyWarmup() { return 0; }
+      public int latencyRuns() { return 1; }
+      public Retry retry() {
+        return new Retry() {
+          public int attempts() { return attempts; }
+          public Duration backoff() { return backoff; }
+        };
+      }
+    };
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
