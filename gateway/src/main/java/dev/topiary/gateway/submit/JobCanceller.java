@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.topiary.gateway.api.ApiException;
 import dev.topiary.gateway.view.JobDetails;
 import dev.topiary.gateway.view.JobState;
+import dev.topiary.gateway.view.JobView;
 import dev.topiary.pipeline.event.EventCodec;
 import dev.topiary.pipeline.event.JobCancelled;
 import dev.topiary.pipeline.event.Topics;
@@ -30,6 +31,9 @@ public class JobCanceller {
   @Inject
   EventPublisher publisher;
 
+  @Inject
+  JobView view;
+
   /** The marker and the event, as the answer shows them. */
   public record Cancelled(String jobId, ArtifactRef marker, JobCancelled event) {}
 
@@ -45,6 +49,7 @@ public class JobCanceller {
     ArtifactRef ref = store.put(Keys.cancelled(job.jobId()), marker.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     JobCancelled event = new JobCancelled(job.jobId(), d.stepsDone(), 1, now, why, tenant);
     publisher.publish(Topics.JOB_CANCELLED, job.jobId(), EventCodec.toBytes(event));
+    view.apply(event, EventCodec.toJson(event)); // read-your-writes, as for submissions
     return new Cancelled(job.jobId(), ref, event);
   }
 }

@@ -5,6 +5,7 @@ import dev.topiary.engine.graph.Graph;
 import dev.topiary.gateway.GatewayConfig;
 import dev.topiary.gateway.api.ApiException;
 import dev.topiary.gateway.api.ErrorBody;
+import dev.topiary.gateway.view.JobView;
 import dev.topiary.pipeline.event.EventCodec;
 import dev.topiary.pipeline.event.JobSubmitted;
 import dev.topiary.pipeline.event.Topics;
@@ -29,7 +30,8 @@ import org.jboss.logging.Logger;
 /**
  * The one way a job is accepted, for REST and for the job-requests topic alike: read the spec
  * strictly, check what it cites in the store, check it against the stored graph, compile and store
- * the plan, publish {@code JobSubmitted} keyed by the job id. Refusals are {@link ApiException}s
+ * the plan, publish {@code JobSubmitted} keyed by the job id, and apply it to this gateway's view at
+ * once, so that the caller can read the job right after the 201. Refusals are {@link ApiException}s
  * listing every problem (400, or 413 for an oversized spec) and leave nothing stored; a failed
  * publish deletes the job's prefix and answers 503.
  */
@@ -51,6 +53,9 @@ public class JobSubmitter {
 
   @Inject
   MeterRegistry registry;
+
+  @Inject
+  JobView view;
 
   /** A fresh server-chosen job id: a lower-case UUID (36 of the 63 characters a job id may have). */
   public static String newJobId() {
@@ -115,6 +120,7 @@ public class JobSubmitter {
       LOG.warnf("job %s not submitted: %s", jobId, e.getMessage());
       throw new ApiException(503, List.of(new ErrorBody.FieldError("", "the event bus did not take the job; nothing was kept, try again")));
     }
+    view.apply(event, EventCodec.toJson(event)); // read-your-writes: the tail's copy arrives later as a duplicate
     LOG.infof("job %s (%s) submitted by %s: %d steps", jobId, spec.name(), tenant, submission.plan().steps().size());
     return new Accepted(jobId, submission.plan(), event);
   }

@@ -41,6 +41,9 @@ class JobSubmissionTest {
         .body("plan.steps[5].kind", equalTo("evaluate")).body("plan.spec.name", equalTo("lenet-yaml"))
         .extract().jsonPath();
     String jobId = body.getString("jobId");
+    // read-your-writes: the job is visible at once, before the event tail brings JobSubmitted back
+    given().auth().oauth2(TestServers.ACME).get("/api/v1/jobs/" + jobId).then().statusCode(200)
+        .body("state", equalTo("submitted")).body("totalSteps", equalTo(6)).body("timeline[0].kind", equalTo("train-baseline"));
     ArtifactRef planRef = store.find(Keys.plan(jobId)).orElseThrow();
     JobPlan stored = PlanJson.fromBytes(store.getBytes(planRef));
     assertEquals(jobId, stored.jobId());
