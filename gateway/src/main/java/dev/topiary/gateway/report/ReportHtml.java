@@ -41,14 +41,22 @@ public final class ReportHtml {
     h.append("<h2>Original against pruned</h2><table id=\"summary\"><tr><th>metric</th><th>original</th><th>pruned</th><th>change</th></tr>");
     JobDetails.Evaluation b = r.baseline();
     JobDetails.Evaluation p = r.pruned();
-    row(h, "top-1 accuracy", b, p, e -> e.top1() * 100, "%.2f%%");
-    row(h, "top-5 accuracy", b, p, e -> e.top5() * 100, "%.2f%%");
+    points(h, "top-1 accuracy", b, p, e -> e.top1() * 100);
+    points(h, "top-5 accuracy", b, p, e -> e.top5() * 100);
     row(h, "loss", b, p, JobDetails.Evaluation::loss, "%.4f");
     row(h, "parameters", b, p, e -> e.params(), "%,.0f");
     row(h, "FLOPs (MACs per image)", b, p, e -> e.macs(), "%,.0f");
     row(h, "size (bytes)", b, p, e -> e.sizeBytes(), "%,.0f");
     row(h, "zipped size (bytes)", b, p, e -> e.zippedBytes(), "%,.0f");
     h.append("</table>");
+  }
+
+  /** An accuracy row: the change in percentage points, not relative. */
+  private static void points(StringBuilder h, String label, JobDetails.Evaluation b, JobDetails.Evaluation p,
+      ToDoubleFunction<JobDetails.Evaluation> f) {
+    h.append("<tr><td>").append(label).append("</td><td>").append(b == null ? "-" : fmt("%.2f%%", f.applyAsDouble(b)))
+        .append("</td><td>").append(p == null ? "-" : fmt("%.2f%%", f.applyAsDouble(p))).append("</td><td>")
+        .append(b == null || p == null ? "-" : fmt("%+.2f pt", f.applyAsDouble(p) - f.applyAsDouble(b))).append("</td></tr>");
   }
 
   private static void row(StringBuilder h, String label, JobDetails.Evaluation b, JobDetails.Evaluation p,

@@ -86,7 +86,8 @@ class JobViewTest {
     given().auth().oauth2(TestServers.ACME).accept("text/html").get("/api/v1/jobs/" + job.id() + "/report")
         .then().statusCode(200).contentType(containsString("text/html"))
         .body(containsString("<svg id=\"channels\""), containsString("<svg id=\"epochs\""), containsString("<polyline class=\"acc\""),
-            containsString("<td>parameters</td><td>61,706</td><td>15,000</td>"), containsString("<td>cpu</td><td>32</td>"));
+            containsString("<td>parameters</td><td>61,706</td><td>15,000</td><td>-75.7%</td>"),
+            containsString("<td>top-1 accuracy</td><td>86.00%</td><td>84.00%</td><td>-2.00 pt</td>"), containsString("<td>cpu</td><td>32</td>"));
 
     byte[] zip = given().auth().oauth2(TestServers.ACME).get("/api/v1/jobs/" + job.id() + "/model")
         .then().statusCode(200).contentType("application/zip").extract().asByteArray();
