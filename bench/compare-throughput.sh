@@ -14,7 +14,7 @@ mkdir -p .bench
 extra() { case "$1" in mobilenetv2) echo "--cifar";; *) echo "";; esac; }
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "# batch $BATCH, threads $THREADS intra / $INTEROP inter, $WARMUP warm-up + $ITERS timed iterations, input 3x32x32"
-printf "%-12s %-5s %12s %12s %12s %12s %7s %7s\n" model round topiary_train torch_train topiary_infer torch_infer r_train r_infer
+printf "%-12s %-5s %12s %12s %12s %12s %7s %7s %9s\n" model round topiary_train torch_train topiary_infer torch_infer r_train r_infer jvm_peak
 for m in "${MODELS[@]}"; do
   ./topiary engine export-graph --arch "$m" --input 3,32,32 $(extra "$m") --out ".bench/$m.json" >/dev/null
   for r in $(seq 1 "$ROUNDS"); do
@@ -23,8 +23,8 @@ for m in "${MODELS[@]}"; do
     "$PY" - "$m" "$r" "$j" "$p" <<'PYEOF'
 import json, sys
 m, r, j, p = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), json.loads(sys.argv[4])
-print("%-12s %-5s %12.1f %12.1f %12.1f %12.1f %7.2f %7.2f" % (m, r, j["train_img_s"], p["train_img_s"], j["infer_img_s"], p["infer_img_s"],
-      j["train_img_s"] / p["train_img_s"], j["infer_img_s"] / p["infer_img_s"]))
+print("%-12s %-5s %12.1f %12.1f %12.1f %12.1f %7.2f %7.2f %6d MiB" % (m, r, j["train_img_s"], p["train_img_s"], j["infer_img_s"], p["infer_img_s"],
+      j["train_img_s"] / p["train_img_s"], j["infer_img_s"] / p["infer_img_s"], j.get("peak_rss_mib", -1)))
 PYEOF
   done
 done

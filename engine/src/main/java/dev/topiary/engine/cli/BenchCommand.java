@@ -31,7 +31,22 @@ final class BenchCommand implements Callable<Integer> {
     out.put("interop", runtime.interop);
     out.put("batch", batch);
     out.put("engine", "djl-0.32.0/libtorch-2.5.1");
+    out.put("peak_rss_mib", peakRssMib());
     System.out.println(new ObjectMapper().writeValueAsString(out));
     return 0;
+  }
+
+  /** The process's resident-set high-water mark (VmHWM) in MiB: JVM heap, libtorch and all; -1 where /proc is absent. */
+  static long peakRssMib() {
+    try {
+      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+        }
+      }
+    } catch (java.io.IOException | NumberFormatException e) {
+      return -1;
+    }
+    return -1;
   }
 }
