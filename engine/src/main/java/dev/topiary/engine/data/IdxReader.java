@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -42,7 +43,9 @@ public final class IdxReader {
 
   /**
    * Reads {@code train-images-idx3-ubyte} / {@code train-labels-idx1-ubyte} (TRAIN) or the {@code
-   * t10k-} pair (TEST) from {@code dir}, each with or without a {@code .gz} suffix.
+   * t10k-} pair (TEST) from {@code dir}, each with or without a {@code .gz} suffix. With {@code
+   * classNames} null (a generic IDX dataset) the classes are unnamed and counted from the labels:
+   * the largest label plus one.
    */
   public static ImageDataset readDirectory(Path dir, Split split, List<String> classNames) {
     if (!Files.isDirectory(dir)) {
@@ -51,6 +54,10 @@ public final class IdxReader {
     String prefix = split == Split.TRAIN ? "train" : "t10k";
     Path images = find(dir, prefix + "-images-idx3-ubyte");
     Path labels = find(dir, prefix + "-labels-idx1-ubyte");
+    if (classNames == null) {
+      int numClasses = Arrays.stream(readLabels(labels)).max().orElse(0) + 1;
+      return read(images, labels, numClasses, List.of());
+    }
     return read(images, labels, classNames.size(), classNames);
   }
 

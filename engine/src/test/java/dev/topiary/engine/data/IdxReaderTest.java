@@ -80,6 +80,16 @@ class IdxReaderTest {
   }
 
   @Test
+  void readsAGenericIdxFolderCountingTheClassesFromItsLabels() throws IOException {
+    images("t10k-images-idx3-ubyte", false);
+    labels("t10k-labels-idx1-ubyte.gz", true, (byte) 7, (byte) 0, (byte) 9);
+    ImageDataset ds = IdxReader.readDirectory(dir, Split.TEST, null);
+    assertKnownContent(ds);
+    assertEquals(10, ds.numClasses(), "largest label 9, plus one");
+    assertEquals(List.of(), ds.classNames());
+  }
+
+  @Test
   void rejectsTruncatedRawImagesNamingTheFile() throws IOException {
     byte[] full = IdxFixtures.images(IdxReader.IMAGES_MAGIC, N, H, W, knownPixels());
     Path img = IdxFixtures.write(dir.resolve("short-images"), Arrays.copyOf(full, full.length - 5), false);

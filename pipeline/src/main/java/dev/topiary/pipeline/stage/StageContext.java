@@ -113,7 +113,7 @@ public final class StageContext {
       throw new IllegalArgumentException("dataset.uri: " + uri + " is in bucket '" + bucket + "'; this service reads bucket '"
           + store.bucket() + "'");
     }
-    String prefix = uri.substring(slash + 1).replaceAll("/*$", "/");
+    String prefix = folderPrefix(uri.substring(slash + 1));
     Path local = workDir.resolve("datasets").resolve(prefix);
     synchronized (this) {
       for (String key : store.list(prefix)) {
@@ -128,6 +128,11 @@ public final class StageContext {
       throw new IllegalArgumentException("dataset.uri: no objects under " + uri);
     }
     return local;
+  }
+
+  /** {@code a/b}, {@code a/b/} and {@code a/b//} all name the folder {@code a/b/}. */
+  static String folderPrefix(String path) {
+    return path.replaceFirst("/*$", "/");
   }
 
   private static boolean isCopyOf(Path file, ArtifactRef ref) {
