@@ -74,7 +74,12 @@ public class StageMetrics {
         lastParams, v -> v.get() < 0 ? Double.NaN : v.get());
     registry.gauge("topiary.last.macs", tags,
         lastMacs, v -> v.get() < 0 ? Double.NaN : v.get());
+    FAILURE_REASONS.forEach(r -> Counter.builder("topiary.stage.failures").tag("stage", this.stage).tag("reason", r).register(registry));
+    Counter.builder("topiary.epochs.completed").tag("stage", this.stage).register(registry);
   }
+
+  /** The failure reasons, registered at zero so that dashboards show 0 rather than no data. */
+  public static final List<String> FAILURE_REASONS = List.of("refused", "transient", "dead-letter");
 
   /** Marks a step as started; the returned handle records its duration and outcome once. */
   public Running start(String stepKind) {
@@ -108,6 +113,9 @@ public class StageMetrics {
 
   /** A failure: refused (JobFailed from the runner), transient (retries spent) or dead-letter. */
   public void failure(String reason) {
+    if (!FAILURE_REASONS.contains(reason)) {
+      throw new IllegalArgumentException("reason: one of " + FAILURE_REASONS + ", got " + reason);
+    }
     Counter.builder("topiary.stage.failures").tag("stage", stage).tag("reason", reason).register(registry).increment();
   }
 

@@ -1,0 +1,117 @@
+package dev.topiary.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.topiary.deploy.DashboardQueries;
+import dev.topiary.local.cli.GatewayClient;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A user's job through the real local stack: the gateway and the four stage services as separate
+ * processes, submitted over REST, followed over server-sent events, reported and downloaded; then
+ * every metric the Grafana dashboards query is found on the running services' {@code /q/metrics}.
+ */
+class GatewayEndToEndTest {
+  private static final String SPEC = """
+      name: gateway-e2e
+      model: {zoo: lenet5}
+      baseline: {epochs: 1, optimizer: {lr: 0.05}}
+      dataset: {kind: fashion-mnist, trainLimit: 1000, testLimit: 300, batchSize: 64}
+      prune: {criterion: l1, select: {targetFlopsReduction: 0.5}}
+      schedule: {mode: oneshot, finetune: {epochs: 1, optimizer: {lr: 0.01}}}
+      eval: {batchSizes: [1, 8]}
+      """;
+
+  private static LocalStack stack;
+  private static GatewayClient gateway;
+
+  @BeforeAll
+  static void start() {
+    List<ServiceSpec> services = new ArrayList<>(List.of(ServiceSpec.GATEWAY));
+    services.addAll(ServiceSpec.STAGES);
+    stack = EndToEndContract.stackBuilder("gateway-e2e-run").optServices(services).start();
+    gateway = new GatewayClient(stack.service(ServiceSpec.GATEWAY.name()).url(), stack.token());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  void aSubmittedJobIsFollowedLiveReportedAndDownloadedAndTheDashboardsFindTheirMetrics() throws Exception {
+    JsonNode accepted = gateway.submit(SPEC, true);
+    String id = accepted.path("jobId").asText();
+    assertTrue(accepted.path("plan").path("steps").size() >= 6, accepted.toString());
+
+    List<String> types = new ArrayList<>();
+    gateway.events(id, (type, event) -> types.add(type));
+    assertEquals("JobSubmitted", types.get(0));
+    assertEquals("ModelEvaluated", types.get(types.size() - 1), "the stream ends with the final evaluation: " + types);
+    assertTrue(types.containsAll(List.of("EpochTuned", "RankComputed", "LayerPruned")), types.toString());
+
+    JsonNode job = gateway.job(id);
+    assertEquals("completed", job.path("state").asText());
+    assertEquals(job.path("totalSteps").asInt(), job.path("stepsDone").asInt());
+    JsonNode report = gateway.report(id);
+    long before = report.path("baseline").path("macs").asLong();
+    long after = report.path("pruned").path("macs").asLong();
+    assertTrue(after <= before / 2, after + " MACs after, " + before + " before");
+    String html = new String(gateway.reportHtml(id), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(html.contains("<svg"), "charts in the report page");
+
+    Set<String> entries = new TreeSet<>();
+    try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(gateway.model(id)))) {
+      for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+        entries.add(Path.of(e.getName()).getFileName().toString());
+      }
+    }
+    assertTrue(entries.containsAll(Set.of("graph.json", "weights.safetensors")), entries.toString());
+
+    assertDashboardMetricsExported();
+  }
+
+  /** Every metric a dashboard queries is on some running service's /q/metrics (external exporters aside). */
+  private static void assertDashboardMetricsExported() throws IOException, InterruptedException {
+    Set<String> queried = new TreeSet<>();
+    try (Stream<Path> files = Files.list(Path.of("..", "deploy", "grafana"))) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".json")).toList()) {
+        queried.addAll(DashboardQueries.metricNames(f));
+      }
+    }
+    queried.removeAll(DashboardQueries.EXTERNAL);
+    assertTrue(queried.size() > 10, "the dashboards query the services: " + queried);
+    Set<String> exported = new TreeSet<>();
+    HttpClient http = HttpClient.newHttpClient();
+    for (ServiceProcess p : stack.services()) {
+      String body = http.send(HttpRequest.newBuilder(URI.create(p.url() + "/q/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      body.lines().filter(l -> !l.startsWith("#") && !l.isBlank())
+          .map(l -> l.split("[{ ]", 2)[0]).forEach(exported::add);
+    }
+    Set<String> missing = queried.stream().filter(m -> !exported.contains(m)).collect(Collectors.toCollection(TreeSet::new));
+    assertEquals(Set.of(), missing, "queried by a dashboard but exported by no service");
+  }
+}
