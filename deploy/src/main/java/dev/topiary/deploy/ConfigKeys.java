@@ -33,6 +33,18 @@ public final class ConfigKeys {
 
   private ConfigKeys() {}
 
+  /** The last segment of a map-valued key: any name. */
+  public static final String WILDCARD = "*";
+
+  /** Whether {@code envVar} sets {@code key}; a key ending in {@code .*} (a map) takes any non-empty suffix. */
+  public static boolean envSets(String key, String envVar) {
+    if (key.endsWith("." + WILDCARD)) {
+      String stem = envName(key.substring(0, key.length() - 2)) + "_";
+      return envVar.startsWith(stem) && envVar.length() > stem.length();
+    }
+    return envName(key).equals(envVar);
+  }
+
   /** The environment variable MicroProfile Config reads for {@code key}. */
   public static String envName(String key) {
     return key.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
@@ -122,7 +134,8 @@ public final class ConfigKeys {
     for (String[] m : methods) {
       List<String> children = nested.get(m[0]);
       if (children == null) {
-        keys.add(prefix + "." + m[1]);
+        // a Map<String, ...> mapping takes any key below its name: prefix.name.*
+        keys.add(prefix + "." + m[1] + (m[0].startsWith("Map<") ? "." + WILDCARD : ""));
       } else {
         children.forEach(child -> keys.add(prefix + "." + m[1] + "." + child));
       }

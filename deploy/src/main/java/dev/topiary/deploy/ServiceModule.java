@@ -50,7 +50,7 @@ public record ServiceModule(String name, Path dir, int port, Set<String> configK
   /** Whether the module reads {@code envVar}: some key maps to it, or it is a runtime variable. */
   public boolean readsEnv(String envVar) {
     return RuntimeEnv.NAMES.containsKey(envVar)
-        || configKeys.stream().anyMatch(key -> ConfigKeys.envName(key).equals(envVar));
+        || configKeys.stream().anyMatch(key -> ConfigKeys.envSets(key, envVar));
   }
 
   /** The text of one of its Dockerfiles. */

@@ -33,6 +33,24 @@ class ConfigKeysTest {
   }
 
   @Test
+  void aMapMappingTakesAnyKeyBelowItsName() {
+    String source = """
+        @ConfigMapping(prefix = "topiary.gateway")
+        public interface GatewayConfig {
+          Map<String, String> tenants();
+          long maxSpecBytes();
+        }
+        """;
+    assertEquals(Set.of("topiary.gateway.tenants.*", "topiary.gateway.max-spec-bytes"), ConfigKeys.ofSource(source));
+    assertTrue(ConfigKeys.envSets("topiary.gateway.tenants.*", "TOPIARY_GATEWAY_TENANTS_ACME"));
+    assertFalse(ConfigKeys.envSets("topiary.gateway.tenants.*", "TOPIARY_GATEWAY_TENANTS_"), "a map entry needs a name");
+    assertFalse(ConfigKeys.envSets("topiary.gateway.tenants.*", "TOPIARY_GATEWAY_TENANT_ACME"));
+    ServiceModule gateway = ServiceModule.load(Repo.root(), "gateway").orElseThrow();
+    assertTrue(gateway.readsEnv("TOPIARY_GATEWAY_TENANTS_DEFAULT"));
+    assertFalse(gateway.readsEnv("TOPIARY_GATEWAY_TENANT_DEFAULT"));
+  }
+
+  @Test
   void mapsKeysToEnvironmentVariablesAsMicroProfileDoes() {
     assertEquals("MP_MESSAGING_INCOMING_STEPS_GROUP_ID", ConfigKeys.envName("mp.messaging.incoming.steps.group.id"));
     assertEquals("TOPIARY_S3_PART_SIZE_MIB", ConfigKeys.envName("topiary.s3.part-size-mib"));

@@ -185,6 +185,17 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
+  /** Runs {@code start} with standard output silenced: Kafka's storage formatter prints to it. */
+  private static <T> T quietly(java.util.function.Supplier<T> start) {
+    java.io.PrintStream out = System.out;
+    System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+    try {
+      return start.get();
+    } finally {
+      System.setOut(out);
+    }
+  }
+
   /** Required: the repository root (where the built apps are) and a run folder. */
   public static final class Builder {
     private Path root;
@@ -272,7 +283,7 @@ public final class LocalStack implements AutoCloseable {
         throw new UncheckedIOException("cannot create " + runDir, e);
       }
       boolean own = kafka == null;
-      KafkaService broker = own ? KafkaBroker.start() : kafka;
+      KafkaService broker = own ? quietly(KafkaBroker::start) : kafka;
       S3Service store = own ? S3Server.builder().optDataDir(runDir.resolve("s3")).optAccessKey("topiary")
           .optSecretKey(HexFormat.of().formatHex(new SecureRandom().generateSeed(16))).start() : s3;
       Topics.all().forEach(t -> broker.createTopic(t, Topics.PARTITIONS));
