@@ -84,6 +84,18 @@ class S3ServerTest extends S3ServiceContract {
   }
 
   @Test
+  void overwritingAnObjectInADataFolderWithShorterContentKeepsOnlyTheNewContent(@TempDir Path dir) throws Exception {
+    assumeTrue(Files.getFileStore(dir).supportsFileAttributeView(UserDefinedFileAttributeView.class),
+        "the file system keeps no user extended attributes");
+    try (S3Server s = S3Server.builder().optDataDir(dir).start(); MinioClient client = s.client()) {
+      s.createBucket("jobs");
+      put(client, "jobs", "j/plan.json", new byte[] {1, 2, 3, 4, 5});
+      put(client, "jobs", "j/plan.json", new byte[] {9, 9});
+      assertArrayEquals(new byte[] {9, 9}, get(client, "jobs", "j/plan.json"));
+    }
+  }
+
+  @Test
   void rejectsAMissingDataFolderAndAShortSecretKey(@TempDir Path dir) {
     IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
         () -> S3Server.builder().optDataDir(dir.resolve("absent")).start());

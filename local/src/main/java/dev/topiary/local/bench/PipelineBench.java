@@ -93,11 +93,14 @@ public final class PipelineBench implements Callable<Integer> {
     try (LocalStack stack = LocalStack.builder().setRoot(root.toAbsolutePath()).setRunDir(run).optFreePorts(true)
         .optServices(ServiceSpec.STAGES).start(); ArtifactStore store = stack.store()) {
       StageContext ctx = StageContext.builder().setStore(store).setWorkDir(run.resolve("inprocess")).build();
+      // job ids unique per run: the run folder's store outlives runs, and a step whose event.json
+      // exists is re-emitted, not run
+      String runId = Long.toString(System.currentTimeMillis() / 1000, 36);
       double best0 = Double.MAX_VALUE;
       double best1 = Double.MAX_VALUE;
       for (int r = 0; r < rounds; r++) {
-        double services = viaServices(stack, store, "bench-svc-" + r);
-        double inProcess = inProcess(ctx, store, "bench-inp-" + r);
+        double services = viaServices(stack, store, "bench-svc-" + runId + "-" + r);
+        double inProcess = inProcess(ctx, store, "bench-inp-" + runId + "-" + r);
         System.out.printf(Locale.ROOT, "round %d: services %.1f s, in-process %.1f s (x%.3f)%n", r + 1, services, inProcess, services / inProcess);
         best0 = Math.min(best0, services);
         best1 = Math.min(best1, inProcess);
