@@ -102,6 +102,7 @@ public final class PipelineBench implements Callable<Integer> {
         double services = viaServices(stack, store, "bench-svc-" + runId + "-" + r);
         double inProcess = inProcess(ctx, store, "bench-inp-" + runId + "-" + r);
         System.out.printf(Locale.ROOT, "round %d: services %.1f s, in-process %.1f s (x%.3f)%n", r + 1, services, inProcess, services / inProcess);
+        printSteps();
         best0 = Math.min(best0, services);
         best1 = Math.min(best1, inProcess);
       }
@@ -115,9 +116,11 @@ public final class PipelineBench implements Callable<Integer> {
 
   private double viaServices(LocalStack stack, ArtifactStore store, String jobId) throws Exception {
     try (KafkaProducer<String, byte[]> producer = producer(stack.bootstrapServers());
-        KafkaConsumer<String, byte[]> consumer = consumer(stack.bootstrapServers(), List.of(Topics.MODEL_EVALUATED, Topics.JOB_FAILED))) {
+        KafkaConsumer<String, byte[]> consumer = consumer(stack.bootstrapServers(), Topics.eventTopics())) {
       long start = System.nanoTime();
+      List<PipelineEvent> seen = new ArrayList<>();
       JobSubmitted s = Submission.prepare(store, jobId, JobSpecs.parseYaml(spec(jobId)), Instant.now());
+      seen.add(s);
       JobPlan plan = PlanJson.fromBytes(store.getBytes(s.plan()));
       producer.send(new ProducerRecord<>(Topics.JOB_SUBMITTED, jobId, EventCodec.toBytes(s))).get();
       while (true) {
@@ -126,10 +129,12 @@ public final class PipelineBench implements Callable<Integer> {
             continue;
           }
           PipelineEvent e = EventCodec.fromBytes(r.value());
-          if (!(e instanceof ModelEvaluated m)) {
+          if (e instanceof dev.topiary.pipeline.event.JobFailed) {
             throw new IllegalStateException("the benchmark job failed: " + e);
           }
-          if (JobFlow.finishesJob(plan, m)) {
+          seen.add(e);
+          if (e instanceof ModelEvaluated m && JobFlow.finishesJob(plan, m)) {
+            lastServices = List.copyOf(seen);
             return (System.nanoTime() - start) / 1e9;
           }
         }
@@ -143,8 +148,10 @@ public final class PipelineBench implements Callable<Integer> {
     JobSubmitted s = Submission.prepare(store, jobId, JobSpecs.parseYaml(spec(jobId)), Instant.now());
     Deque<PipelineEvent> queue = new ArrayDeque<>(List.of(s));
     PipelineEvent last = s;
+    List<PipelineEvent> seen = new ArrayList<>();
     while (!queue.isEmpty()) {
       last = queue.poll();
+      seen.add(last);
       for (StageRunner r : runners) {
         r.handle(last, queue::add);
       }
@@ -152,7 +159,36 @@ public final class PipelineBench implements Callable<Integer> {
     if (!(last instanceof ModelEvaluated m && JobFlow.finishesJob(ctx.plan(m.plan()), m))) {
       throw new IllegalStateException("the in-process job did not finish: last event " + last);
     }
+    lastInProcess = seen;
     return (System.nanoTime() - start) / 1e9;
+  }
+
+  private List<PipelineEvent> lastServices = List.of();
+  private List<PipelineEvent> lastInProcess = List.of();
+
+  /** Per step, from one step's completion (or the submission) to the next's, in both runs. */
+  private void printSteps() {
+    Map<Integer, Double> a = stepSeconds(lastServices);
+    Map<Integer, Double> b = stepSeconds(lastInProcess);
+    for (Integer step : new java.util.TreeSet<>(a.keySet())) {
+      System.out.printf(Locale.ROOT, "  step %2d: services %6.2f s, in-process %6.2f s%n", step, a.get(step), b.getOrDefault(step, Double.NaN));
+    }
+  }
+
+  private static Map<Integer, Double> stepSeconds(List<PipelineEvent> events) {
+    Map<Integer, Instant> ends = new java.util.TreeMap<>();
+    for (PipelineEvent e : events) {
+      ends.merge(e.stepIndex(), e.occurredAt(), (x, y) -> x.isAfter(y) ? x : y);
+    }
+    Map<Integer, Double> out = new java.util.TreeMap<>();
+    Instant previous = null;
+    for (Map.Entry<Integer, Instant> end : ends.entrySet()) {
+      if (previous != null) {
+        out.put(end.getKey(), Duration.between(previous, end.getValue()).toNanos() / 1e9);
+      }
+      previous = end.getValue();
+    }
+    return out;
   }
 
   private void hops(String bootstrap) throws Exception {
