@@ -12,5 +12,5 @@ if [ ! -f local/target/lib/picocli-4.7.7.jar ] || [ ! -f rank-service/target/qua
 fi
 export MALLOC_ARENA_MAX=1 MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=17179869184 MALLOC_TOP_PAD_=268435456
 echo "# bench/pipeline.sh $*"
-exec java -Dai.djl.offline=true -Xmx2g -cp "$(ls local/target/topiary-local-*.jar | grep -v tests | head -1):local/target/lib/*" \
+exec java ${BENCH_JAVA_OPTS:-} -Dai.djl.offline=true -Xmx2g -cp "$(ls local/target/topiary-local-*.jar | grep -v tests | head -1):local/target/lib/*" \
   dev.topiary.local.bench.PipelineBench --root "$ROOT" "$@"
