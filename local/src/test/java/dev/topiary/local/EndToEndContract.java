@@ -23,6 +23,9 @@ import dev.topiary.pipeline.store.ArtifactRef;
 import dev.topiary.pipeline.store.ArtifactStore;
 import dev.topiary.service.testing.EventBus;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,10 +50,20 @@ abstract class EndToEndContract {
   static ArtifactStore store;
   static EventBus bus;
 
-  /** A stack for these tests: free ports, short latency runs, small heaps; servers as given. */
+  /**
+   * A stack for these tests: a fresh run folder under {@code target/} (stored objects must not
+   * outlive a run: a step whose event is stored is re-emitted, not run), free ports, short latency
+   * runs, small heaps; servers as given.
+   */
   static LocalStack.Builder stackBuilder(String runDir) {
+    Path fresh;
+    try {
+      fresh = Files.createTempDirectory(Path.of("target").toAbsolutePath(), runDir + "-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     return LocalStack.builder().setRoot(Path.of("..").toAbsolutePath().normalize())
-        .setRunDir(Path.of("target", runDir).toAbsolutePath()).optFreePorts(true)
+        .setRunDir(fresh).optFreePorts(true)
         .optProperty("topiary.stage.latency-runs", "5").optProperty("topiary.stage.latency-warmup", "2")
         .optProperty("topiary.stage.intra-op-threads", "1").optJvmOptions(List.of("-Xmx1g"));
   }
