@@ -18,10 +18,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code ./topiary local} as a user runs it, in the background: it comes up, and when stopped
+ * {@code ./topiary local} as a user runs it, in the background (an integration test: it runs this
+ * module's packaged jar and {@code target/lib}, so it runs after {@code package}): it comes up, and when stopped
  * (SIGTERM, as Ctrl-C's shutdown) or killed outright (SIGKILL) no service process survives it.
  */
-class LocalCommandTest {
+class LocalCommandIT {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
   @Test
