@@ -1,8 +1,6 @@
 package dev.topiary.local;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -38,11 +36,7 @@ public final class LocalCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     Path repo = root.toAbsolutePath().normalize();
     Path run = (runDir != null ? runDir : repo.resolve(".run/local")).toAbsolutePath();
-    List<ServiceSpec> services = new ArrayList<>();
-    if (!noGateway && Files.isDirectory(repo.resolve(ServiceSpec.GATEWAY.module()))) {
-      services.add(ServiceSpec.GATEWAY);
-    }
-    services.addAll(ServiceSpec.STAGES);
+    List<ServiceSpec> services = noGateway ? ServiceSpec.STAGES : ServiceSpec.ALL;
     System.out.println("starting the local stack in " + run + " ...");
     LocalStack stack = LocalStack.builder().setRoot(repo).setRunDir(run).optServices(services).optFreePorts(freePorts).start();
     CountDownLatch stopped = new CountDownLatch(1);

@@ -21,6 +21,9 @@ public record ServiceSpec(String name, String module, int port) {
   /** The four stage services. */
   public static final List<ServiceSpec> STAGES = List.of(RANK, PRUNE, FINETUNE, EVAL);
 
+  /** The whole stack: the gateway, then the four stage services. */
+  public static final List<ServiceSpec> ALL = List.of(GATEWAY, RANK, PRUNE, FINETUNE, EVAL);
+
   public ServiceSpec {
     if (name == null || !name.matches("[a-z][a-z0-9-]*")) {
       throw new IllegalArgumentException("name: lower-case letters, digits and '-', got '" + name + "'");

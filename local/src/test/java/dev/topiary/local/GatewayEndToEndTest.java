@@ -47,9 +47,7 @@ class GatewayEndToEndTest {
 
   @BeforeAll
   static void start() {
-    List<ServiceSpec> services = new ArrayList<>(List.of(ServiceSpec.GATEWAY));
-    services.addAll(ServiceSpec.STAGES);
-    stack = EndToEndContract.stackBuilder("gateway-e2e-run").optServices(services).start();
+    stack = EndToEndContract.stackBuilder("gateway-e2e-run").optServices(ServiceSpec.ALL).start();
     gateway = new GatewayClient(stack.service(ServiceSpec.GATEWAY.name()).url(), stack.token());
   }
 

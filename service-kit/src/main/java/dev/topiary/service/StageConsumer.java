@@ -13,6 +13,7 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -108,7 +109,7 @@ public class StageConsumer {
    * publishes {@code JobFailed} for the step (the one after {@code input} when not yet known) and
    * returns null. Refusals (IllegalArgumentException, integrity, missing objects) propagate.
    */
-  private <T> T withRetries(PlanStep step, StepEvent input, java.util.function.Supplier<T> work) {
+  private <T> T withRetries(PlanStep step, StepEvent input, Supplier<T> work) {
     for (int attempt = 1; ; attempt++) {
       try {
         return work.get();

@@ -6,8 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -55,10 +53,8 @@ public final class DemoCommand implements Callable<Integer> {
     LocalStack stack = null;
     if (!gateway.isReady()) {
       System.out.println("starting the local stack (Kafka, S3, gateway, rank, prune, finetune, eval) ...");
-      List<ServiceSpec> services = new ArrayList<>(List.of(ServiceSpec.GATEWAY));
-      services.addAll(ServiceSpec.STAGES);
       stack = LocalStack.builder().setRoot(root.toAbsolutePath().normalize()).setRunDir(dir.resolve("stack").toAbsolutePath())
-          .optServices(services).start();
+          .optServices(ServiceSpec.ALL).start();
       gateway = new GatewayClient(stack.service(ServiceSpec.GATEWAY.name()).url(), stack.token());
       System.out.printf(Locale.ROOT, "stack ready in %.0f s; logs in %s%n", (System.nanoTime() - start) / 1e9, dir.resolve("stack/logs"));
     } else {
