@@ -3,7 +3,7 @@
 # to 50% FLOPs, one fine-tune epoch, two evaluations) through the four service processes over Kafka
 # vs the same steps in one process on the same store, alternated; event hop latency p50/p99;
 # artifact put/get throughput. Target: overhead under 5% for a job whose compute takes minutes.
-# Usage: bench/pipeline.sh [--train-limit N] [--epochs E] [--rounds R] [--hops H] [--artifact-mib M]
+# Usage: bench/pipeline.sh [--train-limit N] [--epochs E] [--rounds R] [--warmup-rounds W] [--hops H] [--artifact-mib M]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"

@@ -54,8 +54,8 @@ import picocli.CommandLine.Option;
  *   <li>{@code batches.safetensors} the exact input batches {@code batch<i>} [B,C,H,W] and their
  *       labels {@code labels<i>} [B], float32;
  *   <li>{@code topiary.json} timings, and the mean rank per channel of every conv's capture point
- *       from one more, untimed pass with the same rank kernel ({@link HRankImportance#rankOf}),
- *       checked against the group scores, with that pass's forward / transfer / SVD split; then
+ *       from one more, untimed pass with the same rank kernel ({@link HRankImportance#rankSums}),
+ *       checked against the group scores, with that pass's forward / rank split; then
  *       the ranks of the {@code --also} nodes from another pass.
  * </ul>
  */
@@ -132,7 +132,7 @@ final class BenchHRankCommand implements Callable<Integer> {
         captureOf.put(n.name(), CapturePoints.of(g, n.name()));
       }
     }
-    // the capture points in one pass, as score() ranks them (its forward / transfer / SVD split), then --also
+    // the capture points in one pass, as score() ranks them (its forward / rank split), then --also
     Map<String, double[]> means = new LinkedHashMap<>();
     double[] split = meanRanks(m, held, new LinkedHashSet<>(captureOf.values()), means);
     Set<String> extra = new LinkedHashSet<>(also);
@@ -154,7 +154,7 @@ final class BenchHRankCommand implements Callable<Integer> {
     doc.put("cpu_s", cpu);
     doc.put("median_cpu_s", median(cpu));
     doc.put("scored_groups", scores.groupIds().size());
-    doc.put("rank_pass_split_s", Map.of("forward", split[0], "transfer", split[1], "svd", split[2]));
+    doc.put("rank_pass_split_s", Map.of("forward", split[0], "rank", split[1]));
     doc.put("max_abs_diff_vs_group_scores", checkAgainst(scores, deps, means));
     doc.put("capture_points", captureOf);
     doc.put("scored_producers", producers);
@@ -163,8 +163,8 @@ final class BenchHRankCommand implements Callable<Integer> {
     doc.put("ranks", ranks);
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("topiary.json").toFile(), doc);
     System.out.printf(Locale.ROOT, "%s hrank over %d images (%d batches): warm-up %s s, timed %s s (median %.3f s, CPU %.3f s); "
-            + "rank pass split forward %.3f s, transfer %.3f s, svd %.3f s; wrote %s%n",
-        g.name(), scores.images(), held.size(), fmt(warm), fmt(timed), median(timed), median(cpu), split[0], split[1], split[2], out);
+            + "rank pass split forward %.3f s, rank %.3f s; wrote %s%n",
+        g.name(), scores.images(), held.size(), fmt(warm), fmt(timed), median(timed), median(cpu), split[0], split[1], out);
     return 0;
   }
 
@@ -208,13 +208,12 @@ final class BenchHRankCommand implements Callable<Integer> {
 
   /**
    * Mean rank per channel of each node over the held images, with HRank's rank kernel; returns
-   * the seconds spent in {forward, transfer to Java, SVD}.
+   * the seconds spent in {forward, ranking}.
    */
   private static double[] meanRanks(Model m, List<Tensor[]> held, Set<String> nodes, Map<String, double[]> into) {
     Graph g = m.graph();
     long forward = 0;
-    long transfer = 0;
-    long svd = 0;
+    long ranking = 0;
     long images = 0;
     for (String n : nodes) {
       into.put(n, new double[g.shape(n).channels()]);
@@ -229,19 +228,12 @@ final class BenchHRankCommand implements Callable<Integer> {
           forward += System.nanoTime() - t0;
           images += b[0].shape()[0];
           for (String n : nodes) {
-            NDArray a = f.get(n);
-            long[] sh = a.getShape().getShape();
-            int h = sh.length == 4 ? (int) sh[2] : 1;
-            int w = sh.length == 4 ? (int) sh[3] : 1;
             long t1 = System.nanoTime();
-            float[] maps = a.toFloatArray();
-            long t2 = System.nanoTime();
-            int[] r = HRankImportance.rankOf(maps, (int) (sh[0] * sh[1]), h, w);
-            svd += System.nanoTime() - t2;
-            transfer += t2 - t1;
+            double[] r = HRankImportance.rankSums(f.get(n));
+            ranking += System.nanoTime() - t1;
             double[] sums = into.get(n);
-            for (int i = 0; i < r.length; i++) {
-              sums[i % sums.length] += r[i];
+            for (int c = 0; c < r.length; c++) {
+              sums[c] += r[c];
             }
           }
         }
@@ -253,7 +245,7 @@ final class BenchHRankCommand implements Callable<Integer> {
         v[c] /= images;
       }
     }
-    return new double[] {forward / 1e9, transfer / 1e9, svd / 1e9};
+    return new double[] {forward / 1e9, ranking / 1e9};
   }
 
   /** Largest |group score - sum over its producers' capture points of their mean ranks|. */

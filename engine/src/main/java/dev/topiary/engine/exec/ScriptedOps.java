@@ -1,24 +1,30 @@
 package dev.topiary.engine.exec;
 
 import ai.djl.Device;
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.stream.IntStream;
 
 /**
- * libtorch functions that DJL 0.32 does not expose, run through a small TorchScript module bundled
- * as a resource (written by {@code bench/torchscript_ops.py}). The module holds no tensors; it is
- * loaded once per process, on first use, and called with the caller's grad mode, so autograd
- * records the function's own backward.
+ * libtorch functions that DJL 0.32 does not expose, run through small TorchScript modules bundled
+ * as resources (written by {@code bench/torchscript_ops.py}). The modules hold no tensors; each is
+ * loaded once per process, on first use. Hardtanh is called with the caller's grad mode, so
+ * autograd records the function's own backward.
  */
-final class ScriptedOps {
+public final class ScriptedOps {
   private ScriptedOps() {}
 
   /**
@@ -31,6 +37,55 @@ final class ScriptedOps {
     try (NDArray lo = m.create(min); NDArray hi = m.create(max)) {
       return IValueUtils.forward(Hardtanh.MODULE, new NDList(x, lo, hi), true).head();
     }
+  }
+
+  /** Whether {@link #matrixRankSums} can rank {@code maps}: a float32 libtorch array of rank 4. */
+  public static boolean canRankMaps(NDArray maps) {
+    return maps instanceof PtNDArray && maps.getDataType() == DataType.FLOAT32 && maps.getShape().dimension() == 4;
+  }
+
+  /**
+   * For a [B, C, H, W] array, the sum over the B images of {@code torch.linalg.matrix_rank} of
+   * each channel's [H, W] map, per channel: singular values in float32 by libtorch's LAPACK,
+   * counted above {@code S.max() * max(H, W) * eps(float32)}, which is the rank HRank's
+   * rank_generation.py takes. libtorch decomposes a batch of matrices one after another, so the
+   * images are split into chunks ranked in parallel on the common fork-join pool and the calling
+   * thread.
+   *
+   * @throws EngineException when libtorch refuses, e.g. for a map holding a NaN or an infinity
+   */
+  public static long[] matrixRankSums(NDArray maps) {
+    long images = maps.getShape().get(0);
+    int channels = (int) maps.getShape().get(1);
+    int chunks = (int) Math.max(1, Math.min(images, ForkJoinPool.getCommonPoolParallelism() + 1));
+    long[][] partial = new long[chunks][];
+    IntStream range = chunks > 1 ? IntStream.range(0, chunks).parallel() : IntStream.range(0, chunks);
+    range.forEach(c -> {
+      long from = images * c / chunks;
+      long to = images * (c + 1) / chunks;
+      NDArray chunk = chunks == 1 ? maps : maps.get(from + ":" + to);
+      try (IValue in = IValue.from((PtNDArray) chunk);
+          IValue out = MatrixRank.MODULE.forward(in);
+          NDArray sums = out.toTensor((PtNDManager) chunk.getManager())) {
+        partial[c] = sums.toLongArray();
+      } finally {
+        if (chunk != maps) {
+          chunk.close();
+        }
+      }
+    });
+    long[] total = new long[channels];
+    for (long[] p : partial) {
+      for (int j = 0; j < channels; j++) {
+        total[j] += p[j];
+      }
+    }
+    return total;
+  }
+
+  /** Holder: the module loads when {@link #matrixRankSums} is first called. */
+  private static final class MatrixRank {
+    static final PtSymbolBlock MODULE = load("matrix_rank.pt");
   }
 
   /** Holder: the module loads when {@link #hardtanh} is first called. */

@@ -1,6 +1,8 @@
 package dev.topiary.engine.prune.importance;
 
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
+import dev.topiary.engine.exec.ScriptedOps;
 import dev.topiary.engine.graph.TensorShape;
 import dev.topiary.engine.model.Model;
 import dev.topiary.engine.prune.DependencyGraph;
@@ -16,8 +18,11 @@ import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
  * the first {@code limit} batches (its running mean over {@code total} images). Maps of a Gemm
  * output count as 1x1 (rank 1 when non-zero).
  *
- * <p>DJL has no SVD, so each captured map goes to Java in one transfer per node and batch and
- * {@link #rankOf} computes the ranks with EJML, in parallel over maps.
+ * <p>DJL has no SVD. On libtorch the ranks come from {@code torch.linalg.matrix_rank} itself, in
+ * float32 as HRank takes them, through a bundled TorchScript module ({@link
+ * ScriptedOps#matrixRankSums}); elsewhere, or when libtorch refuses a map, each captured map goes
+ * to Java and {@link #rankOf} computes the ranks with EJML in double precision (same tolerance), in
+ * parallel over maps, naming any map that holds a NaN or an infinity.
  */
 public final class HRankImportance implements Importance {
   /** float32 machine epsilon, 2^-23: the precision of the maps torch ranked. */
@@ -43,8 +48,29 @@ public final class HRankImportance implements Importance {
     });
   }
 
-  /** Per channel, the sum over the batch's images of the rank of the channel's map. */
   private static double[] rankSums(NDArray activation, NDArray unused) {
+    return rankSums(activation);
+  }
+
+  /**
+   * Per channel, the sum over the batch's images of the rank of the channel's map; {@code
+   * activation} is [B, C, H, W], or [B, C] for 1x1 maps.
+   *
+   * @throws IllegalArgumentException when a map holds a NaN or an infinity (naming the map)
+   */
+  public static double[] rankSums(NDArray activation) {
+    if (activation.getShape().dimension() == 4 && ScriptedOps.canRankMaps(activation) && finiteSum(activation)) {
+      try {
+        long[] sums = ScriptedOps.matrixRankSums(activation);
+        double[] out = new double[sums.length];
+        for (int c = 0; c < sums.length; c++) {
+          out[c] = sums[c];
+        }
+        return out;
+      } catch (EngineException e) {
+        // libtorch refused the batch: the Java kernel below ranks it, or names the map it cannot
+      }
+    }
     long[] bcs = ChannelStatistic.bcs(activation);
     long[] s = activation.getShape().getShape();
     int h = s.length == 4 ? (int) s[2] : 1;
@@ -56,6 +82,16 @@ public final class HRankImportance implements Importance {
       sums[i % channels] += ranks[i];
     }
     return sums;
+  }
+
+  /**
+   * Whether the activation's sum is finite: false when a map holds a NaN or an infinity, which
+   * libtorch's SVD does not report (nor, rarely, when the sum overflows: then the Java kernel ranks).
+   */
+  private static boolean finiteSum(NDArray activation) {
+    try (NDArray sum = activation.sum()) {
+      return Float.isFinite(sum.getFloat());
+    }
   }
 
   /**

@@ -2,6 +2,10 @@ package dev.topiary.engine.prune.importance;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.topiary.engine.exec.ScriptedOps;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -102,5 +106,66 @@ class HRankRankTest {
     maps[6] = Float.NaN;
     e = assertThrows(IllegalArgumentException.class, () -> HRankImportance.rankOf(maps, 2, 2, 2));
     assertTrue(e.getMessage().contains("map 1"), e.getMessage());
+  }
+
+  /** [B, C, H, W] maps where image b, channel c has rank (b + 2c) % (min(h, w) + 1); its rank sums per channel. */
+  private static double[] expectedSums(float[] into, int b, int c, int h, int w, Random r) {
+    double[] sums = new double[c];
+    for (int i = 0; i < b; i++) {
+      for (int j = 0; j < c; j++) {
+        int k = (i + 2 * j) % (Math.min(h, w) + 1);
+        System.arraycopy(rankK(h, w, k, r), 0, into, (i * c + j) * h * w, h * w);
+        sums[j] += k;
+      }
+    }
+    return sums;
+  }
+
+  @Test
+  void libtorchPathSumsTheSameRanksAsTheJavaKernelAcrossChunks() {
+    Random r = new Random(5);
+    int b = 9; // split over the pool's chunks unevenly
+    int c = 4;
+    try (NDManager m = NDManager.newBaseManager()) {
+      for (int[] hw : new int[][] {{8, 8}, {6, 9}, {16, 16}}) {
+        float[] maps = new float[b * c * hw[0] * hw[1]];
+        double[] expected = expectedSums(maps, b, c, hw[0], hw[1], r);
+        NDArray a = m.create(maps, new Shape(b, c, hw[0], hw[1]));
+        assertTrue(ScriptedOps.canRankMaps(a));
+        long[] torch = ScriptedOps.matrixRankSums(a);
+        for (int j = 0; j < c; j++) {
+          assertEquals(expected[j], torch[j], hw[0] + "x" + hw[1] + " channel " + j);
+        }
+        assertArrayEquals(expected, HRankImportance.rankSums(a));
+        int[] java = HRankImportance.rankOf(maps, b * c, hw[0], hw[1]);
+        double[] javaSums = new double[c];
+        for (int i = 0; i < java.length; i++) {
+          javaSums[i % c] += java[i];
+        }
+        assertArrayEquals(expected, javaSums);
+      }
+    }
+  }
+
+  @Test
+  void libtorchPathUsesTorchsTolerance() {
+    float eps = Math.ulp(1f);
+    float[] square = new float[16];
+    square[0] = 1f;
+    square[5] = 4 * eps * 1.05f;
+    square[10] = 4 * eps * 0.95f;
+    try (NDManager m = NDManager.newBaseManager()) {
+      assertArrayEquals(new long[] {2}, ScriptedOps.matrixRankSums(m.create(square, new Shape(1, 1, 4, 4))));
+    }
+  }
+
+  @Test
+  void nonFiniteMapIsNamedEvenOnTheLibtorchPath() {
+    float[] maps = new float[2 * 3 * 4];
+    maps[2 * 3 + 5] = Float.POSITIVE_INFINITY; // image 0, channel 1 holds an infinity at (1, 2)
+    try (NDManager m = NDManager.newBaseManager()) {
+      var e = assertThrows(IllegalArgumentException.class, () -> HRankImportance.rankSums(m.create(maps, new Shape(2, 2, 2, 3))));
+      assertTrue(e.getMessage().contains("map 1"), e.getMessage());
+    }
   }
 }
