@@ -57,7 +57,7 @@ public final class ScriptedOps {
   public static long[] matrixRankSums(NDArray maps) {
     long images = maps.getShape().get(0);
     int channels = (int) maps.getShape().get(1);
-    int chunks = (int) Math.max(1, Math.min(images, ForkJoinPool.getCommonPoolParallelism() + 1));
+    int chunks = (int) Math.max(1, Math.min(images, Integer.getInteger("topiary.hrank.chunks", ForkJoinPool.getCommonPoolParallelism() + 1)));
     long[][] partial = new long[chunks][];
     IntStream range = chunks > 1 ? IntStream.range(0, chunks).parallel() : IntStream.range(0, chunks);
     range.forEach(c -> {
