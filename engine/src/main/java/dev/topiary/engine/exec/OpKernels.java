@@ -136,7 +136,58 @@ final class OpKernels {
 
   private static NDArray maxPool(Op op, List<NDArray> in, OpKernel.Params p, boolean training) {
     MaxPool mp = (MaxPool) op;
-    return Pool.maxPool2d(in.get(0), shape(mp.kernel()), shape(mp.stride()), shape(mp.padding()), mp.ceilMode());
+    NDArray x = in.get(0);
+    if (!GradMode.isEnabled() && tiles(mp, x.getShape())) {
+      return tiledMax(x, mp.kernel());
+    }
+    return Pool.maxPool2d(x, shape(mp.kernel()), shape(mp.stride()), shape(mp.padding()), mp.ceilMode());
+  }
+
+  /** Largest window (kh * kw) pooled by {@link #tiledMax}: each position costs one elementwise maximum. */
+  private static final int MAX_TILE = 9;
+
+  /**
+   * Whether the windows tile the input: stride equal to the kernel, no padding, and no partial
+   * window kept by ceil mode; then max pooling is the maximum of the kernel's strided views.
+   */
+  static boolean tiles(MaxPool mp, Shape x) {
+    Hw k = mp.kernel();
+    if (x.dimension() != 4 || !k.equals(mp.stride()) || mp.padding().h() != 0 || mp.padding().w() != 0
+        || k.h() * k.w() > MAX_TILE || k.h() * k.w() < 2 || x.get(2) < k.h() || x.get(3) < k.w()) {
+      return false;
+    }
+    return !mp.ceilMode() || (x.get(2) % k.h() == 0 && x.get(3) % k.w() == 0);
+  }
+
+  /**
+   * Non-overlapping max pooling as the elementwise maximum of the kernel's kh * kw strided views
+   * (rows and columns beyond the last whole window dropped, as max_pool2d's floor mode does): the
+   * same values, NaN included, several times faster in libtorch 2.5.1 on CPU than its max_pool2d
+   * (LeNet-5's first pool, 128x6x28x28: 0.5 ms against 2.2 ms; bench/lenet-ops). Inference only:
+   * autograd through maximum splits the gradient between tied values, max_pool2d's gives it to one.
+   */
+  static NDArray tiledMax(NDArray x, Hw k) {
+    long oh = x.getShape().get(2) / k.h();
+    long ow = x.getShape().get(3) / k.w();
+    NDArray first = null;
+    NDArray out = null;
+    for (int i = 0; i < k.h(); i++) {
+      for (int j = 0; j < k.w(); j++) {
+        NDArray view = x.get("..., {}:{}:{}, {}:{}:{}", i, i + (oh - 1) * k.h() + 1, k.h(), j, j + (ow - 1) * k.w() + 1, k.w());
+        if (first == null) {
+          first = view;
+          continue;
+        }
+        NDArray next = (out == null ? first : out).maximum(view);
+        view.close();
+        if (out != null) {
+          out.close();
+        }
+        out = next;
+      }
+    }
+    first.close();
+    return out; // tiles() asks for two positions at least
   }
 
   /**

@@ -154,6 +154,54 @@ class OpKernelsTest {
   }
 
   @Test
+  void tiledMaxEqualsMaxPool2dWhereWindowsTile() {
+    // random values with ties and a NaN, odd sizes (floor mode drops the last row and column)
+    java.util.Random r = new java.util.Random(3);
+    for (int[] c : new int[][] {{2, 2, 8, 8, 0}, {2, 2, 7, 9, 0}, {3, 3, 9, 7, 0}, {1, 2, 4, 6, 0}, {2, 2, 6, 6, 1}}) {
+      MaxPool mp = new MaxPool(new Hw(c[0], c[1]), new Hw(c[0], c[1]), Hw.square(0), c[4] == 1);
+      Shape shape = new Shape(2, 3, c[2], c[3]);
+      float[] v = new float[(int) shape.size()];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = r.nextInt(7) - 3; // small integers: many ties
+      }
+      v[5] = Float.NaN;
+      NDArray x = manager.create(v, shape);
+      assertTrue(OpKernels.tiles(mp, shape), mp.toString());
+      NDArray expected = ai.djl.nn.pooling.Pool.maxPool2d(x, new Shape(c[0], c[1]), new Shape(c[0], c[1]), new Shape(0, 0), c[4] == 1);
+      NDArray got = OpKernels.tiledMax(x, mp.kernel());
+      assertEquals(expected.getShape(), got.getShape(), mp.toString());
+      assertArrayEquals(expected.toFloatArray(), got.toFloatArray(), mp.toString());
+    }
+    // overlapping, padded, too large or ceil-mode partial windows keep max_pool2d
+    assertFalse(OpKernels.tiles(new MaxPool(Hw.square(3), Hw.square(2), Hw.square(0), false), new Shape(1, 1, 8, 8)));
+    assertFalse(OpKernels.tiles(new MaxPool(Hw.square(2), Hw.square(2), Hw.square(1), false), new Shape(1, 1, 8, 8)));
+    assertFalse(OpKernels.tiles(new MaxPool(Hw.square(4), Hw.square(4), Hw.square(0), false), new Shape(1, 1, 8, 8)));
+    assertFalse(OpKernels.tiles(new MaxPool(Hw.square(2), Hw.square(2), Hw.square(0), true), new Shape(1, 1, 7, 8)));
+  }
+
+  @Test
+  void maxPoolInferenceAndTrainingAgreeOnValues() {
+    float[] x = new float[36];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (i * 7) % 11 - 5;
+    }
+    MaxPool mp = new MaxPool(Hw.square(2), Hw.square(2), Hw.square(0), false);
+    float[] inferred = run(mp, new int[] {1, 6, 6}, x); // infer turns grad off: the tiled path
+    GraphBuilder b = Graph.builder("pool");
+    b.input("x", new int[] {1, 6, 6});
+    b.add("op", mp, "x");
+    GraphBlock block = new GraphBlock(b.output("op").build());
+    block.initialize(manager);
+    float[] withGrad;
+    try (GradMode.Scope s = GradMode.enabled()) { // as in training: max_pool2d
+      NDList out = block.forward(new ai.djl.training.ParameterStore(manager, false), new NDList(manager.create(x, new Shape(1, 1, 6, 6))), false);
+      withGrad = out.head().toFloatArray();
+    }
+    assertArrayEquals(withGrad, inferred);
+    assertArrayEquals(new float[] {4, 5, 1, 2, 5, 4, 5, 1, 4}, inferred);
+  }
+
+  @Test
   void hardSwishMatchesTorchDefinition() {
     float[] x = {-4, -3, -1, 0, 1, 3, 4};
     float[] got = run(new HardSwish(), new int[] {7}, x);
