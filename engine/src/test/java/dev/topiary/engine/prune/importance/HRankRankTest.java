@@ -80,15 +80,20 @@ class HRankRankTest {
     assertArrayEquals(expected, HRankImportance.rankOf(maps, count, h, w));
   }
 
-  @Test
-  void toleranceIsTorchsLargestSingularValueTimesLargerSideTimesFloat32Epsilon() {
+  /** 4x4 diagonal around torch's tolerance, 1 * 4 * eps: 1.05 tol counts, 0.95 tol does not (rank 2). */
+  private static float[] diagonalAroundTolerance() {
     float eps = Math.ulp(1f);
-    // 4x4 diagonal: tol = 1 * 4 * eps; 1.05 tol counts, 0.95 tol does not
     float[] square = new float[16];
     square[0] = 1f;
     square[5] = 4 * eps * 1.05f;
     square[10] = 4 * eps * 0.95f;
-    assertEquals(2, HRankImportance.rankOf(square, 1, 4, 4)[0]);
+    return square;
+  }
+
+  @Test
+  void toleranceIsTorchsLargestSingularValueTimesLargerSideTimesFloat32Epsilon() {
+    float eps = Math.ulp(1f);
+    assertEquals(2, HRankImportance.rankOf(diagonalAroundTolerance(), 1, 4, 4)[0]);
     // 2x8: the factor is max(h, w) = 8, not the number of singular values (2)
     float[] wide = new float[16];
     wide[0] = 1f;
@@ -149,13 +154,8 @@ class HRankRankTest {
 
   @Test
   void libtorchPathUsesTorchsTolerance() {
-    float eps = Math.ulp(1f);
-    float[] square = new float[16];
-    square[0] = 1f;
-    square[5] = 4 * eps * 1.05f;
-    square[10] = 4 * eps * 0.95f;
     try (NDManager m = NDManager.newBaseManager()) {
-      assertArrayEquals(new long[] {2}, ScriptedOps.matrixRankSums(m.create(square, new Shape(1, 1, 4, 4))));
+      assertArrayEquals(new long[] {2}, ScriptedOps.matrixRankSums(m.create(diagonalAroundTolerance(), new Shape(1, 1, 4, 4))));
     }
   }
 
