@@ -21,6 +21,7 @@ import dev.topiary.pipeline.plan.PlanJson;
 import dev.topiary.pipeline.plan.Submission;
 import dev.topiary.pipeline.store.ArtifactRef;
 import dev.topiary.pipeline.store.ArtifactStore;
+import dev.topiary.pipeline.store.Keys;
 import dev.topiary.service.testing.EventBus;
 import java.nio.charset.StandardCharsets;
 import java.io.IOException;
@@ -117,6 +118,11 @@ abstract class EndToEndContract {
     assertEquals(1, baselineEpochs.stream().filter(e -> e.epoch() == 1).count(),
         "the restarted service resumed from the epoch-1 checkpoint instead of training again: " + baselineEpochs);
     assertEquals(List.of(1, 2, 3, 4), baselineEpochs.stream().map(EpochTuned::epoch).distinct().sorted().toList());
+    // the restart is a new run of the step: its events carry the attempt the store recorded for it
+    int runs = Integer.parseInt(new String(store.getBytes(store.find(Keys.attempts(jobId, 1, "finetune")).orElseThrow()),
+        java.nio.charset.StandardCharsets.US_ASCII));
+    assertEquals(1, baselineEpochs.get(0).attempt(), "epoch 1 came from the first run");
+    assertEquals(runs, baselineEpochs.get(baselineEpochs.size() - 1).attempt(), "the last epoch came from the last run");
     assertFalse(events.stream().anyMatch(JobFailed.class::isInstance), "no failure: " + events);
 
     List<ModelEvaluated> finals = events.stream().filter(e -> e instanceof ModelEvaluated m && JobFlow.finishesJob(plan, m))

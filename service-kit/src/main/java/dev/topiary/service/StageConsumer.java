@@ -58,7 +58,7 @@ public class StageConsumer {
     if (!(event instanceof StepEvent input)) {
       return;
     }
-    JobPlan plan = withRetries(null, input, () -> ctx.plan(input.plan()));
+    JobPlan plan = withRetries(null, null, input, () -> ctx.plan(input.plan()));
     if (plan == null) {
       return;
     }
@@ -79,7 +79,7 @@ public class StageConsumer {
     StageMetrics.Running running = metrics.start(step.kind().id());
     StageMetrics.Outcome[] outcome = {StageMetrics.Outcome.SKIPPED};
     try {
-      Boolean done = withRetries(step, input, () -> {
+      Boolean done = withRetries(plan, step, input, () -> {
         runner.run(plan, step, input, e -> {
           publish(e);
           if (e instanceof JobFailed) {
@@ -109,7 +109,7 @@ public class StageConsumer {
    * publishes {@code JobFailed} for the step (the one after {@code input} when not yet known) and
    * returns null. Refusals (IllegalArgumentException, integrity, missing objects) propagate.
    */
-  private <T> T withRetries(PlanStep step, StepEvent input, Supplier<T> work) {
+  private <T> T withRetries(JobPlan plan, PlanStep step, StepEvent input, Supplier<T> work) {
     for (int attempt = 1; ; attempt++) {
       try {
         return work.get();
@@ -121,7 +121,7 @@ public class StageConsumer {
         if (attempt >= retry.attempts()) {
           metrics.failure("transient");
           String what = step != null ? "step " + stepIndex + " (" + step.kind().id() + ")" : "reading the plan of step " + stepIndex;
-          publish(new JobFailed(input.jobId(), stepIndex, input.attempt(), ctx.clock().instant(), runner.stage(),
+          publish(new JobFailed(input.jobId(), stepIndex, lastAttempt(plan, step, attempt), ctx.clock().instant(), runner.stage(),
               e.getClass().getSimpleName(), what + ": gave up after " + attempt + " attempts: " + Failures.message(e)));
           return null;
         }
@@ -130,6 +130,21 @@ public class StageConsumer {
             retry.attempts(), Failures.message(e), pause);
         sleep(pause);
       }
+    }
+  }
+
+  /**
+   * The attempt a failure is reported under: the step's recorded count of runs (each try of
+   * {@code work} starts one), else, when the store cannot tell, the tries made here.
+   */
+  private int lastAttempt(JobPlan plan, PlanStep step, int tries) {
+    if (plan == null || step == null) {
+      return 1; // reading the plan failed: no run of the step started
+    }
+    try {
+      return Math.max(1, runner.attempts(plan, step));
+    } catch (RuntimeException e) {
+      return tries;
     }
   }
 

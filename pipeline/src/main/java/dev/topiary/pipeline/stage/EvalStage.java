@@ -58,7 +58,7 @@ public final class EvalStage extends StageRunner {
         }
       }
     }
-    return new ModelEvaluated(w.plan.jobId(), w.step.index(), ATTEMPT, w.now(), w.input.plan(), w.artifacts(), e.top1(), e.top5(),
+    return new ModelEvaluated(w.plan.jobId(), w.step.index(), w.attempt, w.now(), w.input.plan(), w.artifacts(), e.top1(), e.top5(),
         e.loss(), model.graph().parameterCount(), model.graph().macs(), size.rawBytes(), size.zippedBytes(), latency);
   }
 

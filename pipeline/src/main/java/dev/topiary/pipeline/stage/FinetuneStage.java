@@ -102,7 +102,7 @@ public final class FinetuneStage extends StageRunner {
   private static EpochTuned epochTuned(StepWork w, EpochResult r, Artifacts artifacts) {
     PlanStep.TuningStep step = (PlanStep.TuningStep) w.step;
     Double sparsity = step instanceof PlanStep.GradualTune g ? g.sparsityPerEpoch().get(r.epoch()) : null;
-    return new EpochTuned(w.plan.jobId(), step.index(), ATTEMPT, w.now(), w.input.plan(), artifacts, r.epoch() + 1, step.epochs(),
+    return new EpochTuned(w.plan.jobId(), step.index(), w.attempt, w.now(), w.input.plan(), artifacts, r.epoch() + 1, step.epochs(),
         r.trainLoss(), r.trainAccuracy(), r.validated() ? r.valLoss() : null, r.validated() ? r.valAccuracy() : null, r.lr(), sparsity);
   }
 }

@@ -121,7 +121,7 @@ public final class PruneStage extends StageRunner {
     Model pruned = plan.apply(model);
     List<LayerPruned.GroupCut> groups = plan.entries().stream().filter(e -> e.removed().length > 0)
         .map(e -> new LayerPruned.GroupCut(e.groupName(), e.units(), e.kept())).toList();
-    return new LayerPruned(w.plan.jobId(), w.step.index(), ATTEMPT, w.now(), w.input.plan(),
+    return new LayerPruned(w.plan.jobId(), w.step.index(), w.attempt, w.now(), w.input.plan(),
         w.artifacts().withModel(w.putModel(pruned)).withMasks(null), groups, pruned.graph().parameterCount(), pruned.graph().macs(), null);
   }
 
@@ -133,7 +133,7 @@ public final class PruneStage extends StageRunner {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot measure the sparsity of " + model.graph().name(), e);
     }
-    return new LayerPruned(w.plan.jobId(), w.step.index(), ATTEMPT, w.now(), w.input.plan(),
+    return new LayerPruned(w.plan.jobId(), w.step.index(), w.attempt, w.now(), w.input.plan(),
         w.artifacts().withModel(w.putModel(sparse)).withMasks(w.putMasks(mask)), List.of(), sparse.graph().parameterCount(),
         sparse.graph().macs(), sparsity);
   }

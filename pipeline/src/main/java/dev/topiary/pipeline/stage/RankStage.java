@@ -40,7 +40,7 @@ public final class RankStage extends StageRunner {
     ScoringData data = importance.needsData() ? ScoringData.of(w.data(model).trainData(), prune.rankBatches()) : null;
     GroupScores scores = importance.score(model, deps, data);
     ArtifactRef ref = w.store().put(w.key(ScoresFile.FILE_NAME), ScoresFile.of(scores, deps).toBytes());
-    return new RankComputed(w.plan.jobId(), w.step.index(), ATTEMPT, w.now(), w.input.plan(), w.artifacts().withScores(ref),
+    return new RankComputed(w.plan.jobId(), w.step.index(), w.attempt, w.now(), w.input.plan(), w.artifacts().withScores(ref),
         importance.name(), scores.groupIds().size());
   }
 }

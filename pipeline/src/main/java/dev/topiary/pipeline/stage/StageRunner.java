@@ -14,6 +14,7 @@ import dev.topiary.pipeline.store.ArtifactNotFoundException;
 import dev.topiary.pipeline.store.ArtifactRef;
 import dev.topiary.pipeline.store.ArtifactStoreException;
 import dev.topiary.pipeline.store.Keys;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -49,8 +50,6 @@ public abstract sealed class StageRunner permits RankStage, PruneStage, Finetune
   /** The completion event of a finished step, stored last in the step's folder. */
   public static final String EVENT_FILE = "event.json";
 
-  /** The attempt of every event a runner emits: retries with a higher attempt are the gateway's. */
-  static final int ATTEMPT = 1;
 
   final StageContext ctx;
 
@@ -104,15 +103,19 @@ public abstract sealed class StageRunner permits RankStage, PruneStage, Finetune
       return;
     }
     StepEvent completion;
-    try (StepWork work = new StepWork(ctx, plan, step, input)) {
-      completion = execute(work, emit);
+    int attempt = 1;
+    try {
+      attempt = startAttempt(plan, step);
+      try (StepWork work = new StepWork(ctx, plan, step, input, attempt)) {
+        completion = execute(work, emit);
+      }
     } catch (StepCancelledException e) {
       return;
     } catch (TopiaryException | IllegalArgumentException e) {
       if (e instanceof ArtifactStoreException && !(e instanceof ArtifactIntegrityException || e instanceof ArtifactNotFoundException)) {
         throw e;
       }
-      emit.accept(failed(plan, step, e));
+      emit.accept(failed(plan, step, attempt, e));
       return;
     }
     ctx.store().put(eventKey, EventCodec.toBytes(completion));
@@ -125,9 +128,48 @@ public abstract sealed class StageRunner permits RankStage, PruneStage, Finetune
    */
   abstract StepEvent execute(StepWork work, Consumer<PipelineEvent> progress);
 
-  private JobFailed failed(JobPlan plan, PlanStep step, RuntimeException e) {
+  /**
+   * Records one more run of the step ({@link Keys#attempts}) and returns its number, from 1. Each
+   * run records itself before it works, so a run after a crash, a redelivery or a transient failure
+   * is attempt n + 1, and its events carry that number. A step whose completion event is stored is
+   * not run again: the stored event is re-emitted with the attempt that produced it.
+   */
+  private int startAttempt(JobPlan plan, PlanStep step) {
+    int attempt = attempts(plan, step) + 1;
+    ctx.store().put(attemptKey(plan, step), Integer.toString(attempt).getBytes(StandardCharsets.US_ASCII));
+    return attempt;
+  }
+
+  /**
+   * How many runs of {@code step} have started, as recorded in the store (0 when none).
+   *
+   * @throws IllegalArgumentException when the record is not a positive number (naming the object)
+   */
+  public int attempts(JobPlan plan, PlanStep step) {
+    String key = attemptKey(plan, step);
+    Optional<ArtifactRef> ref = ctx.store().find(key);
+    if (ref.isEmpty()) {
+      return 0;
+    }
+    String text = new String(ctx.store().getBytes(ref.get()), StandardCharsets.US_ASCII).trim();
+    try {
+      int n = Integer.parseInt(text);
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("object " + key + ": expected a positive attempt count, got '" + text + "'");
+  }
+
+  private String attemptKey(JobPlan plan, PlanStep step) {
+    return Keys.attempts(plan.jobId(), step.index(), stage().id());
+  }
+
+  private JobFailed failed(JobPlan plan, PlanStep step, int attempt, RuntimeException e) {
     String message = e.getMessage() == null || e.getMessage().isBlank() ? e.toString() : e.getMessage();
-    return new JobFailed(plan.jobId(), step.index(), ATTEMPT, ctx.clock().instant(), stage(), e.getClass().getSimpleName(),
+    return new JobFailed(plan.jobId(), step.index(), attempt, ctx.clock().instant(), stage(), e.getClass().getSimpleName(),
         "step " + step.index() + " (" + step.kind().id() + "): " + message);
   }
 

@@ -30,13 +30,16 @@ final class StepWork implements AutoCloseable {
   final JobPlan plan;
   final PlanStep step;
   final StepEvent input;
+  /** Which run of this step this is, from 1 ({@link dev.topiary.pipeline.store.Keys#attempts}). */
+  final int attempt;
   private final Path dir;
 
-  StepWork(StageContext ctx, JobPlan plan, PlanStep step, StepEvent input) {
+  StepWork(StageContext ctx, JobPlan plan, PlanStep step, StepEvent input, int attempt) {
     this.ctx = ctx;
     this.plan = plan;
     this.step = step;
     this.input = input;
+    this.attempt = attempt;
     try {
       Files.createDirectories(ctx.workDir());
       this.dir = Files.createTempDirectory(ctx.workDir(), plan.jobId() + "-" + step.index() + "-");

@@ -40,6 +40,15 @@ public final class Keys {
     return job(jobId) + "cancelled.json";
   }
 
+  /**
+   * {@code jobs/<jobId>/attempts/<NN>-<stage>}: how many runs of one step have started, as decimal
+   * text; kept outside the step's folder, which holds only what a run produced.
+   */
+  public static String attempts(String jobId, int stepIndex, String stage) {
+    String folder = stepPrefix(jobId, stepIndex, stage);
+    return job(jobId) + "attempts/" + folder.substring(job(jobId).length(), folder.length() - 1);
+  }
+
   /** {@code uploads/<tenant>/}: everything one tenant uploaded. */
   public static String tenantUploads(String tenant) {
     return UPLOADS_PREFIX + segment("tenant", tenant) + "/";

@@ -51,7 +51,10 @@ class StepRunTest extends StageTestBase {
     assertEquals(2, again.size());
     assertEquals(EventCodec.toJson(first), EventCodec.toJson(again.get(0)), "the same event, occurredAt included");
     assertEquals(again.get(0), again.get(1));
+    assertEquals(1, again.get(0).attempt());
     assertEquals(clockReadings, f.clock.readings.get(), "no event was made anew");
+    PlanStep pruneStep = f.ctx.plan(first.plan()).step(first.stepIndex());
+    assertEquals(1, prune.attempts(f.ctx.plan(first.plan()), pruneStep), "a re-emission is not a new run");
     assertEquals(weights, f.store.find(weights.key()).orElseThrow());
   }
 
@@ -79,15 +82,37 @@ class StepRunTest extends StageTestBase {
     }));
     assertEquals("injected crash after epoch 2", crash.getMessage());
     assertEquals(List.of(1, 2), beforeCrash.stream().map(EpochTuned::epoch).toList());
+    assertEquals(List.of(1, 1), beforeCrash.stream().map(EpochTuned::attempt).toList());
 
     List<PipelineEvent> resumed = new ArrayList<>();
     stage.run(plan, finetune, input, resumed::add);
     assertEquals(1, resumed.size(), "only epoch 3 trains: " + resumed);
     EpochTuned end = (EpochTuned) resumed.get(0);
     assertEquals(3, end.epoch());
+    assertEquals(2, end.attempt(), "the resumed run is the step's second attempt");
+    assertEquals("2", new String(f.store.getBytes(f.store.find(Keys.attempts("crashy", finetune.index(), "finetune")).orElseThrow()),
+        StandardCharsets.US_ASCII));
     assertEquals(uninterrupted.trainLoss(), end.trainLoss());
     assertEquals(uninterrupted.artifacts().model().weights().sha256(), end.artifacts().model().weights().sha256(),
         "bit-identical weights");
+  }
+
+  @Test
+  void aDamagedAttemptRecordFailsTheStepNamingTheObject() {
+    String spec = "name: damaged\n" + ONESHOT + "schedule: {mode: oneshot, finetune: {epochs: 0}}\n";
+    JobSubmitted submitted = jobs.submit("damaged", JobSpecs.parseYaml(spec));
+    JobPlan plan = f.ctx.plan(submitted.plan());
+    PlanStep first = plan.step(1);
+    String key = Keys.attempts("damaged", 1, first.stage().id());
+    f.store.put(key, "two".getBytes(StandardCharsets.US_ASCII));
+    List<PipelineEvent> out = new ArrayList<>();
+    for (StageRunner r : List.of(new RankStage(f.ctx), new PruneStage(f.ctx), new FinetuneStage(f.ctx), new EvalStage(f.ctx))) {
+      r.handle(submitted, out::add);
+    }
+    JobFailed failed = (JobFailed) out.get(0);
+    assertEquals(1, failed.stepIndex());
+    assertEquals("IllegalArgumentException", failed.errorType());
+    assertTrue(failed.message().contains(key) && failed.message().contains("'two'"), failed.message());
   }
 
   @Test

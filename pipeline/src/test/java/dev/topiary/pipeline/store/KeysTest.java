@@ -21,6 +21,7 @@ class KeysTest {
   @Test
   void placesTheCancellationMarkerAndUploadsUnderServerChosenPrefixes() {
     assertEquals("jobs/7f3a/cancelled.json", Keys.cancelled("7f3a"));
+    assertEquals("jobs/7f3a/attempts/04-finetune", Keys.attempts("7f3a", 4, "finetune"));
     assertEquals("uploads/acme/", Keys.tenantUploads("acme"));
     assertEquals("uploads/acme/models/m-1/", Keys.upload("acme", "models", "m-1"));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Keys.upload("acme", "models", "../x"));
