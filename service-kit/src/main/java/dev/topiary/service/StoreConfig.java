@@ -26,6 +26,10 @@ public interface StoreConfig {
   /** A local cache of datasets and base models, keyed by SHA-256; none when absent. */
   Optional<String> cacheDir();
 
+  /** The most the cache folder holds (MiB) before the least recently used entries are evicted. */
+  @WithDefault("10240")
+  long cacheMaxMib();
+
   /** Create the bucket at start-up when it is missing (a local stack; production buckets are provisioned). */
   @WithDefault("false")
   boolean createBucket();

@@ -22,6 +22,10 @@ public class StoreProducer {
         .setSecretKey(config.secretKey()).setBucket(config.bucket()).optPartSize((long) config.partSizeMib() << 20);
     config.region().ifPresent(b::optRegion);
     config.cacheDir().map(Path::of).ifPresent(b::optCacheDir);
+    if (config.cacheMaxMib() < 1) {
+      throw new IllegalArgumentException("topiary.s3.cache-max-mib: must be >= 1, got " + config.cacheMaxMib());
+    }
+    b.optCacheMaxBytes(config.cacheMaxMib() << 20);
     ArtifactStore store = b.build();
     if (config.createBucket() && store.ensureBucket()) {
       LOG.infof("created bucket %s at %s", store.bucket(), store.endpoint());

@@ -39,7 +39,8 @@ import java.util.Optional;
  * ArtifactIntegrityException} otherwise, never retried). Transient failures are retried under the
  * {@link RetryPolicy}. With a cache folder, reads go through a local content-addressed cache
  * ({@code <cache>/<sha[0..2]>/<sha>}), so a dataset or base model fetched once is not fetched
- * again; a cached copy is re-verified on every use and fetched anew if corrupt.
+ * again; a cached copy is re-verified on every use and fetched anew if corrupt, and the least
+ * recently used entries are evicted beyond the cache's size bound.
  *
  * <p>Thread-safe; several processes may share a cache folder (entries are written to a temporary
  * name and moved into place). S3 failures are {@link ArtifactStoreException}s, local file failures
@@ -58,12 +59,12 @@ public final class ArtifactStore implements AutoCloseable {
   private final ArtifactCache cache;
   private final S3Retrier retrier;
 
-  ArtifactStore(MinioClient client, String endpoint, String bucket, long partSize, Path cacheDir, S3Retrier retrier) {
+  ArtifactStore(MinioClient client, String endpoint, String bucket, long partSize, ArtifactCache cache, S3Retrier retrier) {
     this.client = client;
     this.endpoint = endpoint;
     this.bucket = bucket;
     this.partSize = partSize;
-    this.cache = cacheDir == null ? null : new ArtifactCache(cacheDir);
+    this.cache = cache;
     this.retrier = retrier;
   }
 
@@ -132,6 +133,7 @@ public final class ArtifactStore implements AutoCloseable {
         try (InputStream in = Files.newInputStream(cache.entry(ref))) {
           Sha256.writeVerified(in, ref, target);
         }
+        cache.evict(ref);
       }
       return target;
     } catch (IOException e) {
@@ -151,7 +153,9 @@ public final class ArtifactStore implements AutoCloseable {
           return cached.get();
         }
         download(ref, cache.entry(ref));
-        return Files.readAllBytes(cache.entry(ref));
+        byte[] data = Files.readAllBytes(cache.entry(ref));
+        cache.evict(ref);
+        return data;
       } catch (IOException e) {
         throw new UncheckedIOException("cannot use cache entry " + cache.entry(ref) + " for " + ref, e);
       }

@@ -2,6 +2,7 @@ package dev.topiary.pipeline.store;
 
 import io.minio.MinioClient;
 import java.nio.file.Path;
+import java.time.Clock;
 import okhttp3.OkHttpClient;
 
 /**
@@ -23,6 +24,8 @@ public final class ArtifactStoreBuilder {
   private long partSize = DEFAULT_PART_SIZE;
   private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
   private Path cacheDir;
+  private long cacheMaxBytes = DEFAULT_CACHE_MAX_BYTES;
+  private Clock cacheClock = Clock.systemUTC();
   private OkHttpClient httpClient;
   private S3Retrier.Sleeper sleeper = d -> Thread.sleep(d.toMillis());
 
@@ -74,6 +77,24 @@ public final class ArtifactStoreBuilder {
     return this;
   }
 
+  /** Default bound of the cache folder: 10 GiB. */
+  public static final long DEFAULT_CACHE_MAX_BYTES = 10L << 30;
+
+  /**
+   * The most the cache folder holds before the least recently used entries are evicted (entries in
+   * use are spared). Default {@link #DEFAULT_CACHE_MAX_BYTES}.
+   */
+  public ArtifactStoreBuilder optCacheMaxBytes(long cacheMaxBytes) {
+    this.cacheMaxBytes = cacheMaxBytes;
+    return this;
+  }
+
+  /** Tests: the clock that dates the cache's uses. */
+  ArtifactStoreBuilder optCacheClock(Clock clock) {
+    this.cacheClock = clock;
+    return this;
+  }
+
   /** The HTTP client (timeouts, proxies, interceptors); the store does not close it. Default: MinIO's own. */
   public ArtifactStoreBuilder optHttpClient(OkHttpClient httpClient) {
     this.httpClient = httpClient;
@@ -102,6 +123,9 @@ public final class ArtifactStoreBuilder {
     if (retryPolicy == null) {
       throw new IllegalArgumentException("retryPolicy must not be null (use RetryPolicy.none() for no retries)");
     }
+    if (cacheMaxBytes < 1) {
+      throw new IllegalArgumentException("cacheMaxBytes must be >= 1, got " + cacheMaxBytes);
+    }
   }
 
   public ArtifactStore build() {
@@ -110,7 +134,7 @@ public final class ArtifactStoreBuilder {
     if (httpClient != null) {
       client.httpClient(httpClient);
     }
-    Path cache = cacheDir == null ? null : cacheDir.toAbsolutePath();
+    ArtifactCache cache = cacheDir == null ? null : new ArtifactCache(cacheDir.toAbsolutePath(), cacheMaxBytes, cacheClock);
     return new ArtifactStore(client.build(), endpoint, bucket, partSize, cache, new S3Retrier(retryPolicy, sleeper));
   }
 
