@@ -4,6 +4,7 @@ import dev.topiary.engine.TopiaryException;
 import dev.topiary.engine.graph.Graph;
 import dev.topiary.engine.graph.GraphJson;
 import dev.topiary.engine.model.Model;
+import dev.topiary.engine.weights.SafetensorsFile;
 import dev.topiary.engine.weights.Weights;
 import dev.topiary.gateway.GatewayConfig;
 import dev.topiary.gateway.api.ApiException;
@@ -22,9 +23,10 @@ import java.nio.file.Path;
 
 /**
  * Accepts a model upload: {@code graph.json} read strictly by the engine, {@code
- * weights.safetensors} read by the engine's safetensors reader and checked tensor by tensor
- * against the graph's parameter shapes. Only then are both stored under {@code
- * uploads/<tenant>/models/<id>/}. Refusals name the file.
+ * weights.safetensors} read from the uploaded file by the engine's safetensors reader (never
+ * copied into memory as bytes) and checked tensor by tensor against the graph's parameter shapes.
+ * Only then are both stored under {@code uploads/<tenant>/models/<id>/}, the weights streamed in
+ * parts. Refusals name the file.
  */
 @ApplicationScoped
 public class ModelUploads {
@@ -52,20 +54,26 @@ public class ModelUploads {
       throw ApiException.badRequest(WEIGHTS_PART, "required: a multipart part named " + WEIGHTS_PART
           + " (a model without weights needs no upload: cite a zoo model and a baseline in the job spec)");
     }
-    byte[] graphBytes = read(graphFile, GRAPH_PART);
-    byte[] weightBytes = read(weightsFile, WEIGHTS_PART);
+    checkSize(graphFile, GRAPH_PART);
+    checkSize(weightsFile, WEIGHTS_PART);
+    byte[] graphBytes = readAll(graphFile, GRAPH_PART);
     Graph graph = graph(graphBytes);
     try {
-      Weights weights = Weights.read(weightBytes, WEIGHTS_PART);
+      // read from the uploaded file, not from a copy in memory; the reader names the file by its
+      // path, which the field replaces in the message
+      Weights weights = Weights.fromFile(SafetensorsFile.read(weightsFile), WEIGHTS_PART);
       weights.checkAgainst(graph.paramShapes(), WEIGHTS_PART);
     } catch (TopiaryException | IllegalArgumentException e) {
-      throw ApiException.badRequest(WEIGHTS_PART, message(e, WEIGHTS_PART));
+      String named = String.valueOf(e.getMessage()).replace(weightsFile.toString(), WEIGHTS_PART);
+      throw ApiException.badRequest(WEIGHTS_PART, withoutFile(named, WEIGHTS_PART));
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the uploaded " + WEIGHTS_PART, e);
     }
     String id = UploadIds.next('m');
     String prefix = Keys.upload(tenant, "models", id);
     try {
       ArtifactRef g = store.put(prefix + GRAPH_PART, graphBytes);
-      ArtifactRef w = store.put(prefix + WEIGHTS_PART, weightBytes);
+      ArtifactRef w = store.put(prefix + WEIGHTS_PART, weightsFile); // streamed, in parts when large
       return new StoredModel(id, graph.name(), g, w, graph.parameterCount(), graph.macs());
     } catch (RuntimeException e) {
       store.delete(prefix);
@@ -73,15 +81,23 @@ public class ModelUploads {
     }
   }
 
-  private byte[] read(Path file, String part) {
+  private void checkSize(Path file, String part) {
+    long size;
     try {
-      long size = Files.size(file);
-      if (size > config.maxModelBytes()) {
-        throw ApiException.tooLarge(part, size, config.maxModelBytes());
-      }
-      if (size == 0) {
-        throw ApiException.badRequest(part, "empty file");
-      }
+      size = Files.size(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the uploaded " + part, e);
+    }
+    if (size > config.maxModelBytes()) {
+      throw ApiException.tooLarge(part, size, config.maxModelBytes());
+    }
+    if (size == 0) {
+      throw ApiException.badRequest(part, "empty file");
+    }
+  }
+
+  private static byte[] readAll(Path file, String part) {
+    try {
       return Files.readAllBytes(file);
     } catch (IOException e) {
       throw new UncheckedIOException("reading the uploaded " + part, e);
@@ -104,7 +120,10 @@ public class ModelUploads {
 
   /** The engine's message without a leading {@code <file>: }, which the field already names. */
   static String message(RuntimeException e, String file) {
-    String m = String.valueOf(e.getMessage());
+    return withoutFile(String.valueOf(e.getMessage()), file);
+  }
+
+  private static String withoutFile(String m, String file) {
     return m.startsWith(file + ": ") ? m.substring(file.length() + 2) : m;
   }
 }

@@ -99,6 +99,10 @@ class BadInputTest {
     assertTrue(errors.stream().anyMatch(e -> e.get("field").equals(field) && e.get("message").contains(message)),
         "expected an error on '" + field + "' containing '" + message + "', got " + errors);
     assertTrue(errors.stream().allMatch(e -> !e.get("message").isBlank()), r.asString());
+    // the server's own files (the HTTP layer's temporary upload files, its temporary folder) stay unnamed
+    String tmp = java.nio.file.Path.of(System.getProperty("java.io.tmpdir")).toString();
+    assertTrue(errors.stream().noneMatch(e -> e.get("message").contains(tmp) || e.get("message").contains("resteasy-reactive")),
+        "a server path leaked: " + r.asString());
     assertEquals(before, stored(), "something was stored");
   }
 
