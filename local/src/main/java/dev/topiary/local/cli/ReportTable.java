@@ -21,6 +21,7 @@ final class ReportTable {
     row(t, "FLOPs (MACs)", a.path("macs").asLong(), b.path("macs").asLong());
     row(t, "size (bytes)", a.path("sizeBytes").asLong(), b.path("sizeBytes").asLong());
     row(t, "zipped (bytes)", a.path("zippedBytes").asLong(), b.path("zippedBytes").asLong());
+    boolean slower = false;
     for (JsonNode la : a.path("latency")) {
       for (JsonNode lb : b.path("latency")) {
         if (la.path("batchSize").asInt() == lb.path("batchSize").asInt() && la.path("device").asText().equals(lb.path("device").asText())) {
@@ -28,8 +29,14 @@ final class ReportTable {
           double y = lb.path("medianMs").asDouble();
           t.append(String.format(Locale.ROOT, "%-24s %16.2f %16.2f %11s%n", "latency " + la.path("device").asText() + " b="
               + la.path("batchSize").asInt() + " (ms)", x, y, y > 0 ? String.format(Locale.ROOT, "x%.2f", x / y) : "-"));
+          slower |= y > x;
         }
       }
+    }
+    if (slower && b.path("macs").asLong() < a.path("macs").asLong()) {
+      t.append("(a speedup under x1.00 with fewer FLOPs: at that batch size the fixed cost of each of the model's ops,\n"
+          + " which pruning does not remove, outweighs the smaller convolutions, and timings vary with the machine's load;\n"
+          + " see BENCHMARKS.md, 'Real speedup of channel pruning')\n");
     }
     return t.toString();
   }

@@ -50,6 +50,12 @@ class CliViewsTest {
     assertTrue(table.matches("(?s).*parameters\\s+1,000\\s+500\\s+-50.0%.*"), table);
     assertTrue(table.matches("(?s).*latency cpu b=1 \\(ms\\)\\s+6.00\\s+2.00\\s+x3.00.*"), table);
     assertTrue(ReportTable.of(JSON.readTree("{\"state\":\"running\"}")).contains("no evaluation yet: state running"));
+    assertFalse(table.contains("fixed cost"), "every latency improved: no note");
+
+    JsonNode slowerAtOne = JSON.readTree(JSON.writeValueAsString(report).replace("\"medianMs\":2.0", "\"medianMs\":6.5"));
+    String noted = ReportTable.of(slowerAtOne);
+    assertTrue(noted.matches("(?s).*latency cpu b=1 \\(ms\\)\\s+6.00\\s+6.50\\s+x0.92.*"), noted);
+    assertTrue(noted.contains("fixed cost of each of the model's ops"), noted);
   }
 
   @Test
