@@ -45,15 +45,17 @@ public final class ScriptedOps {
   }
 
   /**
-   * For a [B, C, H, W] array, the sum over the B images of {@code torch.linalg.matrix_rank} of
-   * each channel's [H, W] map, per channel: singular values in float32 by libtorch's LAPACK,
-   * counted above {@code S.max() * max(H, W) * eps(float32)}, which is the rank HRank's
-   * rank_generation.py takes. libtorch decomposes a batch of matrices one after another, so the
-   * images are split into chunks ranked in parallel on the common fork-join pool and the calling
-   * thread (HRank scoring of ResNet-56 over 640 images on two cores, forward included: 15.3 s with
-   * one chunk, 9.4 s with four).
+   * For a [B, C, H, W] array, the sum over the B images of the rank of each channel's [H, W] map,
+   * per channel: the number of singular values above {@code S.max() * max(H, W) * eps(float32)},
+   * the tolerance of {@code torch.matrix_rank} that HRank's rank_generation.py uses. The singular
+   * values are the square roots of the eigenvalues of the map's Gram matrix, formed in float64 on
+   * the smaller side ({@code eigvalsh}: cheaper than an SVD, and float64 resolves the squared
+   * tolerance, at least {@code 1e-12 * S.max()^2}, far above its rounding). libtorch decomposes a
+   * batch of matrices one after another, so the images are split into chunks ranked in parallel on
+   * the common fork-join pool and the calling thread (HRank scoring of ResNet-56 over 640 images on
+   * two cores, forward included: 15.3 s with one chunk, 9.4 s with four, with float32 SVDs).
    *
-   * @throws EngineException when libtorch refuses, e.g. for a map holding a NaN or an infinity
+   * @throws EngineException when libtorch refuses
    */
   public static long[] matrixRankSums(NDArray maps) {
     long images = maps.getShape().get(0);

@@ -18,11 +18,11 @@ import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
  * the first {@code limit} batches (its running mean over {@code total} images). Maps of a Gemm
  * output count as 1x1 (rank 1 when non-zero).
  *
- * <p>DJL has no SVD. On libtorch the ranks come from {@code torch.linalg.matrix_rank} itself, in
- * float32 as HRank takes them, through a bundled TorchScript module ({@link
- * ScriptedOps#matrixRankSums}); elsewhere, or when libtorch refuses a map, each captured map goes
- * to Java and {@link #rankOf} computes the ranks with EJML in double precision (same tolerance), in
- * parallel over maps, naming any map that holds a NaN or an infinity.
+ * <p>DJL has no SVD. On libtorch the ranks come from libtorch's {@code linalg.matrix_rank} on each
+ * map's float64 Gram matrix, through a bundled TorchScript module ({@link
+ * ScriptedOps#matrixRankSums}); elsewhere, or when a map holds a NaN or an infinity, each captured
+ * map goes to Java and {@link #rankOf} computes the ranks with EJML's SVD in double precision (same
+ * tolerance), in parallel over maps, naming any map that holds a NaN or an infinity.
  */
 public final class HRankImportance implements Importance {
   /** float32 machine epsilon, 2^-23: the precision of the maps torch ranked. */

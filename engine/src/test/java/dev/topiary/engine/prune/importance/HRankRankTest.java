@@ -132,7 +132,7 @@ class HRankRankTest {
     int b = 9; // split over the pool's chunks unevenly
     int c = 4;
     try (NDManager m = NDManager.newBaseManager()) {
-      for (int[] hw : new int[][] {{8, 8}, {6, 9}, {16, 16}}) {
+      for (int[] hw : new int[][] {{8, 8}, {6, 9}, {9, 6}, {16, 16}}) {
         float[] maps = new float[b * c * hw[0] * hw[1]];
         double[] expected = expectedSums(maps, b, c, hw[0], hw[1], r);
         NDArray a = m.create(maps, new Shape(b, c, hw[0], hw[1]));
