@@ -9,6 +9,8 @@ import dev.topiary.testsupport.KafkaService;
 import dev.topiary.testsupport.S3Server;
 import dev.topiary.testsupport.S3Service;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -22,6 +24,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The whole stack on one machine with no Docker: Apache Kafka's KRaft broker and S3Proxy (objects
@@ -186,9 +189,9 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /** Runs {@code start} with standard output silenced: Kafka's storage formatter prints to it. */
-  private static <T> T quietly(java.util.function.Supplier<T> start) {
-    java.io.PrintStream out = System.out;
-    System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+  private static <T> T quietly(Supplier<T> start) {
+    PrintStream out = System.out;
+    System.setOut(new PrintStream(OutputStream.nullOutputStream()));
     try {
       return start.get();
     } finally {

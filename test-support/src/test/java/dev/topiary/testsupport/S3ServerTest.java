@@ -71,8 +71,7 @@ class S3ServerTest extends S3ServiceContract {
 
   @Test
   void keepsObjectsAndTheirMetadataInADataFolder(@TempDir Path dir) throws Exception {
-    assumeTrue(Files.getFileStore(dir).supportsFileAttributeView(UserDefinedFileAttributeView.class),
-        "the file system keeps no user extended attributes");
+    assumeUserAttributes(dir);
     try (S3Server s = S3Server.builder().optDataDir(dir).start(); MinioClient client = s.client()) {
       s.createBucket("models");
       put(client, "models", "lenet5/graph.json", new byte[] {7, 8});
@@ -85,8 +84,7 @@ class S3ServerTest extends S3ServiceContract {
 
   @Test
   void overwritingAnObjectInADataFolderWithShorterContentKeepsOnlyTheNewContent(@TempDir Path dir) throws Exception {
-    assumeTrue(Files.getFileStore(dir).supportsFileAttributeView(UserDefinedFileAttributeView.class),
-        "the file system keeps no user extended attributes");
+    assumeUserAttributes(dir);
     try (S3Server s = S3Server.builder().optDataDir(dir).start(); MinioClient client = s.client()) {
       s.createBucket("jobs");
       put(client, "jobs", "j/plan.json", new byte[] {1, 2, 3, 4, 5});
@@ -114,5 +112,11 @@ class S3ServerTest extends S3ServiceContract {
     try (GetObjectResponse in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
       return in.readAllBytes();
     }
+  }
+
+  /** A data folder keeps object metadata in user extended attributes: skip where the file system has none. */
+  private static void assumeUserAttributes(Path dir) throws IOException {
+    assumeTrue(Files.getFileStore(dir).supportsFileAttributeView(UserDefinedFileAttributeView.class),
+        "the file system keeps no user extended attributes");
   }
 }

@@ -114,15 +114,11 @@ public class ModelUploads {
     try {
       return GraphJson.read(json, GRAPH_PART);
     } catch (TopiaryException | IllegalArgumentException e) {
-      throw ApiException.badRequest(GRAPH_PART, message(e, GRAPH_PART));
+      throw ApiException.badRequest(GRAPH_PART, withoutFile(String.valueOf(e.getMessage()), GRAPH_PART));
     }
   }
 
   /** The engine's message without a leading {@code <file>: }, which the field already names. */
-  static String message(RuntimeException e, String file) {
-    return withoutFile(String.valueOf(e.getMessage()), file);
-  }
-
   private static String withoutFile(String m, String file) {
     return m.startsWith(file + ": ") ? m.substring(file.length() + 2) : m;
   }

@@ -3,6 +3,7 @@ package dev.topiary.local.bench;
 import dev.topiary.local.LocalStack;
 import dev.topiary.local.ServiceSpec;
 import dev.topiary.pipeline.event.EventCodec;
+import dev.topiary.pipeline.event.JobFailed;
 import dev.topiary.pipeline.event.JobSubmitted;
 import dev.topiary.pipeline.event.ModelEvaluated;
 import dev.topiary.pipeline.event.PipelineEvent;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -106,12 +108,14 @@ public final class PipelineBench implements Callable<Integer> {
       double best1 = Double.MAX_VALUE;
       double[] ratios = new double[rounds];
       for (int r = 0; r < warmupRounds + rounds; r++) {
-        double services = viaServices(stack, store, "bench-svc-" + runId + "-" + r);
-        double inProcess = inProcess(ctx, store, "bench-inp-" + runId + "-" + r);
+        JobRun viaServices = viaServices(stack, store, "bench-svc-" + runId + "-" + r);
+        JobRun viaOneProcess = inProcess(ctx, store, "bench-inp-" + runId + "-" + r);
+        double services = viaServices.seconds();
+        double inProcess = viaOneProcess.seconds();
         boolean counted = r >= warmupRounds;
         System.out.printf(Locale.ROOT, "%s %d: services %.1f s, in-process %.1f s (x%.3f)%n", counted ? "round" : "warm-up round",
             counted ? r - warmupRounds + 1 : r + 1, services, inProcess, services / inProcess);
-        printSteps();
+        printSteps(viaServices, viaOneProcess);
         if (counted) {
           best0 = Math.min(best0, services);
           best1 = Math.min(best1, inProcess);
@@ -128,7 +132,10 @@ public final class PipelineBench implements Callable<Integer> {
     return 0;
   }
 
-  private double viaServices(LocalStack stack, ArtifactStore store, String jobId) throws Exception {
+  /** One job's wall time and the events it produced, in order. */
+  private record JobRun(double seconds, List<PipelineEvent> events) {}
+
+  private JobRun viaServices(LocalStack stack, ArtifactStore store, String jobId) throws Exception {
     try (KafkaProducer<String, byte[]> producer = producer(stack.bootstrapServers());
         KafkaConsumer<String, byte[]> consumer = consumer(stack.bootstrapServers(), Topics.eventTopics())) {
       long start = System.nanoTime();
@@ -143,20 +150,19 @@ public final class PipelineBench implements Callable<Integer> {
             continue;
           }
           PipelineEvent e = EventCodec.fromBytes(r.value());
-          if (e instanceof dev.topiary.pipeline.event.JobFailed) {
+          if (e instanceof JobFailed) {
             throw new IllegalStateException("the benchmark job failed: " + e);
           }
           seen.add(e);
           if (e instanceof ModelEvaluated m && JobFlow.finishesJob(plan, m)) {
-            lastServices = List.copyOf(seen);
-            return (System.nanoTime() - start) / 1e9;
+            return new JobRun((System.nanoTime() - start) / 1e9, List.copyOf(seen));
           }
         }
       }
     }
   }
 
-  private double inProcess(StageContext ctx, ArtifactStore store, String jobId) {
+  private JobRun inProcess(StageContext ctx, ArtifactStore store, String jobId) {
     List<StageRunner> runners = List.of(new RankStage(ctx), new PruneStage(ctx), new FinetuneStage(ctx), new EvalStage(ctx));
     long start = System.nanoTime();
     JobSubmitted s = Submission.prepare(store, jobId, JobSpecs.parseYaml(spec(jobId)), Instant.now());
@@ -173,28 +179,24 @@ public final class PipelineBench implements Callable<Integer> {
     if (!(last instanceof ModelEvaluated m && JobFlow.finishesJob(ctx.plan(m.plan()), m))) {
       throw new IllegalStateException("the in-process job did not finish: last event " + last);
     }
-    lastInProcess = seen;
-    return (System.nanoTime() - start) / 1e9;
+    return new JobRun((System.nanoTime() - start) / 1e9, seen);
   }
 
-  private List<PipelineEvent> lastServices = List.of();
-  private List<PipelineEvent> lastInProcess = List.of();
-
   /** Per step, from one step's completion (or the submission) to the next's, in both runs. */
-  private void printSteps() {
-    Map<Integer, Double> a = stepSeconds(lastServices);
-    Map<Integer, Double> b = stepSeconds(lastInProcess);
-    for (Integer step : new java.util.TreeSet<>(a.keySet())) {
+  private static void printSteps(JobRun services, JobRun inProcess) {
+    Map<Integer, Double> a = stepSeconds(services.events());
+    Map<Integer, Double> b = stepSeconds(inProcess.events());
+    for (Integer step : a.keySet()) { // sorted: a TreeMap
       System.out.printf(Locale.ROOT, "  step %2d: services %6.2f s, in-process %6.2f s%n", step, a.get(step), b.getOrDefault(step, Double.NaN));
     }
   }
 
   private static Map<Integer, Double> stepSeconds(List<PipelineEvent> events) {
-    Map<Integer, Instant> ends = new java.util.TreeMap<>();
+    Map<Integer, Instant> ends = new TreeMap<>();
     for (PipelineEvent e : events) {
       ends.merge(e.stepIndex(), e.occurredAt(), (x, y) -> x.isAfter(y) ? x : y);
     }
-    Map<Integer, Double> out = new java.util.TreeMap<>();
+    Map<Integer, Double> out = new TreeMap<>();
     Instant previous = null;
     for (Map.Entry<Integer, Instant> end : ends.entrySet()) {
       if (previous != null) {

@@ -37,17 +37,11 @@ final class ArtifactCache {
   private final long maxBytes;
   private final Clock clock;
 
+  /** {@code maxBytes} is validated by {@link ArtifactStoreBuilder}, the only caller. */
   ArtifactCache(Path dir, long maxBytes, Clock clock) {
-    if (maxBytes < 1) {
-      throw new IllegalArgumentException("cacheMaxBytes: must be >= 1, got " + maxBytes);
-    }
     this.dir = dir;
     this.maxBytes = maxBytes;
     this.clock = clock;
-  }
-
-  long maxBytes() {
-    return maxBytes;
   }
 
   Path dir() {

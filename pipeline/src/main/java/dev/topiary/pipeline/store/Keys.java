@@ -45,8 +45,7 @@ public final class Keys {
    * text; kept outside the step's folder, which holds only what a run produced.
    */
   public static String attempts(String jobId, int stepIndex, String stage) {
-    String folder = stepPrefix(jobId, stepIndex, stage);
-    return job(jobId) + "attempts/" + folder.substring(job(jobId).length(), folder.length() - 1);
+    return job(jobId) + "attempts/" + stepName(stepIndex, stage);
   }
 
   /** {@code uploads/<tenant>/}: everything one tenant uploaded. */
@@ -64,10 +63,15 @@ public final class Keys {
 
   /** {@code jobs/<jobId>/<NN>-<stage>/}: the folder of one step, e.g. for {@link ArtifactStore#putModel}. */
   public static String stepPrefix(String jobId, int stepIndex, String stage) {
+    return job(jobId) + stepName(stepIndex, stage) + "/";
+  }
+
+  /** {@code <NN>-<stage>}: how a step is named in its job's folder. */
+  private static String stepName(int stepIndex, String stage) {
     if (stepIndex < 0) {
       throw new IllegalArgumentException("stepIndex must be >= 0, got " + stepIndex);
     }
-    return job(jobId) + String.format("%02d", stepIndex) + "-" + segment("stage", stage) + "/";
+    return String.format("%02d", stepIndex) + "-" + segment("stage", stage);
   }
 
   /** {@code jobs/<jobId>/<NN>-<stage>/<name>}: one artifact of one step. */

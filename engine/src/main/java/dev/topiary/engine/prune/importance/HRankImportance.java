@@ -59,7 +59,7 @@ public final class HRankImportance implements Importance {
    * @throws IllegalArgumentException when a map holds a NaN or an infinity (naming the map)
    */
   public static double[] rankSums(NDArray activation) {
-    if (activation.getShape().dimension() == 4 && ScriptedOps.canRankMaps(activation) && finiteSum(activation)) {
+    if (ScriptedOps.canRankMaps(activation) && finiteSum(activation)) {
       try {
         long[] sums = ScriptedOps.matrixRankSums(activation);
         double[] out = new double[sums.length];
