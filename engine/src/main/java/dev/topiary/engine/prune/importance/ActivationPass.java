@@ -26,7 +26,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.BiFunction;
+import java.util.stream.IntStream;
 
 /**
  * Scores every prunable group from one pass over the first {@code limit} batches of the data:
@@ -101,25 +106,97 @@ final class ActivationPass {
       }
       ParameterStore ps = new ParameterStore(root, false);
       Iterator<NDList> it = data.data().batches(data.epoch(), root).iterator();
-      while (batches < data.limit() && it.hasNext()) {
-        NDList batch = it.next();
-        try (NDManager step = root.newSubManager()) {
-          batch.attach(step);
-          images += batch.get(0).getShape().get(0);
-          Map<String, NDArray[]> captured = gradients
-              ? withGradients(block, ps, batch, nodes, step)
-              : inference(block, ps, batch.get(0), nodes);
-          try (GradMode.Scope s = GradMode.disabled()) {
-            captured.forEach((n, ag) -> add(sums.get(n), stat.batchSums(ag[0], ag[1])));
+      // a batch's statistics are computed on another thread while the next batch's forward pass
+      // runs: HRank's ranking and the forward pass each leave a core idle part of the time
+      ExecutorService statistics = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "topiary-activation-statistics");
+        t.setDaemon(true);
+        return t;
+      });
+      Future<?> pending = null;
+      try {
+        while (batches < data.limit() && it.hasNext()) {
+          NDList batch = it.next();
+          NDManager step = root.newSubManager();
+          Map<String, NDArray[]> captured;
+          try {
+            batch.attach(step);
+            images += batch.get(0).getShape().get(0);
+            captured = gradients
+                ? withGradients(block, ps, batch, nodes, step)
+                : inference(block, ps, batch.get(0), nodes);
+          } catch (RuntimeException | Error e) {
+            step.close();
+            throw e;
+          }
+          await(pending);
+          pending = statistics.submit(() -> {
+            try (step) {
+              addBatch(sums, captured, stat);
+            }
+          });
+          batches++;
+        }
+        await(pending);
+        pending = null;
+      } finally {
+        if (pending != null) {
+          // failing: the arrays of the batch in flight must not be closed under its task
+          try {
+            pending.get();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } catch (ExecutionException e) {
+            // the failure being thrown is the one reported
           }
         }
-        batches++;
+        statistics.shutdown();
       }
     }
     if (images == 0) {
       throw new InvalidPruningConfigException("criterion '" + criterion + "': the dataset gave no images (epoch " + data.epoch() + ")");
     }
     return new Totals(sums, batches, images);
+  }
+
+  /**
+   * Adds one batch's statistic of every capture point to {@code sums}, the points in parallel, so
+   * that the threads meet once per batch rather than once per point (HRank's ranking of one point
+   * is split too, and its chunks end unevenly).
+   */
+  private static void addBatch(Map<String, double[]> sums, Map<String, NDArray[]> captured, ChannelStatistic stat) {
+    List<String> names = new ArrayList<>(captured.keySet());
+    double[][] batchSums = new double[names.size()][];
+    IntStream.range(0, names.size()).parallel().forEach(i -> {
+      NDArray[] ag = captured.get(names.get(i));
+      try (GradMode.Scope s = GradMode.disabled()) {
+        batchSums[i] = stat.batchSums(ag[0], ag[1]);
+      }
+    });
+    for (int i = 0; i < names.size(); i++) {
+      add(sums.get(names.get(i)), batchSums[i]);
+    }
+  }
+
+  /** Waits for a batch's statistics; their failure is thrown as it was raised. */
+  private static void await(Future<?> pendingOrNull) {
+    if (pendingOrNull == null) {
+      return;
+    }
+    try {
+      pendingOrNull.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while computing activation statistics", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
   }
 
   private static void checkGraph(String criterion, Graph g, boolean gradients) {

@@ -120,4 +120,22 @@ class ActivationCriteriaTest {
         () -> new ApozImportance().score(m, deps, ScoringData.of(batches(new int[] {1, 2, 2}, List.of()), 5)));
     assertTrue(e.getMessage().contains("'apoz'") && e.getMessage().contains("no images"), e.getMessage());
   }
+
+  @Test
+  void aMapThatCannotBeRankedInALaterBatchFailsThePassNamingIt() {
+    // batch 1's statistics run while batch 2's forward pass does; batch 2's NaN reaches relu1
+    Model m = signSplit(2);
+    var data = batches(new int[] {1, 2, 2}, List.of(
+        new HandBatch(new float[] {1, 2, 3, 4}, new int[] {0}),
+        new HandBatch(new float[] {1, Float.NaN, 3, 4}, new int[] {0}),
+        new HandBatch(new float[] {1, 0, 0, 1}, new int[] {0})));
+    DependencyGraph deps = DependencyGraph.of(m.graph());
+    var e = assertThrows(IllegalArgumentException.class, () -> new HRankImportance().score(m, deps, ScoringData.of(data, 3)));
+    assertTrue(e.getMessage().contains("map 0") && e.getMessage().contains("NaN"), e.getMessage());
+    // the same model and the good batches still score afterwards
+    var good = batches(new int[] {1, 2, 2}, List.of(
+        new HandBatch(new float[] {1, 2, 3, 4}, new int[] {0}),
+        new HandBatch(new float[] {1, 0, 0, 1}, new int[] {0})));
+    assertArrayEquals(new float[] {2f, 0f}, new HRankImportance().score(m, deps, ScoringData.of(good, 3)).scores(deps.groupOf("conv1")), 1e-6f);
+  }
 }

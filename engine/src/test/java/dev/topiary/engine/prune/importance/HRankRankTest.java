@@ -168,4 +168,53 @@ class HRankRankTest {
       assertTrue(e.getMessage().contains("map 1"), e.getMessage());
     }
   }
+
+  @Test
+  void fullRankCertificateLeavesDeficientMapsAmongFullOnesToTheEigenvalues() {
+    // mostly full-rank maps, so that the chunks take the Cholesky certificate; every seventh map is
+    // rank-deficient and must still be ranked exactly
+    Random r = new Random(13);
+    int b = 9;
+    int c = 8;
+    for (int[] hw : new int[][] {{8, 8}, {6, 9}, {16, 16}}) {
+      int h = hw[0];
+      int w = hw[1];
+      int full = Math.min(h, w);
+      float[] maps = new float[b * c * h * w];
+      double[] expected = new double[c];
+      for (int i = 0; i < b; i++) {
+        for (int j = 0; j < c; j++) {
+          int k = (i * c + j) % 7 == 3 ? (i + j) % full : full;
+          System.arraycopy(rankK(h, w, k, r), 0, maps, (i * c + j) * h * w, h * w);
+          expected[j] += k;
+        }
+      }
+      try (NDManager m = NDManager.newBaseManager()) {
+        long[] torch = ScriptedOps.matrixRankSums(m.create(maps, new Shape(b, c, h, w)));
+        for (int j = 0; j < c; j++) {
+          assertEquals(expected[j], torch[j], h + "x" + w + " channel " + j);
+        }
+      }
+    }
+  }
+
+  @Test
+  void fullRankCertificateDefersToTheEigenvaluesNearTheTolerance() {
+    // three well-conditioned channels certify the batch; the fourth has a singular value just above
+    // (rank 4) or just below (rank 3) torch's tolerance, inside the certificate's margin
+    float eps = Math.ulp(1f);
+    for (float factor : new float[] {1.05f, 0.95f}) {
+      float[] maps = new float[4 * 16];
+      for (int ch = 0; ch < 4; ch++) {
+        for (int d = 0; d < 4; d++) {
+          maps[ch * 16 + d * 5] = 1f;
+        }
+      }
+      maps[3 * 16 + 15] = 4 * eps * factor;
+      try (NDManager m = NDManager.newBaseManager()) {
+        long[] torch = ScriptedOps.matrixRankSums(m.create(maps, new Shape(1, 4, 4, 4)));
+        assertArrayEquals(new long[] {4, 4, 4, factor > 1 ? 4 : 3}, torch, "factor " + factor);
+      }
+    }
+  }
 }
