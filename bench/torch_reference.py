@@ -6,7 +6,7 @@ training steps (forward, cross-entropy, backward, SGD with momentum and weight d
 inference at one batch size, with fixed intra-/inter-op thread counts. Reading the same graph.json
 that the Java side runs guarantees both time the same architecture.
 
-Usage: torch_reference.py GRAPH_JSON --batch 128 --threads 2 --interop 1 --warmup 2 --iters 5
+Usage: torch_reference.py GRAPH_JSON --batch 128 --threads 2 --interop 1 --warmup 2 --warmup-seconds 2 --iters 5 --seconds 3
 Prints one JSON object: {"model", "train_img_s", "infer_img_s", "threads", "torch"}.
 """
 import argparse
@@ -145,8 +145,10 @@ def main():
     p.add_argument("--batch", type=int, default=128)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--interop", type=int, default=1)
-    p.add_argument("--warmup", type=int, default=2)
-    p.add_argument("--iters", type=int, default=5)
+    p.add_argument("--warmup", type=int, default=2, help="warm-up iterations, at least")
+    p.add_argument("--warmup-seconds", type=float, default=2.0, help="warm-up seconds, at least")
+    p.add_argument("--iters", type=int, default=5, help="timed iterations, at least")
+    p.add_argument("--seconds", type=float, default=3.0, help="timed seconds, at least")
     p.add_argument("--classes", type=int, default=10)
     args = p.parse_args()
     torch.set_num_threads(args.threads)
@@ -167,24 +169,28 @@ def main():
         loss.backward()
         opt.step()
 
+    def phase(step, iterations, seconds):
+        """Runs step at least `iterations` times and for at least `seconds`; returns (calls, elapsed)."""
+        n = 0
+        t0 = time.perf_counter()
+        while n < iterations or time.perf_counter() - t0 < seconds:
+            step()
+            n += 1
+        return n, time.perf_counter() - t0
+
     model.train()
-    for _ in range(args.warmup):
-        train_step()
-    t0 = time.perf_counter()
-    for _ in range(args.iters):
-        train_step()
-    train = args.batch * args.iters / (time.perf_counter() - t0)
+    phase(train_step, args.warmup, args.warmup_seconds)
+    train_iters, elapsed = phase(train_step, args.iters, args.seconds)
+    train = args.batch * train_iters / elapsed
 
     model.eval()
     with torch.no_grad():
-        for _ in range(args.warmup):
-            model(x)
-        t0 = time.perf_counter()
-        for _ in range(args.iters):
-            model(x)
-        infer = args.batch * args.iters / (time.perf_counter() - t0)
+        phase(lambda: model(x), args.warmup, args.warmup_seconds)
+        infer_iters, elapsed = phase(lambda: model(x), args.iters, args.seconds)
+        infer = args.batch * infer_iters / elapsed
     print(json.dumps({"model": graph["name"], "train_img_s": round(train, 2), "infer_img_s": round(infer, 2),
                       "threads": args.threads, "interop": args.interop, "batch": args.batch,
+                      "train_iters": train_iters, "infer_iters": infer_iters,
                       "torch": torch.__version__}))
 
 

@@ -16,13 +16,16 @@ final class BenchCommand implements Callable<Integer> {
   @Mixin RuntimeOptions runtime;
 
   @Option(names = "--batch", defaultValue = "128") int batch;
-  @Option(names = "--warmup", defaultValue = "2") int warmup;
-  @Option(names = "--iters", defaultValue = "5") int iters;
+  @Option(names = "--warmup", defaultValue = "2", description = "warm-up iterations, at least (default: ${DEFAULT-VALUE})") int warmup;
+  @Option(names = "--warmup-seconds", defaultValue = "2", description = "warm-up seconds, at least (default: ${DEFAULT-VALUE})") double warmupSeconds;
+  @Option(names = "--iters", defaultValue = "5", description = "timed iterations, at least (default: ${DEFAULT-VALUE})") int iters;
+  @Option(names = "--seconds", defaultValue = "3", description = "timed seconds, at least (default: ${DEFAULT-VALUE})") double seconds;
 
   @Override
   public Integer call() throws Exception {
     runtime.apply();
-    ThroughputBench.Result r = ThroughputBench.run(model.graph(), batch, warmup, iters, model.seed);
+    ThroughputBench.Result r = ThroughputBench.run(model.graph(), batch,
+        new ThroughputBench.Protocol(warmup, warmupSeconds, iters, seconds), model.seed);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("model", r.model());
     out.put("train_img_s", Math.round(r.trainImagesPerSecond() * 100) / 100.0);
@@ -30,6 +33,8 @@ final class BenchCommand implements Callable<Integer> {
     out.put("threads", runtime.threads);
     out.put("interop", runtime.interop);
     out.put("batch", batch);
+    out.put("train_iters", r.trainIterations());
+    out.put("infer_iters", r.inferIterations());
     out.put("engine", "djl-0.32.0/libtorch-2.5.1");
     out.put("peak_rss_mib", peakRssMib());
     System.out.println(new ObjectMapper().writeValueAsString(out));
