@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
 
@@ -67,6 +68,55 @@ class ClassificationMetricsTest {
       Evaluation e = metrics.result();
       assertEquals(0.5, e.top1());
       assertTrue(Double.isNaN(e.top5()));
+    }
+  }
+
+  @Test
+  void hostAndDeviceCountsAgreeOnRandomLogits() {
+    try (NDManager m = NDManager.newBaseManager();
+        ClassificationMetrics host = new ClassificationMetrics(m);
+        ClassificationMetrics device = new ClassificationMetrics(m, true)) {
+      for (int b = 0; b < 4; b++) {
+        NDArray logits = m.randomNormal(new Shape(33, 10));
+        NDArray labels = m.randomInteger(0, 10, new Shape(33), DataType.INT32);
+        NDArray loss = ClassificationMetrics.crossEntropy(logits, labels);
+        host.add(logits, labels, loss);
+        device.add(logits, labels, loss);
+      }
+      Evaluation h = host.result();
+      Evaluation d = device.result();
+      assertEquals(132, h.samples());
+      assertEquals(d.samples(), h.samples());
+      assertEquals(d.loss(), h.loss(), 1e-6);
+      assertEquals(d.top1(), h.top1());
+      assertEquals(d.top5(), h.top5());
+      assertTrue(h.top5() > h.top1(), h.toString()); // the counts are not trivially equal
+    }
+  }
+
+  @Test
+  void tiesGoToTheLowerClassAndNaNCountsAsLargest() {
+    try (NDManager m = NDManager.newBaseManager(); ClassificationMetrics metrics = new ClassificationMetrics(m)) {
+      float nan = Float.NaN;
+      NDArray logits = m.create(new float[] {
+          2, 2, 0, 0, 0, 0, // label 0: ties with class 1, wins (lower index)
+          2, 2, 0, 0, 0, 0, // label 1: ties with class 0, loses top-1, within top-5
+          1, 1, 1, 1, 1, 1, // label 5: five equal classes before it, outside the top 5
+          0, nan, 9, 0, 0, 0, // label 2: the NaN is larger
+          0, nan, 9, 0, 0, 0}, new Shape(5, 6)); // label 1: the NaN wins
+      metrics.add(logits, m.create(new long[] {0, 1, 5, 2, 1}), m.create(0f));
+      Evaluation e = metrics.result();
+      assertEquals(2.0 / 5, e.top1(), 1e-12); // rows 0 and 4
+      assertEquals(4.0 / 5, e.top5(), 1e-12); // all but row 2
+    }
+  }
+
+  @Test
+  void aLabelOutsideTheClassesIsNamed() {
+    try (NDManager m = NDManager.newBaseManager(); ClassificationMetrics metrics = new ClassificationMetrics(m)) {
+      var e = assertThrows(IllegalArgumentException.class,
+          () -> metrics.add(m.create(new float[] {1, 2, 3, 4}, new Shape(2, 2)), m.create(new int[] {1, 2}), m.create(0f)));
+      assertTrue(e.getMessage().contains("label 2 of row 1"), e.getMessage());
     }
   }
 }
