@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# LeNet-5's inference ops one by one, DJL / libtorch 2.5.1 beside Debian's python3-torch (see the two sources).
+# LeNet-5's ops one by one, DJL / libtorch 2.5.1 beside Debian's python3-torch: inference calls
+# (LenetOps.java, lenet_ops.py), then each training call's forward and backward (LenetTrainOps.java,
+# lenet_train_ops.py).
 # Usage: bench/lenet-ops/run.sh   (needs the engine built: ./topiary engine --help builds it)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -9,13 +11,22 @@ echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(grep -m1 'model name' /pro
 # through mmap and munmap on every call, and conv1 swung between 1.9 and 5.4 ms from run to run
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-1}" MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-4294967296}"
 export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-17179869184}" MALLOC_TOP_PAD_="${MALLOC_TOP_PAD_:-268435456}"
+export GOMP_SPINCOUNT="${GOMP_SPINCOUNT:-300000}" # as ./topiary, for both sides
 CLASSES="$(mktemp -d)"
 trap 'rm -rf "$CLASSES"' EXIT
 # compiled first: in source-file mode javac's work in the same JVM disturbed the timings
-javac -cp "$ROOT/engine/target/lib/*" -d "$CLASSES" "$HERE/LenetOps.java"
+javac -cp "$ROOT/engine/target/lib/*" -d "$CLASSES" "$HERE/LenetOps.java" "$HERE/LenetTrainOps.java"
 for round in 1 2; do
   java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=2 -Dai.djl.pytorch.num_interop_threads=1 \
     -cp "$CLASSES:$ROOT/engine/target/lib/*" LenetOps 2>&1 | grep -v -e WARN -e INFO -e LegacyTypeDispatch | tail -n 8
   /usr/bin/python3 -W ignore "$HERE/lenet_ops.py"
+done
+echo "# training: forward + backward of each call (us)"
+for round in 1 2; do
+  echo "## DJL / libtorch 2.5.1"
+  java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=2 -Dai.djl.pytorch.num_interop_threads=1 \
+    -cp "$CLASSES:$ROOT/engine/target/lib/*" LenetTrainOps 2>&1 | grep -v -e WARN -e INFO -e LegacyTypeDispatch | tail -n 6
+  echo "## torch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)' 2>/dev/null)"
+  /usr/bin/python3 -W ignore "$HERE/lenet_train_ops.py"
 done
 echo "# reproduce: bench/lenet-ops/run.sh"
