@@ -12,14 +12,11 @@ BATCH="${BATCH:-128}"; THREADS="${THREADS:-2}"; INTEROP="${INTEROP:-1}"; ITERS="
 SECONDS_MIN="${MIN_SECONDS:-3}"; WARMUP_SECONDS="${WARMUP_SECONDS:-2}"
 MODELS=("$@"); [ ${#MODELS[@]} -gt 0 ] || MODELS=(lenet5 vgg16-bn resnet56 mobilenetv2)
 PY="${PYTHON:-/usr/bin/python3}"
-# the libgomp spin count ./topiary gives the engine, given to PyTorch too: both sides run in one environment
-export GOMP_SPINCOUNT="${GOMP_SPINCOUNT:-300000}"
 mkdir -p .bench
 ROWS="$(mktemp)"; trap 'rm -f "$ROWS"' EXIT
 "$PY" -c "import torch" 2>/dev/null || { echo "needs Debian's python3-torch and libopenblas0-openmp (apt-get install python3-torch libopenblas0-openmp)" >&2; exit 2; }
 extra() { case "$1" in mobilenetv2) echo "--cifar";; *) echo "";; esac; }
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-echo "# GOMP_SPINCOUNT=$GOMP_SPINCOUNT (both sides)"
 echo "# batch $BATCH, threads $THREADS intra / $INTEROP inter, warm-up >= $WARMUP iterations and >= $WARMUP_SECONDS s, timed >= $ITERS iterations and >= $SECONDS_MIN s, input 3x32x32"
 printf "%-12s %-5s %12s %12s %12s %12s %7s %7s %9s\n" model round topiary_train torch_train topiary_infer torch_infer r_train r_infer jvm_peak
 for m in "${MODELS[@]}"; do

@@ -6,8 +6,6 @@ HRANK="$(cd "${1:-/tmp/hrank}" && pwd)"
 WORK="${2:-/tmp/hrank-bench}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 HERE="$ROOT/bench/hrank"
-# the libgomp spin count ./topiary gives the engine, given to HRank's script too: one environment
-export GOMP_SPINCOUNT="${GOMP_SPINCOUNT:-300000}"
 topiary() { "$ROOT/topiary" engine "$@" --threads 2 --interop 1 2>&1 | grep -v -e CudaUtils -e LegacyTypeDispatch; }
 hrank() { /usr/bin/python3 "$HERE/run_hrank.py" --hrank "$HRANK" --threads 2 --interop 1 "$@" 2>&1 | grep -v -e UserWarning -e "^  "; }
 mkdir -p "$WORK/models"

@@ -11,7 +11,6 @@ echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(grep -m1 'model name' /pro
 # through mmap and munmap on every call, and conv1 swung between 1.9 and 5.4 ms from run to run
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-1}" MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-4294967296}"
 export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-17179869184}" MALLOC_TOP_PAD_="${MALLOC_TOP_PAD_:-268435456}"
-export GOMP_SPINCOUNT="${GOMP_SPINCOUNT:-300000}" # as ./topiary, for both sides
 CLASSES="$(mktemp -d)"
 trap 'rm -rf "$CLASSES"' EXIT
 # compiled first: in source-file mode javac's work in the same JVM disturbed the timings

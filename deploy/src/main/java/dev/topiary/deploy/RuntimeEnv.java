@@ -9,17 +9,16 @@ import java.util.Map;
  * {@code QUARKUS_*} wildcard, so a misspelt Quarkus key is caught like any other.
  */
 final class RuntimeEnv {
-  static final Map<String, String> NAMES = Map.ofEntries(
-      Map.entry("JAVA_OPTS", "JVM flags, read by the images' entry point (src/main/docker/Dockerfile.*)"),
-      Map.entry("JAVA_OPTS_APPEND", "extra JVM flags after JAVA_OPTS, read by the images' entry point"),
-      Map.entry("DJL_CACHE_DIR", "where DJL unpacks libtorch from its jar"),
-      Map.entry("MALLOC_ARENA_MAX", "glibc malloc: one arena, so the thresholds below apply (see ./topiary)"),
-      Map.entry("MALLOC_MMAP_THRESHOLD_", "glibc malloc: keep libtorch's large buffers out of mmap"),
-      Map.entry("MALLOC_TRIM_THRESHOLD_", "glibc malloc: do not give freed buffers back between steps"),
-      Map.entry("MALLOC_TOP_PAD_", "glibc malloc: grow the heap in large steps"),
-      Map.entry("GOMP_SPINCOUNT", "libgomp (libtorch's OpenMP): spins before a waiting worker sleeps, named so that it is not throttled (see ./topiary)"),
-      Map.entry("NVIDIA_VISIBLE_DEVICES", "NVIDIA container runtime: which GPUs to mount"),
-      Map.entry("NVIDIA_DRIVER_CAPABILITIES", "NVIDIA container runtime: which driver libraries to mount"));
+  static final Map<String, String> NAMES = Map.of(
+      "JAVA_OPTS", "JVM flags, read by the images' entry point (src/main/docker/Dockerfile.*)",
+      "JAVA_OPTS_APPEND", "extra JVM flags after JAVA_OPTS, read by the images' entry point",
+      "DJL_CACHE_DIR", "where DJL unpacks libtorch from its jar",
+      "MALLOC_ARENA_MAX", "glibc malloc: one arena, so the thresholds below apply (see ./topiary)",
+      "MALLOC_MMAP_THRESHOLD_", "glibc malloc: keep libtorch's large buffers out of mmap",
+      "MALLOC_TRIM_THRESHOLD_", "glibc malloc: do not give freed buffers back between steps",
+      "MALLOC_TOP_PAD_", "glibc malloc: grow the heap in large steps",
+      "NVIDIA_VISIBLE_DEVICES", "NVIDIA container runtime: which GPUs to mount",
+      "NVIDIA_DRIVER_CAPABILITIES", "NVIDIA container runtime: which driver libraries to mount");
 
   private RuntimeEnv() {}
 }

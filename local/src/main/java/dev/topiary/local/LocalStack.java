@@ -123,7 +123,6 @@ public final class LocalStack implements AutoCloseable {
     env.put("MALLOC_MMAP_THRESHOLD_", "4294967296");
     env.put("MALLOC_TRIM_THRESHOLD_", "17179869184");
     env.put("MALLOC_TOP_PAD_", "268435456");
-    env.put("GOMP_SPINCOUNT", "300000"); // libgomp's spin before sleeping, unthrottled (see ./topiary)
     for (ServiceSpec spec : b.services) {
       ServiceSpec placed = spec.withPort(b.freePorts ? freePort() : requireFree(spec));
       Map<String, String> props = new LinkedHashMap<>();

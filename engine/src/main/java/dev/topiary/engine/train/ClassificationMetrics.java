@@ -82,12 +82,15 @@ public final class ClassificationMetrics implements AutoCloseable {
   private void addOnHost(NDArray logits, NDArray labels, NDArray meanLoss, int batch, int classes) {
     float[] l = logits.toType(DataType.FLOAT32, false).toFloatArray();
     long[] y = hostLabels(labels);
-    hostLossSum += (double) meanLoss.toType(DataType.FLOAT32, false).getFloat() * batch;
+    for (int i = 0; i < batch; i++) {
+      if (y[i] < 0 || y[i] >= classes) {
+        // checked before anything is counted: a refused batch leaves the sums as they were
+        throw new IllegalArgumentException("label " + y[i] + " of row " + i + " is outside the " + classes + " classes");
+      }
+    }
+    hostLossSum += meanLoss.toType(DataType.FLOAT64, false).getDouble() * batch;
     for (int i = 0; i < batch; i++) {
       long label = y[i];
-      if (label < 0 || label >= classes) {
-        throw new IllegalArgumentException("label " + label + " of row " + i + " is outside the " + classes + " classes");
-      }
       int off = i * classes;
       float own = l[off + (int) label];
       int beaten = 0;

@@ -117,6 +117,12 @@ class ClassificationMetricsTest {
       var e = assertThrows(IllegalArgumentException.class,
           () -> metrics.add(m.create(new float[] {1, 2, 3, 4}, new Shape(2, 2)), m.create(new int[] {1, 2}), m.create(0f)));
       assertTrue(e.getMessage().contains("label 2 of row 1"), e.getMessage());
+      // nothing of the refused batch was counted
+      metrics.add(m.create(new float[] {1, 2}, new Shape(1, 2)), m.create(new int[] {1}), m.create(0.5f));
+      Evaluation ev = metrics.result();
+      assertEquals(1, ev.samples());
+      assertEquals(1.0, ev.top1());
+      assertEquals(0.5, ev.loss(), 1e-7);
     }
   }
 }

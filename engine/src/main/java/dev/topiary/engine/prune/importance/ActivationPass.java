@@ -26,6 +26,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -141,14 +142,7 @@ final class ActivationPass {
         pending = null;
       } finally {
         if (pending != null) {
-          // failing: the arrays of the batch in flight must not be closed under its task
-          try {
-            pending.get();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          } catch (ExecutionException e) {
-            // the failure being thrown is the one reported
-          }
+          awaitQuietly(pending);
         }
         statistics.shutdown();
       }
@@ -196,6 +190,28 @@ final class ActivationPass {
         throw err;
       }
       throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  /**
+   * Failing: waits for the batch in flight, whose arrays must not be closed under its task, even
+   * when this thread is interrupted (the interrupt is restored after); its own failure is dropped,
+   * the one being thrown is reported.
+   */
+  private static void awaitQuietly(Future<?> pending) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        pending.get();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      } catch (ExecutionException | CancellationException e) {
+        break;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
