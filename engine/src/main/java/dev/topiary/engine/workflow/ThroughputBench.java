@@ -33,10 +33,14 @@ public final class ThroughputBench {
   /** How long each phase runs: at least so many iterations and at least so many seconds. */
   public record Protocol(int warmupIterations, double warmupSeconds, int iterations, double seconds) {
     public Protocol {
-      if (warmupIterations < 1 || iterations < 1 || !(warmupSeconds >= 0) || !(seconds >= 0)) {
-        throw new IllegalArgumentException("protocol: iterations must be >= 1 and seconds >= 0, got warm-up "
+      if (warmupIterations < 1 || iterations < 1 || !finiteNonNegative(warmupSeconds) || !finiteNonNegative(seconds)) {
+        throw new IllegalArgumentException("protocol: iterations must be >= 1 and seconds finite and >= 0, got warm-up "
             + warmupIterations + " / " + warmupSeconds + " s, timed " + iterations + " / " + seconds + " s");
       }
+    }
+
+    private static boolean finiteNonNegative(double seconds) {
+      return seconds >= 0 && seconds < Double.POSITIVE_INFINITY;
     }
   }
 

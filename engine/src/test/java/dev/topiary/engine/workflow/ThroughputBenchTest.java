@@ -30,12 +30,13 @@ class ThroughputBenchTest {
   }
 
   @Test
-  void protocolRejectsNoIterationsAndNegativeOrNaNSeconds() {
+  void protocolRejectsNoIterationsAndNegativeNaNOrInfiniteSeconds() {
     for (Runnable bad : new Runnable[] {
         () -> new ThroughputBench.Protocol(0, 0, 1, 0),
         () -> new ThroughputBench.Protocol(1, 0, 0, 0),
         () -> new ThroughputBench.Protocol(1, -1, 1, 0),
-        () -> new ThroughputBench.Protocol(1, 0, 1, Double.NaN)}) {
+        () -> new ThroughputBench.Protocol(1, 0, 1, Double.NaN),
+        () -> new ThroughputBench.Protocol(1, Double.POSITIVE_INFINITY, 1, 0)}) {
       var e = assertThrows(IllegalArgumentException.class, bad::run);
       assertTrue(e.getMessage().startsWith("protocol:"), e.getMessage());
     }
