@@ -12,7 +12,7 @@ import java.util.function.Function;
 /**
  * LeNet-5's training calls one by one (batch 128): each call's forward and backward, timed from the
  * call to the end of backward of sum(output * g). Leaves are fresh copies each time; every array of an
- * iteration lives in a sub-manager closed after it. Twin of lenet_train_ops.py.
+ * iteration lives in a sub-manager closed after it. Weights as LenetOps. Twin of lenet_train_ops.py.
  */
 public class LenetTrainOps {
   static final int WARMUP = 50;
@@ -44,26 +44,17 @@ public class LenetTrainOps {
 
   public static void main(String[] args) {
     try (NDManager m = NDManager.newBaseManager()) {
-      Shape one = new Shape(1, 1);
-      Shape zero = new Shape(0, 0);
-      Shape two = new Shape(2, 2);
-      NDArray x = m.randomNormal(new Shape(128, 3, 32, 32));
-      NDArray w1 = m.randomNormal(new Shape(6, 3, 5, 5));
-      NDArray b1 = m.randomNormal(new Shape(6));
+      LenetOps.Weights w = LenetOps.Weights.random(m);
       NDArray p1 = m.randomNormal(new Shape(128, 6, 14, 14));
-      NDArray w2 = m.randomNormal(new Shape(16, 6, 5, 5));
-      NDArray b2 = m.randomNormal(new Shape(16));
       NDArray r1 = m.randomNormal(new Shape(128, 6, 28, 28)).maximum(0f);
       NDArray r2 = m.randomNormal(new Shape(128, 16, 10, 10)).maximum(0f);
       NDArray f = m.randomNormal(new Shape(128, 400));
-      NDArray l1 = m.randomNormal(new Shape(120, 400));
-      NDArray c1 = m.randomNormal(new Shape(120));
-      time("conv1", m, new NDArray[] {w1, b1}, m.randomNormal(new Shape(128, 6, 28, 28)), l -> Conv2d.conv2d(x, l[0], l[1], one, zero, one, 1).head());
+      time("conv1", m, new NDArray[] {w.w1(), w.b1()}, m.randomNormal(new Shape(128, 6, 28, 28)), l -> Conv2d.conv2d(w.x(), l[0], l[1], LenetOps.ONE, LenetOps.ZERO, LenetOps.ONE, 1).head());
       time("relu1", m, new NDArray[] {r1}, m.randomNormal(new Shape(128, 6, 28, 28)), l -> Activation.relu(l[0]));
-      time("pool1", m, new NDArray[] {r1}, m.randomNormal(new Shape(128, 6, 14, 14)), l -> Pool.maxPool2d(l[0], two, two, zero, false));
-      time("conv2", m, new NDArray[] {p1, w2, b2}, m.randomNormal(new Shape(128, 16, 10, 10)), l -> Conv2d.conv2d(l[0], l[1], l[2], one, zero, one, 1).head());
-      time("pool2", m, new NDArray[] {r2}, m.randomNormal(new Shape(128, 16, 5, 5)), l -> Pool.maxPool2d(l[0], two, two, zero, false));
-      time("linear1", m, new NDArray[] {f, l1, c1}, m.randomNormal(new Shape(128, 120)), l -> Linear.linear(l[0], l[1], l[2]).head());
+      time("pool1", m, new NDArray[] {r1}, m.randomNormal(new Shape(128, 6, 14, 14)), l -> Pool.maxPool2d(l[0], LenetOps.TWO, LenetOps.TWO, LenetOps.ZERO, false));
+      time("conv2", m, new NDArray[] {p1, w.w2(), w.b2()}, m.randomNormal(new Shape(128, 16, 10, 10)), l -> Conv2d.conv2d(l[0], l[1], l[2], LenetOps.ONE, LenetOps.ZERO, LenetOps.ONE, 1).head());
+      time("pool2", m, new NDArray[] {r2}, m.randomNormal(new Shape(128, 16, 5, 5)), l -> Pool.maxPool2d(l[0], LenetOps.TWO, LenetOps.TWO, LenetOps.ZERO, false));
+      time("linear1", m, new NDArray[] {f, w.l1(), w.c1()}, m.randomNormal(new Shape(128, 120)), l -> Linear.linear(l[0], l[1], l[2]).head());
     }
   }
 }

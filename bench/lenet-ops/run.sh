@@ -15,16 +15,18 @@ CLASSES="$(mktemp -d)"
 trap 'rm -rf "$CLASSES"' EXIT
 # compiled first: in source-file mode javac's work in the same JVM disturbed the timings
 javac -cp "$ROOT/engine/target/lib/*" -d "$CLASSES" "$HERE/LenetOps.java" "$HERE/LenetTrainOps.java"
-for round in 1 2; do
+djl() {
   java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=2 -Dai.djl.pytorch.num_interop_threads=1 \
-    -cp "$CLASSES:$ROOT/engine/target/lib/*" LenetOps 2>&1 | grep -v -e WARN -e INFO -e LegacyTypeDispatch | tail -n 8
+    -cp "$CLASSES:$ROOT/engine/target/lib/*" "$1" 2>&1 | grep -v -e WARN -e INFO -e LegacyTypeDispatch | tail -n "$2"
+}
+for round in 1 2; do
+  djl LenetOps 8
   /usr/bin/python3 -W ignore "$HERE/lenet_ops.py"
 done
 echo "# training: forward + backward of each call (us)"
 for round in 1 2; do
   echo "## DJL / libtorch 2.5.1"
-  java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=2 -Dai.djl.pytorch.num_interop_threads=1 \
-    -cp "$CLASSES:$ROOT/engine/target/lib/*" LenetTrainOps 2>&1 | grep -v -e WARN -e INFO -e LegacyTypeDispatch | tail -n 6
+  djl LenetTrainOps 6
   echo "## torch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)' 2>/dev/null)"
   /usr/bin/python3 -W ignore "$HERE/lenet_train_ops.py"
 done

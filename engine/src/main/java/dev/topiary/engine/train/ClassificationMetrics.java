@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import java.util.Arrays;
 
 /**
  * Accumulates cross-entropy, top-1 and top-5 over batches of logits {@code [B, K]} and integer labels
@@ -112,14 +113,7 @@ public final class ClassificationMetrics implements AutoCloseable {
   private static long[] hostLabels(NDArray labels) {
     return switch (labels.getDataType()) {
       case INT64 -> labels.toLongArray();
-      case INT32 -> {
-        int[] ints = labels.toIntArray();
-        long[] out = new long[ints.length];
-        for (int i = 0; i < ints.length; i++) {
-          out[i] = ints[i];
-        }
-        yield out;
-      }
+      case INT32 -> Arrays.stream(labels.toIntArray()).asLongStream().toArray();
       default -> {
         try (NDArray asLong = labels.toType(DataType.INT64, false)) {
           yield asLong.toLongArray();
