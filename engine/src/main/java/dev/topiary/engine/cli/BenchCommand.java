@@ -1,6 +1,8 @@
 package dev.topiary.engine.cli;
 
+import ai.djl.engine.Engine;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.topiary.engine.exec.EngineSettings;
 import dev.topiary.engine.workflow.ThroughputBench;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,7 +37,8 @@ final class BenchCommand implements Callable<Integer> {
     out.put("batch", batch);
     out.put("train_iters", r.trainIterations());
     out.put("infer_iters", r.inferIterations());
-    out.put("engine", "djl-0.32.0/libtorch-2.5.1");
+    out.put("device", EngineSettings.computeDevice().toString());
+    out.put("engine", "djl-" + Engine.getDjlVersion() + "/libtorch-" + Engine.getEngine("PyTorch").getVersion());
     out.put("peak_rss_mib", peakRssMib());
     System.out.println(new ObjectMapper().writeValueAsString(out));
     return 0;

@@ -1,5 +1,6 @@
 package dev.topiary.engine.cli;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.topiary.engine.exec.BlockWeights;
 import dev.topiary.engine.exec.CapturedForward;
+import dev.topiary.engine.exec.EngineSettings;
 import dev.topiary.engine.exec.GradMode;
 import dev.topiary.engine.exec.GraphBlock;
 import dev.topiary.engine.graph.Conv;
@@ -176,7 +178,7 @@ final class BenchHRankCommand implements Callable<Integer> {
   /** The first {@code n} batches of epoch 0 as {images, labels} float32 tensors. */
   private static List<Tensor[]> firstBatches(EpochData source, int n) {
     List<Tensor[]> held = new ArrayList<>();
-    try (NDManager manager = NDManager.newBaseManager()) {
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
       Iterator<NDList> it = source.batches(0, manager).iterator();
       while (held.size() < n && it.hasNext()) {
         try (NDList b = it.next()) {
@@ -218,7 +220,7 @@ final class BenchHRankCommand implements Callable<Integer> {
     for (String n : nodes) {
       into.put(n, new double[g.shape(n).channels()]);
     }
-    try (NDManager root = NDManager.newBaseManager(); GradMode.Scope s = GradMode.disabled()) {
+    try (NDManager root = NDManager.newBaseManager(EngineSettings.computeDevice()); GradMode.Scope s = GradMode.disabled()) {
       GraphBlock block = BlockWeights.load(m, root);
       ParameterStore ps = new ParameterStore(root, false);
       for (Tensor[] b : held) {

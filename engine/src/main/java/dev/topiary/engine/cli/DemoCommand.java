@@ -43,7 +43,7 @@ import picocli.CommandLine.Option;
  * latency and size. Runs in-process on the engine; the gateway's version (issue 6) submits the
  * same job to the services.
  */
-@Command(name = "topiary demo", mixinStandardHelpOptions = true, description = "Prune a ResNet-20 trained on Fashion-MNIST by about 50% of its FLOPs and measure the result.")
+@Command(name = "topiary demo", mixinStandardHelpOptions = true, description = "Prune a ResNet-20 trained on Fashion-MNIST by about 50%% of its FLOPs and measure the result.")
 public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--train-images", defaultValue = "20000") int trainImages;
   @Option(names = "--test-images", defaultValue = "5000") int testImages;
@@ -118,7 +118,7 @@ public final class DemoCommand implements Callable<Integer> {
     out.put("top1", e.top1());
     out.put("params", m.graph().parameterCount());
     out.put("macs", m.graph().macs());
-    try (NDManager manager = NDManager.newBaseManager()) {
+    try (NDManager manager = NDManager.newBaseManager(EngineSettings.computeDevice())) {
       GraphBlock block = BlockWeights.load(m, manager);
       List<LatencyBench.Result> lat = new LatencyBench(5, 30).run(manager, m.graph().inputs().get(0).shape().toArray(), new int[] {1, 32}, block::infer);
       out.put("latencyB1Ms", lat.get(0).medianMs());

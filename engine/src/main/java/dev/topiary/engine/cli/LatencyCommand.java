@@ -2,6 +2,7 @@ package dev.topiary.engine.cli;
 
 import ai.djl.ndarray.NDManager;
 import dev.topiary.engine.exec.BlockWeights;
+import dev.topiary.engine.exec.EngineSettings;
 import dev.topiary.engine.exec.GraphBlock;
 import dev.topiary.engine.measure.LatencyBench;
 import dev.topiary.engine.model.Model;
@@ -25,7 +26,7 @@ final class LatencyCommand implements Callable<Integer> {
   public Integer call() {
     runtime.apply();
     Model m = model.modelOrInit();
-    try (NDManager manager = NDManager.newBaseManager()) {
+    try (NDManager manager = NDManager.newBaseManager(EngineSettings.computeDevice())) {
       GraphBlock block = BlockWeights.load(m, manager);
       List<LatencyBench.Result> rs = new LatencyBench(warmup, runs).run(manager,
           m.graph().inputs().get(0).shape().toArray(), batches, block::infer);

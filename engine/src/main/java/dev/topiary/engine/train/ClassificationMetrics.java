@@ -15,7 +15,10 @@ import java.util.Arrays;
  * millisecond a step). Elsewhere the running sums stay on the device (no host sync per batch) in a
  * sub-manager that {@link #close} frees; per-batch temporaries live in the logits' manager. Top-5 is
  * counted only when {@code K >= 5}. On the CPU a tie goes to the lower class index (as {@code argmax}
- * and a stable sort give it); a NaN logit counts as the largest value, as in torch. Not thread-safe.
+ * and a stable sort give it); a NaN logit counts as the largest value, as in torch. The host path
+ * refuses a label outside the classes; the device path does not look at labels (that would stall the
+ * device every batch): {@code Fitter} checks that the model has an output per class of its data.
+ * Not thread-safe.
  */
 public final class ClassificationMetrics implements AutoCloseable {
   private static final int TOP_K = 5;

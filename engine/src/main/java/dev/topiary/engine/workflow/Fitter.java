@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import dev.topiary.engine.exec.EngineSettings;
 import dev.topiary.engine.exec.BlockWeights;
 import dev.topiary.engine.exec.GraphBlock;
+import dev.topiary.engine.graph.Graph;
+import dev.topiary.engine.graph.TensorShape;
 import dev.topiary.engine.model.Model;
 import dev.topiary.engine.train.EpochResult;
 import dev.topiary.engine.train.Evaluation;
@@ -51,6 +53,7 @@ public final class Fitter {
    */
   public static Outcome fit(Model model, DataSpec.Loaders data, FitSettings settings, Consumer<EpochResult> callback,
       Function<NDManager, Map<String, NDArray>> masks, List<GradientHook> hooks, Path checkpointDir, MaskUpdate maskUpdate) {
+    requireOutputPerClass(model, data);
     try (NDManager manager = NDManager.newBaseManager(EngineSettings.computeDevice()); Sgd sgd = settings.optimizer()) {
       GraphBlock block = BlockWeights.load(model, manager);
       TrainingRun.Builder b = TrainingRun.builder().setBlock(block).setOptimizer(sgd)
@@ -73,14 +76,37 @@ public final class Fitter {
 
   /** Loss, top-1 and top-5 of a model on a loader's data, in inference mode. */
   public static Evaluation evaluate(Model model, DataSpec.Loaders data) {
+    requireOutputPerClass(model, data);
     try (NDManager manager = NDManager.newBaseManager(EngineSettings.computeDevice())) {
       GraphBlock block = BlockWeights.load(model, manager);
       return Evaluator.evaluate(block, data.testData(), 0);
     }
   }
 
+  /**
+   * A classifier needs an output per class of its data. Checked here, where a model meets a dataset,
+   * rather than per batch: a label past the last output makes the loss index out of range, which on
+   * a GPU is a device-side assert that ends the process's CUDA context, and checking each batch's
+   * labels on the host would stall the device every step.
+   *
+   * @throws IllegalArgumentException naming the model, its output node and both counts
+   */
+  static void requireOutputPerClass(Model model, DataSpec.Loaders data) {
+    Graph g = model.graph();
+    if (g.outputs().size() != 1) {
+      return;
+    }
+    String out = g.outputs().get(0);
+    TensorShape shape = g.shape(out);
+    if (shape.rank() == 1 && shape.channels() < data.numClasses()) {
+      throw new IllegalArgumentException("model '" + g.name() + "' has " + shape.channels() + " outputs (node '" + out
+          + "') but the dataset has " + data.numClasses() + " classes: labels up to " + (data.numClasses() - 1)
+          + " need an output each");
+    }
+  }
+
   /** A model of the graph with the engine's seeded PyTorch-default initialisation. */
-  public static Model initialised(dev.topiary.engine.graph.Graph graph, long seed) {
+  public static Model initialised(Graph graph, long seed) {
     try (NDManager manager = NDManager.newBaseManager(EngineSettings.computeDevice())) {
       GraphBlock block = new GraphBlock(graph, seed);
       block.initialize(manager);

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.topiary.engine.exec.EngineSettings;
 import dev.topiary.engine.exec.GraphBlock;
 import dev.topiary.engine.graph.Graph;
 import dev.topiary.engine.train.EpochResult;
@@ -49,7 +50,7 @@ public final class ThroughputBench {
       throw new IllegalArgumentException("graph '" + graph.name() + "' must have one input and one output to be benchmarked");
     }
     int classes = graph.shape(graph.outputs().get(0)).channels();
-    try (NDManager manager = NDManager.newBaseManager(); Sgd sgd = Sgd.builder().optMomentum(0.9).optWeightDecay(5e-4).build()) {
+    try (NDManager manager = NDManager.newBaseManager(EngineSettings.computeDevice()); Sgd sgd = Sgd.builder().optMomentum(0.9).optWeightDecay(5e-4).build()) {
       GraphBlock block = new GraphBlock(graph, seed);
       block.initialize(manager);
       NDArray x = manager.randomNormal(graph.inputs().get(0).shape().withBatch(batch));
@@ -83,10 +84,19 @@ public final class ThroughputBench {
       Phase timed = new Phase(protocol.iterations(), protocol.seconds());
       long t0 = System.nanoTime();
       int inferSteps = 0;
+      NDArray last = null;
       while (timed.goOn()) {
-        block.infer(x).close();
+        if (last != null) {
+          last.close();
+        }
+        last = block.infer(x);
         inferSteps++;
       }
+      // A GPU runs its kernels asynchronously: reading one value of the last output waits for all of them.
+      try (NDArray flat = last.reshape(-1)) {
+        flat.getFloat(0);
+      }
+      last.close();
       double infer = (double) batch * inferSteps / ((System.nanoTime() - t0) / 1e9);
       return new Result(graph.name(), batch, trainSteps[1], inferSteps, train, infer);
     }

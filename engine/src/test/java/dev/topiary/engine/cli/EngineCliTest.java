@@ -2,6 +2,7 @@ package dev.topiary.engine.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import ai.djl.engine.Engine;
 import dev.topiary.engine.graph.GraphJson;
 import dev.topiary.engine.model.Model;
 import java.io.ByteArrayOutputStream;
@@ -81,6 +82,9 @@ class EngineCliTest {
     Run r = run("bench", "--arch", "lenet5", "--batch", "8", "--warmup", "1", "--iters", "2");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().matches("(?s)\\{\"model\":\"lenet5\",\"train_img_s\":[0-9.]+,\"infer_img_s\":[0-9.]+.*"), r.out());
+    // where it ran and the libtorch actually loaded (a GPU check runs another build)
+    assertTrue(r.out().contains("\"device\":\"cpu()\""), r.out());
+    assertTrue(r.out().contains("\"engine\":\"djl-" + Engine.getDjlVersion() + "/libtorch-" + Engine.getEngine("PyTorch").getVersion() + "\""), r.out());
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.topiary.engine.model.Model;
 import dev.topiary.engine.train.EpochResult;
 import dev.topiary.engine.train.Evaluation;
+import dev.topiary.engine.zoo.ModelSpec;
 import dev.topiary.engine.zoo.Zoo;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,5 +29,15 @@ class LeNetFashionMnistTest {
     assertTrue(after.top1() >= 0.75, "top-1 after 2 epochs: " + after);
     assertTrue(after.top5() >= after.top1());
     assertEquals(after.top1(), seen.get(1).valAccuracy(), 1e-9, "the run's validation equals a fresh evaluation of the returned model");
+  }
+
+  @Test
+  void aModelWithFewerOutputsThanTheDatasetHasClassesIsRefusedBeforeAnyStep() {
+    Model fiveWay = Fitter.initialised(Zoo.build(ModelSpec.builder().setArch("lenet5").optNumClasses(5).build()), 1);
+    DataSpec.Loaders data = DataSpec.fashionMnist().withLimits(64, 64).withBatchSize(64).open(new int[] {1, 28, 28});
+    var fit = assertThrows(IllegalArgumentException.class, () -> Fitter.fit(fiveWay, data, FitSettings.defaults(1), e -> fail("no epoch may run")));
+    assertTrue(fit.getMessage().contains("model 'lenet5' has 5 outputs (node 'fc3') but the dataset has 10 classes"), fit.getMessage());
+    var eval = assertThrows(IllegalArgumentException.class, () -> Fitter.evaluate(fiveWay, data));
+    assertEquals(fit.getMessage(), eval.getMessage());
   }
 }
