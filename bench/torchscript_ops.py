@@ -17,11 +17,19 @@ singular values are taken as the square roots of the eigenvalues of the map's Gr
 matrix skip eigvalsh (ResNet-56: the maps before the residual add are nearly all full rank at 16x16
 and 8x8; a 16x16 Cholesky costs about a fifth of its eigvalsh).
 
+engine/src/main/resources/dev/topiary/engine/exec/sgd_step.pt: forward(params, grads, decay_params,
+decay_grads, bufs, lr, weight_decay, momentum, undamped, nesterov): one step of torch.optim.SGD over lists
+of tensors with torch's multi-tensor (_foreach) kernels, the same float32 operations as engine/train/Sgd's
+per-parameter update (so the same weights bit for bit), then zeroes the gradients. One native call a
+step instead of six or more per parameter: on a GPU those calls, not the kernels, bounded training.
+
 The modules have no parameters, so any torch that writes TorchScript will do; the committed files were
 written by Debian's torch 1.13 and load in libtorch 2.5.1.
 
 Usage (from the repository root): python3 bench/torchscript_ops.py
 """
+from typing import List
+
 import torch
 
 DIR = "engine/src/main/resources/dev/topiary/engine/exec/"
@@ -64,7 +72,29 @@ class MatrixRankSums(torch.nn.Module):
             return ranks.reshape(b, c).sum(0)
 
 
+class SgdStep(torch.nn.Module):
+    def forward(self, params: List[torch.Tensor], grads: List[torch.Tensor], decay_params: List[torch.Tensor],
+                decay_grads: List[torch.Tensor], bufs: List[torch.Tensor], lr: float, weight_decay: float,
+                momentum: float, undamped: float, nesterov: bool) -> None:
+        with torch.no_grad():
+            if weight_decay != 0.0 and len(decay_params) > 0:
+                torch._foreach_add_(decay_grads, torch._foreach_mul(decay_params, weight_decay))
+            directions = grads
+            if momentum != 0.0:
+                torch._foreach_mul_(bufs, momentum)
+                if undamped == 1.0:
+                    torch._foreach_add_(bufs, grads)
+                else:
+                    torch._foreach_add_(bufs, torch._foreach_mul(grads, undamped))
+                if nesterov:
+                    torch._foreach_add_(grads, torch._foreach_mul(bufs, momentum))
+                else:
+                    directions = bufs
+            torch._foreach_sub_(params, torch._foreach_mul(directions, lr))
+            torch._foreach_zero_(grads)
+
+
 if __name__ == "__main__":
-    for name, module in (("hardtanh.pt", Hardtanh()), ("matrix_rank.pt", MatrixRankSums())):
+    for name, module in (("hardtanh.pt", Hardtanh()), ("matrix_rank.pt", MatrixRankSums()), ("sgd_step.pt", SgdStep())):
         torch.jit.save(torch.jit.script(module), DIR + name)
         print(DIR + name)

@@ -15,6 +15,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 
@@ -91,6 +92,43 @@ public final class ScriptedOps {
       }
     }
     return total;
+  }
+
+  /**
+   * One step of torch.optim.SGD over lists of float tensors, with torch's multi-tensor ({@code
+   * _foreach}) kernels: {@code decayGrads += weightDecay * decayParams} (a subset of the lists: the
+   * same tensors), then with momentum {@code bufs = momentum * bufs + undamped * grads} and the
+   * direction {@code nesterov ? grads + momentum * bufs : bufs}, else {@code grads}; {@code params -=
+   * lr * direction}; finally every gradient is zeroed. Each factor is applied as a float32 product, as
+   * the per-tensor ops do, so the result is the same bit for bit. Run with autograd off.
+   *
+   * @throws EngineException when libtorch refuses (lists of unequal length, mixed devices)
+   */
+  public static void sgdStep(List<NDArray> params, List<NDArray> grads, List<NDArray> decayParams, List<NDArray> decayGrads,
+      List<NDArray> bufs, float lr, float weightDecay, float momentum, float undamped, boolean nesterov) {
+    IValue[] in = {list(params), list(grads), list(decayParams), list(decayGrads), list(bufs), IValue.from((double) lr),
+        IValue.from((double) weightDecay), IValue.from((double) momentum), IValue.from((double) undamped), IValue.from(nesterov)};
+    try {
+      SgdStep.MODULE.forward(in).close();
+    } finally {
+      for (IValue v : in) {
+        v.close();
+      }
+    }
+  }
+
+  /** Whether {@link #sgdStep} can take {@code array}: a libtorch array. */
+  public static boolean isTorchArray(NDArray array) {
+    return array instanceof PtNDArray;
+  }
+
+  private static IValue list(List<NDArray> arrays) {
+    return IValue.listFrom(arrays.stream().map(a -> (PtNDArray) a).toArray(PtNDArray[]::new));
+  }
+
+  /** Holder: the module loads when {@link #sgdStep} is first called. */
+  private static final class SgdStep {
+    static final PtSymbolBlock MODULE = load("sgd_step.pt");
   }
 
   /** Holder: the module loads when {@link #matrixRankSums} is first called. */

@@ -188,27 +188,33 @@ public final class TrainingRun {
         collector.backward(loss);
       }
       metrics.add(logits, labels, loss);
+      List<Sgd.Step> updates = new ArrayList<>(parameters.size());
       for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
         if (e.getValue().requiresGradient()) {
-          update(e.getKey(), e.getValue(), epoch, lr, step);
+          Sgd.Step u = prepare(e.getKey(), e.getValue(), epoch, step);
+          if (u != null) {
+            updates.add(u);
+          }
         }
+      }
+      sgd.updateAll(updates, lr);
+      for (Sgd.Step u : updates) {
+        masks.apply(u.name(), u.parameter().getArray());
       }
     }
 
-    private void update(String name, Parameter parameter, int epoch, double lr, NDManager step) {
-      NDArray weight = parameter.getArray();
-      NDArray gradient = TorchSupport.gradientOrNull(weight);
+    /** The parameter's gradient with the hooks' terms added and its mask applied; null when it has none. */
+    private Sgd.Step prepare(String name, Parameter parameter, int epoch, NDManager step) {
+      NDArray gradient = TorchSupport.gradientOrNull(parameter.getArray());
       if (gradient == null) {
-        return; // took no part in this forward pass: torch skips it too
+        return null; // took no part in this forward pass: torch skips it too
       }
       gradient.attach(step);
       for (GradientHook hook : hooks) {
         hook.onGradient(name, parameter, gradient, epoch, epochs);
       }
       masks.apply(name, gradient);
-      sgd.update(name, parameter, gradient, lr);
-      masks.apply(name, weight);
-      TorchSupport.zeroGradient(weight, gradient);
+      return new Sgd.Step(name, parameter, gradient);
     }
   }
 

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -108,5 +111,57 @@ class SgdTest {
     assertTrue(e.getMessage().startsWith("nesterov:"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> Sgd.builder().optWeightDecay(-1).build());
     assertTrue(e.getMessage().startsWith("weightDecay:"), e.getMessage());
+  }
+
+  /** updateAll (one TorchScript call of torch's _foreach kernels once the buffers exist) equals update, bit for bit. */
+  @Test
+  void updateAllMatchesOneParameterAtATimeBitForBit() {
+    Sgd[] configs = {
+        Sgd.builder().optMomentum(0.9).optWeightDecay(5e-4).build(),
+        Sgd.builder().optMomentum(0.9).optNesterov(true).optWeightDecay(1e-3).optNoDecayOnOneDimensional(true).build(),
+        Sgd.builder().optMomentum(0.8).optDampening(0.25).optWeightDecay(1e-2).build(),
+        Sgd.builder().optWeightDecay(5e-4).build()};
+    Sgd[] twins = {
+        Sgd.builder().optMomentum(0.9).optWeightDecay(5e-4).build(),
+        Sgd.builder().optMomentum(0.9).optNesterov(true).optWeightDecay(1e-3).optNoDecayOnOneDimensional(true).build(),
+        Sgd.builder().optMomentum(0.8).optDampening(0.25).optWeightDecay(1e-2).build(),
+        Sgd.builder().optWeightDecay(5e-4).build()};
+    long[][] shapes = {{4, 3, 3, 3}, {4}, {10, 4}};
+    for (int c = 0; c < configs.length; c++) {
+      try (Sgd one = configs[c]; Sgd all = twins[c]) {
+        manager.getEngine().setRandomSeed(7 + c);
+        Parameter[] a = new Parameter[shapes.length];
+        Parameter[] b = new Parameter[shapes.length];
+        for (int i = 0; i < shapes.length; i++) {
+          NDArray w = manager.randomNormal(new Shape(shapes[i]));
+          a[i] = Parameter.builder().setName("p" + i).setType(Parameter.Type.WEIGHT).build();
+          b[i] = Parameter.builder().setName("p" + i).setType(Parameter.Type.WEIGHT).build();
+          a[i].setArray(w.duplicate());
+          b[i].setArray(w.duplicate());
+        }
+        double[] lrs = {0.1, 0.1, 0.05, 0.02};
+        for (int step = 0; step < lrs.length; step++) {
+          List<Sgd.Step> steps = new ArrayList<>();
+          NDArray[] given = new NDArray[shapes.length];
+          for (int i = 0; i < shapes.length; i++) {
+            NDArray g = manager.randomNormal(new Shape(shapes[i]));
+            one.update("p" + i, a[i], g.duplicate(), lrs[step]);
+            given[i] = g;
+            steps.add(new Sgd.Step("p" + i, b[i], g));
+          }
+          all.updateAll(steps, lrs[step]);
+          for (int i = 0; i < shapes.length; i++) {
+            assertArrayEquals(a[i].getArray().toFloatArray(), b[i].getArray().toFloatArray(), "config " + c + " step " + step + " p" + i);
+            if (step > 0 || all.momentum() == 0f) { // the batched call (the first step with momentum creates buffers one by one)
+              assertEquals(0f, given[i].abs().sum().getFloat(), "the batched step zeroes the gradients it consumed");
+            }
+          }
+        }
+        assertEquals(one.momentumBuffers().keySet(), all.momentumBuffers().keySet());
+        for (String k : one.momentumBuffers().keySet()) {
+          assertArrayEquals(one.momentumBuffers().get(k).toFloatArray(), all.momentumBuffers().get(k).toFloatArray(), k);
+        }
+      }
+    }
   }
 }
