@@ -18,6 +18,7 @@ ROWS="$(mktemp)"; trap 'rm -f "$ROWS"' EXIT
 extra() { case "$1" in mobilenetv2) echo "--cifar";; *) echo "";; esac; }
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "# batch $BATCH, threads $THREADS intra / $INTEROP inter, warm-up >= $WARMUP iterations and >= $WARMUP_SECONDS s, timed >= $ITERS iterations and >= $SECONDS_MIN s, input 3x32x32"
+echo "# env: $(env | grep -E '^(OMP|GOMP|KMP|MKL|OPENBLAS|MALLOC)_' | sort | tr '\n' ' ')(the variables that change threading and allocation, inherited by both sides)"
 printf "%-12s %-5s %12s %12s %12s %12s %7s %7s %9s\n" model round topiary_train torch_train topiary_infer torch_infer r_train r_infer jvm_peak
 for m in "${MODELS[@]}"; do
   ./topiary engine export-graph --arch "$m" --input 3,32,32 $(extra "$m") --out ".bench/$m.json" >/dev/null

@@ -13,6 +13,7 @@ OUT=.bench/speedup; mkdir -p "$OUT"
 extra() { case "$1" in mobilenetv2) echo "--cifar";; *) echo "";; esac; }
 latency() { ./topiary engine latency --model "$1" --threads "$THREADS" --runs "$RUNS" --warmup "$WARMUP" 2>/dev/null | awk '/^ *[0-9]+ /{print $1, $2}'; }
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $THREADS threads; median of $RUNS runs after $WARMUP warm-up"
+echo "# env: $(env | grep -E '^(OMP|GOMP|KMP|MKL|OPENBLAS|MALLOC)_' | sort | tr '\n' ' ')(the variables that change threading and allocation, inherited by both sides)"
 for m in "${MODELS[@]}"; do
   ./topiary engine init --arch "$m" --input 3,32,32 $(extra "$m") --out "$OUT/$m" >/dev/null 2>&1
   ./topiary engine prune --model "$OUT/$m" --criterion l1 --target-flops "$TARGET" --round-to "$ROUND" --out "$OUT/$m-pruned" 2>/dev/null | tail -n 2

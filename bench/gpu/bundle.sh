@@ -11,8 +11,9 @@
 # Usage: ./mvnw -o -pl engine install -DskipTests && bench/gpu/bundle.sh DJL_SRC [OLD_JAR]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+DJL_SRC="$(realpath "${1:?usage: bench/gpu/bundle.sh DJL_SRC [OLD_JAR]}")"
+OLD_JAR="${2:+$(realpath "$2")}"
 cd "$ROOT"
-DJL_SRC="${1:?usage: bench/gpu/bundle.sh DJL_SRC [OLD_JAR]}"
 G="$ROOT/.gpu"
 JDK="$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")"
 FM=/usr/share/datasets/fashion-mnist
@@ -24,7 +25,7 @@ tr ':' '\n' < "$G/cp.txt" | grep -v -e pytorch-native-cpu -e junit -e opentest4j
 ./mvnw -B -o -q dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:6.1.1 -DoutputDirectory="$G/lib"
 cp engine/target/topiary-engine-*.jar "$G/lib/"
 (cd engine/target/test-classes && jar cf "$G/engine-tests.jar" .)
-if [ -n "${2:-}" ]; then mkdir -p "$G/old" && cp "$2" "$G/old/"; fi
+if [ -n "$OLD_JAR" ]; then mkdir -p "$G/old" && cp "$OLD_JAR" "$G/old/"; fi
 # the runtime: the modules jdeps lists for the engine and its tests, plus what DJL and JUnit load reflectively
 jlink --add-modules java.base,java.compiler,java.desktop,java.sql,jdk.management,java.logging,jdk.unsupported,java.naming,java.xml,jdk.crypto.ec,jdk.zipfs \
   --strip-debug --no-header-files --no-man-pages --compress=0 --output "$G/jre"

@@ -8,10 +8,11 @@
 #               (ranks compared), prune to -50% FLOPs with a fine-tuning epoch, evaluate, latency
 #   throughput  Topiary's bench beside bench/torch_reference.py --device cuda, two rounds per model
 #   throughput2 as throughput, with the bundle's OLD_JAR timed too
-#   junit       the engine's whole test suite (the engine's default device is then the GPU)
+#   junit       the engine's whole test suite: DJL's default device is then the GPU, which every test
+#               that allocates without naming a device, or before a CLI test sets --device cpu, uses
 # Logs go to $OUT (default /tmp/out). Usage, from the repository root: bench/gpu/check.sh STAGE...
 set -u
-ROOT="$(pwd)"; G="$ROOT/.gpu"; OUT="${OUT:-/tmp/out}"; mkdir -p "$OUT"
+ROOT="$(pwd)"; G="$ROOT/.gpu"; OUT="${OUT:-/tmp/out}"; mkdir -p "$OUT"; OUT="$(cd "$OUT" && pwd)"
 log() { echo "== $(date +%T) $*"; }
 TD=$(python3 -c 'import torch,os;print(os.path.dirname(torch.__file__))'); TL=$TD/lib
 ABI=$(python3 -c 'import torch;print(int(torch._C._GLIBCXX_USE_CXX11_ABI))')
@@ -27,6 +28,7 @@ if [ -f "$G/prebuilt/libdjl_torch.so" ]; then
   cp "$G/prebuilt/libdjl_torch.so" "$TL/libdjl_torch.so"
 else
   log jni build | tee -a "$OUT/probe.log"
+  rm -f "$TL/libdjl_torch.so"
   INC="-I$G/djl/include -I$G/djl/api -I$G/jni -I$G/jni/linux -I$TD/include -I$TD/include/torch/csrc/api/include"
   for h in cuda_runtime_api.h cublas_v2.h cusparse.h cusolverDn.h cublasLt.h cudnn.h; do
     d=$(find /usr/local /opt "$TD/.." -name $h 2>/dev/null | head -1); [ -n "$d" ] && INC="$INC -I$(dirname "$d")"
@@ -36,14 +38,17 @@ else
   (cd "$G/djl/src" && ls *.cc) | xargs -P "$(nproc)" -I{} bash -c \
     'g++ -c -fPIC -O2 -std=c++17 -DUSE_CUDA -D_GLIBCXX_USE_CXX11_ABI=$ABI $INC -w "$G/djl/src/{}" -o "/tmp/djlobj/{}.o" || echo "FAILED {}"' \
     2>&1 | tee -a "$OUT/probe.log"
+  grep -q FAILED "$OUT/probe.log" && { echo "JNI compile failed (see $OUT/probe.log)"; exit 3; }
   g++ -shared -o "$TL/libdjl_torch.so" /tmp/djlobj/*.o -L"$TL" -Wl,--no-as-needed -ltorch -ltorch_cpu -ltorch_cuda -lc10 -lc10_cuda \
-    -Wl,-rpath,"$TL" 2>&1 | tee -a "$OUT/probe.log"
+    -Wl,-rpath,"$TL" 2>&1 | tee -a "$OUT/probe.log"   # a failed link leaves no library: checked below
   cp "$TL/libdjl_torch.so" "$OUT/" 2>/dev/null
 fi
 [ -f "$TL/libdjl_torch.so" ] || { echo "no JNI library"; exit 3; }
 
 tar -C /tmp -xJf "$G/jre.tar.xz"; JAVA=/tmp/jre/bin/java
-mkdir -p /usr/share/datasets/fashion-mnist && cp "$G"/fmnist/* /usr/share/datasets/fashion-mnist/
+# the tests read Fashion-MNIST where Debian installs it; a full copy already there is kept
+FM=/usr/share/datasets/fashion-mnist
+[ -f "$FM/train-images-idx3-ubyte.gz" ] || { mkdir -p "$FM" && cp "$G"/fmnist/* "$FM/"; }
 # DJL loads every library in PYTORCH_LIBRARY_PATH and the JNI library found there; the flavor must contain "cu"
 export PYTORCH_LIBRARY_PATH=$TL PYTORCH_VERSION=$TV PYTORCH_FLAVOR=cu
 export LD_LIBRARY_PATH=$G/native${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
@@ -89,11 +94,11 @@ PY
   log latency; engine latency --model /tmp/r20p --device gpu --threads 8
   } 2>&1 | tee "$OUT/pipeline.log" ;;
 throughput) { log throughput; bench_vs_torch ""; } 2>&1 | tee "$OUT/throughput.log" ;;
-throughput2) { log throughput with OLD_JAR; bench_vs_torch "$G/old/*:$(ls "$G"/lib/*.jar | grep -v topiary-engine | tr '\n' ':')"; } 2>&1 | tee "$OUT/throughput2.log" ;;
-junit) { log junit
+throughput2) { log throughput with OLD_JAR; bench_vs_torch "$G/old/*:$(ls "$G"/lib/*.jar | grep -v topiary-engine | paste -sd:)"; } 2>&1 | tee "$OUT/throughput2.log" ;;
+junit) ( log junit
   cd "$ROOT/engine" && timeout "${JUNIT_TIMEOUT:-330}" "$JAVA" "${JOPTS[@]}" -cp "$CP:$G/engine-tests.jar" \
     org.junit.platform.console.ConsoleLauncher execute --scan-classpath "$G/engine-tests.jar" --reports-dir "$OUT/reports" \
-    --details=tree --disable-banner --disable-ansi-colors 2>&1 | tail -n 400; } > "$OUT/junit.log" 2>&1; tail -n 40 "$OUT/junit.log" ;;
+    --details=tree --disable-banner --disable-ansi-colors 2>&1 | tail -n 400 ) > "$OUT/junit.log" 2>&1; tail -n 40 "$OUT/junit.log" ;;
 *) echo "unknown stage '$stage': smoke, pipeline, throughput, throughput2 or junit" >&2; exit 2 ;;
 esac; done
 log end

@@ -9,6 +9,8 @@ HERE="$ROOT/bench/hrank"
 topiary() { "$ROOT/topiary" engine "$@" --threads 2 --interop 1 2>&1 | grep -v -e CudaUtils -e LegacyTypeDispatch; }
 hrank() { /usr/bin/python3 "$HERE/run_hrank.py" --hrank "$HRANK" --threads 2 --interop 1 "$@" 2>&1 | grep -v -e UserWarning -e "^  "; }
 mkdir -p "$WORK/models"
+echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "# env: $(env | grep -E '^(OMP|GOMP|KMP|MKL|OPENBLAS|MALLOC)_' | sort | tr '\n' ' ')(the variables that change threading and allocation, inherited by both sides)"
 
 # 1. briefly trained models (2 epochs on 4096 Fashion-MNIST images), kept between runs
 for arch in resnet56 vgg16-bn; do

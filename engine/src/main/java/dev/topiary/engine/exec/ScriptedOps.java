@@ -15,6 +15,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
@@ -106,18 +107,23 @@ public final class ScriptedOps {
    */
   public static void sgdStep(List<NDArray> params, List<NDArray> grads, List<NDArray> decayParams, List<NDArray> decayGrads,
       List<NDArray> bufs, float lr, float weightDecay, float momentum, float undamped, boolean nesterov) {
-    IValue[] in = {list(params), list(grads), list(decayParams), list(decayGrads), list(bufs), IValue.from((double) lr),
-        IValue.from((double) weightDecay), IValue.from((double) momentum), IValue.from((double) undamped), IValue.from(nesterov)};
+    List<IValue> in = new ArrayList<>(10);
     try {
-      SgdStep.MODULE.forward(in).close();
-    } finally {
-      for (IValue v : in) {
-        v.close();
+      for (List<NDArray> l : List.of(params, grads, decayParams, decayGrads, bufs)) {
+        in.add(list(l));
       }
+      in.add(IValue.from((double) lr));
+      in.add(IValue.from((double) weightDecay));
+      in.add(IValue.from((double) momentum));
+      in.add(IValue.from((double) undamped));
+      in.add(IValue.from(nesterov));
+      SgdStep.MODULE.forward(in.toArray(IValue[]::new)).close();
+    } finally {
+      in.forEach(IValue::close);
     }
   }
 
-  /** Whether {@link #sgdStep} can take {@code array}: a libtorch array. */
+  /** Whether {@link #sgdStep} can take {@code array}: a libtorch array (false for null). */
   public static boolean isTorchArray(NDArray array) {
     return array instanceof PtNDArray;
   }

@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Stochastic gradient descent with exactly the update of torch {@code optim.SGD}:
+ * Stochastic gradient descent with the update rule of torch {@code optim.SGD}, equal to it within
+ * float32 rounding (torch's {@code add(x, alpha=a)} fuses the product and the sum into one rounding
+ * on the CPU; here the product is rounded, then the sum):
  *
  * <pre>
  * d = g + weightDecay * w
@@ -119,7 +121,7 @@ public final class Sgd implements AutoCloseable {
   private boolean batchable(List<Step> steps) {
     for (Step s : steps) {
       if (!ScriptedOps.isTorchArray(s.parameter().getArray()) || !ScriptedOps.isTorchArray(s.gradient())
-          || (momentum != 0f && !buffers.containsKey(s.name()))) {
+          || (momentum != 0f && !ScriptedOps.isTorchArray(buffers.get(s.name())))) {
         return false;
       }
     }

@@ -23,8 +23,9 @@ import java.util.function.Consumer;
  * number of epochs, optionally validating, masking, hooking gradients and checkpointing.
  *
  * <p>One step: forward in training mode and backward under a gradient collector; then, per
- * learnable parameter with a gradient: the {@link GradientHook}s, gradient masking, the SGD update,
- * weight masking, zeroing the gradient. Every temporary lives in a per-step sub-manager.
+ * learnable parameter with a gradient, the {@link GradientHook}s and gradient masking; then one SGD
+ * update of all of them ({@link Sgd#updateAll}, which zeroes the gradients); then weight masking.
+ * Every temporary lives in a per-step sub-manager.
  *
  * <p>Determinism: at the start of each epoch the engine's random seed (libtorch's generator, used by
  * dropout) is set to a value derived from the run's seed and the epoch, so with a fixed data order
@@ -207,7 +208,8 @@ public final class TrainingRun {
     private Sgd.Step prepare(String name, Parameter parameter, int epoch, NDManager step) {
       NDArray gradient = TorchSupport.gradientOrNull(parameter.getArray());
       if (gradient == null) {
-        return null; // took no part in this forward pass: torch skips it too
+        return null; // no backward has reached it yet (later its gradient stays defined, at zero, as with
+                     // torch's zero_grad(set_to_none=False); every parameter of a graph takes part in every pass)
       }
       gradient.attach(step);
       for (GradientHook hook : hooks) {

@@ -116,6 +116,25 @@ class TrainingRunTest {
     }
   }
 
+  /** After each step every stored gradient is zero (the batched SGD step zeroes them with torch's _foreach_zero_). */
+  @Test
+  void everyStepLeavesTheStoredGradientsAtZero() {
+    Block net = Fixtures.tinyNet(manager, 3);
+    try (Sgd sgd = momentumSgd()) {
+      run(net, sgd, 1).build().fit(); // several steps: the later ones take the batched path
+      assertFalse(sgd.momentumBuffers().isEmpty());
+      for (var p : net.getParameters()) {
+        if (!p.getValue().requiresGradient()) {
+          continue; // BN running statistics
+        }
+        try (NDArray g = TorchSupport.gradientOrNull(p.getValue().getArray())) {
+          assertNotNull(g, p.getKey() + " took part in backward");
+          assertEquals(0f, g.abs().sum().getFloat(), p.getKey());
+        }
+      }
+    }
+  }
+
   @Test
   void sameSeedGivesBitIdenticalParameters() {
     Map<String, float[]> a = trainTwoEpochs(NDManager.newBaseManager(), 5);
