@@ -15,7 +15,12 @@ singular values are taken as the square roots of the eigenvalues of the map's Gr
 7.1 s against 8.7 s), and float64 resolves the squared tolerance, (max(H, W) * eps)^2 * S.max()^2 >=
 1e-12 * S.max()^2, far above its rounding. Maps certified full rank by a Cholesky of the shifted Gram
 matrix skip eigvalsh (ResNet-56: the maps before the residual add are nearly all full rank at 16x16
-and 8x8; a 16x16 Cholesky costs about a fifth of its eigvalsh).
+and 8x8; a 16x16 Cholesky costs about a fifth of its eigvalsh). Gram matrices of side 4 or less (VGG's 4x4 and 2x2
+maps: 65,536 of them a batch, where one LAPACK call per matrix costs more than its arithmetic) are
+ranked across the batch without LAPACK: side 2 in closed form, sides 3 and 4 by Sylvester's law of
+inertia (the positive pivots of an LDL^T of G - tau I, at the two bounds of the tolerance that the
+diagonal and the trace give); a map whose count is not decided by both bounds, or whose pivots do not
+stand clear of their rounding, goes to eigvalsh.
 
 engine/src/main/resources/dev/topiary/engine/exec/sgd_step.pt: forward(params, grads, decay_params,
 decay_grads, bufs, lr, weight_decay, momentum, undamped, nesterov): one step of torch.optim.SGD over lists
@@ -28,7 +33,7 @@ written by Debian's torch 1.13 and load in libtorch 2.5.1.
 
 Usage (from the repository root): python3 bench/torchscript_ops.py
 """
-from typing import List
+from typing import List, Tuple
 
 import torch
 
@@ -38,6 +43,65 @@ DIR = "engine/src/main/resources/dev/topiary/engine/exec/"
 class Hardtanh(torch.nn.Module):
     def forward(self, x: torch.Tensor, min_val: torch.Tensor, max_val: torch.Tensor) -> torch.Tensor:
         return torch._C._nn.hardtanh(x, float(min_val), float(max_val))
+
+
+def _inertia(flat: torch.Tensor, tau: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+    """Per symmetric float64 matrix [M, n, n], the number of eigenvalues above tau [M] (Sylvester's law
+    of inertia: the positive pivots of an unpivoted LDL^T of G - tau I, eliminated across the batch),
+    and whether every pivot stands clear of its rounding (a pivot within 16 n eps of the magnitudes
+    that made it could have either sign)."""
+    n = flat.size(-1)
+    eps = 2.220446049250313e-16
+    eye = torch.eye(n, dtype=flat.dtype, device=flat.device)
+    work = flat - tau[:, None, None] * eye
+    scale = flat.diagonal(dim1=-2, dim2=-1).abs() + tau[:, None]
+    count = torch.zeros([flat.size(0)], dtype=torch.int64, device=flat.device)
+    safe = torch.ones([flat.size(0)], dtype=torch.bool, device=flat.device)
+    for k in range(n):
+        d = work[:, k, k]
+        count += (d > 0).long()
+        safe &= d.abs() > (16.0 * n * eps) * scale[:, k]
+        if k + 1 < n:
+            col = work[:, k + 1:, k]
+            mult = col / torch.where(d == 0, torch.ones_like(d), d)[:, None]
+            work[:, k + 1:, k + 1:] -= mult[:, :, None] * col[:, None, :]
+            scale[:, k + 1:] += (mult * col).abs()
+    return count, safe
+
+
+def _small_ranks(flat: torch.Tensor, rtol: float) -> Tuple[torch.Tensor, torch.Tensor]:
+    """Ranks of PSD Gram matrices [M, n, n] with n <= 4 (eigenvalues above rtol * the largest), without
+    a LAPACK call per matrix, and which of them are decided; eigvalsh ranks the others."""
+    n = flat.size(-1)
+    diag = flat.diagonal(dim1=-2, dim2=-1)
+    trace = diag.sum(-1)
+    if n == 1:
+        return (trace > 0).long(), torch.ones_like(trace, dtype=torch.bool)
+    if n == 2:
+        # closed form: the larger eigenvalue, and the smaller as det / larger (no cancellation);
+        # the determinant is within a few eps * top^2 of exact
+        a = flat[:, 0, 0]
+        c = flat[:, 1, 1]
+        b = flat[:, 0, 1]
+        half = (a - c) * 0.5
+        top = (a + c) * 0.5 + torch.sqrt(half * half + b * b)
+        nonzero = top > 0
+        low = torch.where(nonzero, (a * c - b * b) / torch.where(nonzero, top, torch.ones_like(top)), torch.zeros_like(top))
+        tau = rtol * top
+        eps = 2.220446049250313e-16
+        return nonzero.long() + (low > tau).long(), ~nonzero | ((low - tau).abs() > 64.0 * eps * top)
+    # the largest eigenvalue lies between the largest diagonal entry and the trace: counted at the
+    # trace's tolerance, a full rank is decided; a smaller count is decided when the diagonal's agrees
+    hi, safe_hi = _inertia(flat, rtol * trace)
+    empty = trace == 0
+    ranks = torch.where(empty, torch.zeros_like(hi), hi)
+    decided = empty | (safe_hi & (hi == n))
+    rest = (~decided).nonzero().squeeze(1)
+    if rest.numel() > 0:
+        sub = flat.index_select(0, rest)
+        lo, safe_lo = _inertia(sub, rtol * sub.diagonal(dim1=-2, dim2=-1).amax(-1))
+        decided[rest] = safe_lo & safe_hi.index_select(0, rest) & (lo == hi.index_select(0, rest))
+    return ranks, decided
 
 
 class MatrixRankSums(torch.nn.Module):
@@ -55,6 +119,13 @@ class MatrixRankSums(torch.nn.Module):
             n = gram.size(-1)
             rtol = (max(h, w) * 1.1920928955078125e-07) ** 2
             flat = gram.reshape(b * c, n, n)
+            if n <= 4:
+                # small maps (VGG's 4x4 and 2x2): one LAPACK call per map costs more than the arithmetic
+                ranks, decided = _small_ranks(flat, rtol)
+                rest = ~decided
+                if bool(rest.any()):
+                    ranks[rest] = torch.linalg.matrix_rank(flat[rest], rtol=rtol, hermitian=True)
+                return ranks.reshape(b, c).sum(0)
             # full rank, certified: G - tau I positive definite with tau = rtol * trace(G) >= rtol * max
             # eigenvalue puts every eigenvalue above the tolerance; a Cholesky costs a fraction of eigvalsh.
             # Tried on the whole chunk only when it certifies most of the first image's channels.

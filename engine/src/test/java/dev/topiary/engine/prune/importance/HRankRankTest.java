@@ -217,4 +217,54 @@ class HRankRankTest {
       }
     }
   }
+
+  /**
+   * Maps whose Gram matrix has side 4 or less are ranked without LAPACK (closed form, or inertia at
+   * two tolerance bounds, eigenvalues for the undecided): the same ranks as the Java kernel on full,
+   * deficient, zero, repeated-row and near-tolerance maps.
+   */
+  @Test
+  void smallMapsRankedWithoutLapackAgreeWithTheJavaKernel() {
+    Random r = new Random(21);
+    float eps = Math.ulp(1f);
+    for (int[] hw : new int[][] {{2, 2}, {3, 3}, {4, 4}, {2, 5}, {7, 4}, {1, 4}}) {
+      int h = hw[0];
+      int w = hw[1];
+      int full = Math.min(h, w);
+      int b = 16;
+      int c = 6;
+      float[] maps = new float[b * c * h * w];
+      for (int i = 0; i < b * c; i++) {
+        float[] map = switch (i % 6) {
+          case 0, 1 -> rankK(h, w, r.nextInt(full + 1), r); // full or deficient, zero included
+          case 2 -> { // a row repeated, and rows of very different norms
+            float[] x = rankK(h, w, full, r);
+            for (int j = 0; j < w; j++) {
+              x[j] *= 1e3f;
+              x[(h - 1) * w + j] = x[j];
+            }
+            yield x;
+          }
+          case 3 -> new float[h * w]; // all zero
+          default -> { // diagonal, the last singular value just above or below the tolerance
+            float[] x = new float[h * w];
+            for (int d = 0; d < full; d++) {
+              x[d * w + d] = 1f;
+            }
+            x[(full - 1) * w + full - 1] = full > 1 ? Math.max(h, w) * eps * (i % 2 == 0 ? 1.05f : 0.95f) : 1f;
+            yield x;
+          }
+        };
+        System.arraycopy(map, 0, maps, i * h * w, h * w);
+      }
+      int[] java = HRankImportance.rankOf(maps, b * c, h, w);
+      long[] expected = new long[c];
+      for (int i = 0; i < java.length; i++) {
+        expected[i % c] += java[i];
+      }
+      try (NDManager m = NDManager.newBaseManager()) {
+        assertArrayEquals(expected, ScriptedOps.matrixRankSums(m.create(maps, new Shape(b, c, h, w))), h + "x" + w);
+      }
+    }
+  }
 }
