@@ -49,7 +49,8 @@ def _inertia(flat: torch.Tensor, tau: torch.Tensor) -> Tuple[torch.Tensor, torch
     """Per symmetric float64 matrix [M, n, n], the number of eigenvalues above tau [M] (Sylvester's law
     of inertia: the positive pivots of an unpivoted LDL^T of G - tau I, eliminated across the batch),
     and whether every pivot stands clear of its rounding (a pivot within 16 n eps of the magnitudes
-    that made it could have either sign)."""
+    that made it, each carrying the relative uncertainty of the pivots before it, could have either
+    sign)."""
     n = flat.size(-1)
     eps = 2.220446049250313e-16
     eye = torch.eye(n, dtype=flat.dtype, device=flat.device)
@@ -65,7 +66,10 @@ def _inertia(flat: torch.Tensor, tau: torch.Tensor) -> Tuple[torch.Tensor, torch
             col = work[:, k + 1:, k]
             mult = col / torch.where(d == 0, torch.ones_like(d), d)[:, None]
             work[:, k + 1:, k + 1:] -= mult[:, :, None] * col[:, None, :]
-            scale[:, k + 1:] += (mult * col).abs()
+            # the update carries the pivot's own uncertainty (scale / |d|) into every later pivot: a tiny
+            # pivot with a large multiplier leaves them all uncertain, and such a map goes to eigvalsh
+            spread = 1.0 + scale[:, k] / torch.where(d == 0, torch.zeros_like(d), d.abs())
+            scale[:, k + 1:] += (mult * col).abs() * spread[:, None]
     return count, safe
 
 

@@ -267,4 +267,24 @@ class HRankRankTest {
       }
     }
   }
+
+  /**
+   * A 4x4 map whose first row's squared norm lies within 1e-8 of the lower tolerance bound: the
+   * elimination's first pivot is tiny and its multipliers huge. Its third singular value is 1.2 times
+   * the tolerance (rank 3 in exact arithmetic); the pivots after it inherit the first one's
+   * uncertainty, so the map goes to eigvalsh rather than being counted rank 2. Found by a review.
+   */
+  @Test
+  void aTinyFirstPivotHandsTheMapToTheEigenvalues() {
+    int[] bits = {0x34b713cb, 0x34ac4151, 0x33a6973a, 0xb345f673, 0x3f37319e, 0x3f2be387, 0x3e284ef7, 0xbdcd7d98,
+        0xbd32646b, 0x3d811bfa, 0xbcbd9750, 0x3d59f42f, 0xbea36133, 0x3ede06ef, 0xbe29f9ae, 0x3ec10ddb};
+    float[] map = new float[16];
+    for (int i = 0; i < 16; i++) {
+      map[i] = Float.intBitsToFloat(bits[i]);
+    }
+    assertEquals(3, HRankImportance.rankOf(map, 1, 4, 4)[0]);
+    try (NDManager m = NDManager.newBaseManager()) {
+      assertArrayEquals(new long[] {3}, ScriptedOps.matrixRankSums(m.create(map, new Shape(1, 1, 4, 4))));
+    }
+  }
 }
