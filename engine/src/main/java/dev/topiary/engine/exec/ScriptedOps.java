@@ -43,7 +43,7 @@ public final class ScriptedOps {
 
   /** Whether {@link #matrixRankSums} can rank {@code maps}: a float32 libtorch array of rank 4. */
   public static boolean canRankMaps(NDArray maps) {
-    return maps instanceof PtNDArray && maps.getDataType() == DataType.FLOAT32 && maps.getShape().dimension() == 4;
+    return isTorchArray(maps) && maps.getDataType() == DataType.FLOAT32 && maps.getShape().dimension() == 4;
   }
 
   /**
@@ -123,7 +123,7 @@ public final class ScriptedOps {
     }
   }
 
-  /** Whether {@link #sgdStep} can take {@code array}: a libtorch array (false for null). */
+  /** Whether {@code array} is a libtorch array, which the scripted ops take (false for null). */
   public static boolean isTorchArray(NDArray array) {
     return array instanceof PtNDArray;
   }

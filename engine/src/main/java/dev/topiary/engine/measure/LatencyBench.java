@@ -78,7 +78,17 @@ public final class LatencyBench {
 
   private static void once(Forward forward, NDArray x) {
     try (NDArray out = forward.apply(x)) {
-      out.get(0).flatten().getFloat(0); // synchronise with the device
+      awaitDevice(out);
+    }
+  }
+
+  /**
+   * Returns once the device has computed {@code output}: a GPU runs kernels asynchronously, and
+   * reading one of its values waits for them all (on the CPU, ops are already done).
+   */
+  public static void awaitDevice(NDArray output) {
+    try (NDArray first = output.get(0); NDArray flat = first.flatten()) {
+      flat.getFloat(0);
     }
   }
 

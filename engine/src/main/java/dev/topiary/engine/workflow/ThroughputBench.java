@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.topiary.engine.exec.EngineSettings;
 import dev.topiary.engine.exec.GraphBlock;
 import dev.topiary.engine.graph.Graph;
+import dev.topiary.engine.measure.LatencyBench;
 import dev.topiary.engine.train.EpochResult;
 import dev.topiary.engine.train.LrSchedule;
 import dev.topiary.engine.train.Sgd;
@@ -92,10 +93,7 @@ public final class ThroughputBench {
         last = block.infer(x);
         inferSteps++;
       }
-      // A GPU runs its kernels asynchronously: reading one value of the last output waits for all of them.
-      try (NDArray flat = last.reshape(-1)) {
-        flat.getFloat(0);
-      }
+      LatencyBench.awaitDevice(last); // the clock stops once the device has run every pass
       last.close();
       double infer = (double) batch * inferSteps / ((System.nanoTime() - t0) / 1e9);
       return new Result(graph.name(), batch, trainSteps[1], inferSteps, train, infer);
