@@ -120,7 +120,8 @@ public class JobSubmitter {
       LOG.warnf("job %s not submitted: %s", jobId, e.getMessage());
       throw new ApiException(503, List.of(new ErrorBody.FieldError("", "the event bus did not take the job; nothing was kept, try again")));
     }
-    view.apply(event, EventCodec.toJson(event)); // read-your-writes: the tail's copy arrives later as a duplicate
+    // read-your-writes, with the plan in hand: the tail's copy arrives later (or came first) as a duplicate
+    view.apply(event, EventCodec.toJson(event), submission.plan());
     LOG.infof("job %s (%s) submitted by %s: %d steps", jobId, spec.name(), tenant, submission.plan().steps().size());
     return new Accepted(jobId, submission.plan(), event);
   }

@@ -78,6 +78,11 @@ public final class JobState {
     return tenant;
   }
 
+  /** Whether the submission's plan is known (its step kinds show in the timeline). */
+  public synchronized boolean hasPlan() {
+    return plan != null;
+  }
+
   public synchronized Phase phase() {
     return phase == null ? Phase.SUBMITTED : phase;
   }
@@ -91,6 +96,9 @@ public final class JobState {
   synchronized boolean apply(PipelineEvent event, String json, JobPlan loadedPlan) {
     String dedup = event.type().jsonName() + "/" + event.idempotencyKey() + (event instanceof EpochTuned t ? "/" + t.epoch() : "");
     if (!seen.add(dedup)) {
+      if (event instanceof JobSubmitted && plan == null) {
+        plan = loadedPlan; // the first copy's plan read failed; this copy's succeeded
+      }
       return false;
     }
     updatedAt = max(updatedAt, event.occurredAt());

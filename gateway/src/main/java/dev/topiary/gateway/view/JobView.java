@@ -52,9 +52,24 @@ public final class JobView {
     return apply(event, EventCodec.toJson(event));
   }
 
+  /** Applies a decoded event; false when it was a duplicate. A submission's plan is read from the store unless the job has it. */
   public boolean apply(PipelineEvent event, String json) {
-    JobPlan plan = event instanceof JobSubmitted s ? loadPlan(s) : null;
+    return apply(event, json, null);
+  }
+
+  /**
+   * Applies a decoded event; false when it was a duplicate.
+   *
+   * @param knownPlan a submission's plan when the caller holds it (the submitter: no store read on
+   *     the request path), else null. A plan unknown so far (its read failed) is taken from a
+   *     duplicate submission, so the tail's copy mends a failed read and vice versa.
+   */
+  public boolean apply(PipelineEvent event, String json, JobPlan knownPlan) {
     JobState state = jobs.computeIfAbsent(event.jobId(), JobState::new);
+    JobPlan plan = null;
+    if (event instanceof JobSubmitted s) {
+      plan = knownPlan != null ? knownPlan : state.hasPlan() ? null : loadPlan(s);
+    }
     JobState.Phase before = state.phase();
     boolean applied = state.apply(event, json, plan);
     if (applied && live && before != JobState.Phase.COMPLETED && state.phase() == JobState.Phase.COMPLETED) {
@@ -109,7 +124,7 @@ public final class JobView {
     try {
       return planLoader.apply(s.plan());
     } catch (RuntimeException e) {
-      LOG.warnf("job %s: plan %s not readable, step kinds unknown: %s", s.jobId(), s.plan().key(), e.getMessage());
+      LOG.warnf(e, "job %s: plan %s not readable, step kinds unknown until a copy of the submission brings it", s.jobId(), s.plan().key());
       return null;
     }
   }
