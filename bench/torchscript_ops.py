@@ -1,6 +1,11 @@
 #!/usr/bin/env python3
 """Writes the TorchScript modules the engine runs for libtorch functions that DJL 0.32 does not expose.
 
+engine/src/main/resources/dev/topiary/engine/exec/channels_last.pt: forward(x) = x in channels-last memory
+order (NHWC strides, the same logical [N, C, H, W] tensor; x itself when it already is). libtorch's CPU
+convolutions (oneDNN), pooling and batch norm run faster on it; DJL 0.32 has no memory-format call. See
+exec/OpKernels.java.
+
 engine/src/main/resources/dev/topiary/engine/exec/hardtanh.pt: forward(x, min, max) = hardtanh(x, min,
 max), the op behind torch.nn.ReLU6 and Hardtanh. DJL only has clamp, whose backward in libtorch is four
 passes (ge, le, logical_and, where with a broadcast zero) where hardtanh_backward is one; see
@@ -38,6 +43,11 @@ from typing import List, Tuple
 import torch
 
 DIR = "engine/src/main/resources/dev/topiary/engine/exec/"
+
+
+class ChannelsLast(torch.nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x.contiguous(memory_format=torch.channels_last)
 
 
 class Hardtanh(torch.nn.Module):
@@ -170,6 +180,7 @@ class SgdStep(torch.nn.Module):
 
 
 if __name__ == "__main__":
-    for name, module in (("hardtanh.pt", Hardtanh()), ("matrix_rank.pt", MatrixRankSums()), ("sgd_step.pt", SgdStep())):
+    for name, module in (("channels_last.pt", ChannelsLast()), ("hardtanh.pt", Hardtanh()), ("matrix_rank.pt", MatrixRankSums()),
+                         ("sgd_step.pt", SgdStep())):
         torch.jit.save(torch.jit.script(module), DIR + name)
         print(DIR + name)

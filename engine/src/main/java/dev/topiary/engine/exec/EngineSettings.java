@@ -44,6 +44,11 @@ public final class EngineSettings {
     }
   }
 
+  /** The system property that turns channels-last CPU convolutions off ({@code false}); on by default. */
+  public static final String CPU_CHANNELS_LAST = "topiary.cpu-channels-last";
+
+  private static volatile boolean cpuChannelsLast = !"false".equalsIgnoreCase(System.getProperty(CPU_CHANNELS_LAST, "true").trim());
+
   /** The device {@link #apply()} chose; null until then. */
   private static volatile Device computeDevice;
 
@@ -114,6 +119,21 @@ public final class EngineSettings {
   public static Device computeDevice() {
     Device chosen = computeDevice;
     return chosen != null ? chosen : Engine.getEngine("PyTorch").defaultDevice();
+  }
+
+  /**
+   * Whether convolutions on the CPU take their input in channels-last (NHWC) memory order, which
+   * libtorch's oneDNN kernels run faster (LeNet-5 to MobileNetV2: 1.05 to 1.7 times, BENCHMARKS.md).
+   * Process-wide; on unless the system property {@value #CPU_CHANNELS_LAST} is {@code false}. GPU
+   * arrays are left as they are.
+   */
+  public static boolean cpuChannelsLast() {
+    return cpuChannelsLast;
+  }
+
+  /** Sets {@link #cpuChannelsLast()} for the process (benchmarks compare the two; tests check both agree). */
+  public static void setCpuChannelsLast(boolean on) {
+    cpuChannelsLast = on;
   }
 
   /** The device for a choice, given how many GPUs PyTorch sees. */

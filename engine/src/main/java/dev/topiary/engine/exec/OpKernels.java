@@ -1,5 +1,6 @@
 package dev.topiary.engine.exec;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -75,9 +76,30 @@ final class OpKernels {
     return new Shape(hw.h(), hw.w());
   }
 
+  /**
+   * torch.nn.functional.conv2d. On the CPU the input goes in channels-last memory order first
+   * ({@link EngineSettings#cpuChannelsLast()}): oneDNN's convolutions run faster on NHWC arrays, and
+   * the output, and the activations, pooling, batch norm and adds after it, keep that order, so the
+   * copy happens once, at the first convolution with more than one input channel (one input
+   * channel has no order to choose). The values are those of the NCHW convolution within float32
+   * rounding; weights stay NCHW.
+   */
   private static NDArray conv(Op op, List<NDArray> in, OpKernel.Params p, boolean training) {
     Conv c = (Conv) op;
-    return Conv2d.conv2d(in.get(0), p.get(ParamRole.WEIGHT), p.get(ParamRole.BIAS),
+    NDArray x = in.get(0);
+    if (!EngineSettings.cpuChannelsLast() || x.getShape().dimension() != 4 || x.getShape().get(1) < 2
+        || !x.getDevice().getDeviceType().equals(Device.Type.CPU) || !ScriptedOps.isTorchArray(x)) {
+      return conv2d(c, x, p);
+    }
+    // a handle of its own (on x's storage when x already is channels-last): closed here, or a pass
+    // without autograd would keep every copy until the caller's manager closes; autograd holds its own
+    try (NDArray nhwc = ScriptedOps.channelsLast(x)) {
+      return conv2d(c, nhwc, p);
+    }
+  }
+
+  private static NDArray conv2d(Conv c, NDArray x, OpKernel.Params p) {
+    return Conv2d.conv2d(x, p.get(ParamRole.WEIGHT), p.get(ParamRole.BIAS),
             shape(c.stride()), shape(c.padding()), shape(c.dilation()), c.groups())
         .head();
   }
@@ -109,7 +131,8 @@ final class OpKernels {
   private static NDArray clip(Op op, List<NDArray> in, OpKernel.Params p, boolean training) {
     Clip c = (Clip) op;
     NDArray x = in.get(0);
-    return GradMode.isEnabled() ? ScriptedOps.hardtanh(x, c.min(), c.max()) : x.clip(c.min(), c.max());
+    // not DJL's clip: it leaves its two bounds, as scalar arrays, in the input's manager on every call
+    return ScriptedOps.hardtanh(x, c.min(), c.max());
   }
 
   /*
@@ -124,11 +147,11 @@ final class OpKernels {
     }
   }
 
-  /** x * relu6(x + 3) / 6, as torch.nn.Hardswish. */
+  /** x * relu6(x + 3) / 6, as torch.nn.Hardswish (relu6 by hardtanh: zero gradient at the bounds, as torch). */
   private static NDArray hardSwish(Op op, List<NDArray> in, OpKernel.Params p, boolean training) {
     NDArray x = in.get(0);
     try (NDArray shifted = x.add(3);
-        NDArray gate = shifted.clip(0, 6);
+        NDArray gate = ScriptedOps.hardtanh(shifted, 0, 6);
         NDArray product = x.mul(gate)) {
       return product.div(6);
     }

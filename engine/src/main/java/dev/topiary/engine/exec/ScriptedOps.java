@@ -41,6 +41,15 @@ public final class ScriptedOps {
     }
   }
 
+  /**
+   * {@code x.contiguous(memory_format=torch.channels_last)}: the same logical {@code [N, C, H, W]}
+   * array with NHWC strides; {@code x} itself when it already has them. Autograd sees a copy (its
+   * gradient is the incoming one, in the other order).
+   */
+  static NDArray channelsLast(NDArray x) {
+    return IValueUtils.forward(ChannelsLast.MODULE, new NDList(x), true).head();
+  }
+
   /** Whether {@link #matrixRankSums} can rank {@code maps}: a float32 libtorch array of rank 4. */
   public static boolean canRankMaps(NDArray maps) {
     return isTorchArray(maps) && maps.getDataType() == DataType.FLOAT32 && maps.getShape().dimension() == 4;
@@ -140,6 +149,11 @@ public final class ScriptedOps {
   /** Holder: the module loads when {@link #matrixRankSums} is first called. */
   private static final class MatrixRank {
     static final PtSymbolBlock MODULE = load("matrix_rank.pt");
+  }
+
+  /** Holder: the module loads when {@link #channelsLast} is first called. */
+  private static final class ChannelsLast {
+    static final PtSymbolBlock MODULE = load("channels_last.pt");
   }
 
   /** Holder: the module loads when {@link #hardtanh} is first called. */

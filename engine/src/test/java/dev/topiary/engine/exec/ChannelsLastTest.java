@@ -1,0 +1,149 @@
+package dev.topiary.engine.exec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import dev.topiary.engine.graph.Conv;
+import dev.topiary.engine.graph.Graph;
+import dev.topiary.engine.graph.GraphBuilder;
+import dev.topiary.engine.graph.ParamKey;
+import dev.topiary.engine.graph.Relu;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Convolutions on the CPU take channels-last input ({@link EngineSettings#cpuChannelsLast()}): the
+ * values and gradients are the NCHW ones within float32 rounding, through every op type; the order
+ * really changes; and an inference pass leaves no copy behind.
+ */
+class ChannelsLastTest {
+  private NDManager manager;
+  private boolean before;
+
+  @BeforeEach
+  void open() {
+    manager = NDManager.newBaseManager(ai.djl.Device.cpu());
+    before = EngineSettings.cpuChannelsLast();
+  }
+
+  @AfterEach
+  void close() {
+    EngineSettings.setCpuChannelsLast(before);
+    manager.close();
+  }
+
+  private GraphBlock block(Graph g) {
+    GraphBlock b = new GraphBlock(g, 7);
+    b.initialize(manager);
+    ExecFixtures.randomizeBatchNorms(b);
+    return b;
+  }
+
+  @Test
+  void inferenceMatchesNchwThroughEveryOpType() {
+    GraphBlock b = block(ExecFixtures.coverage());
+    NDArray x = ExecFixtures.input(manager, 3, 4, 3, 9, 9);
+    EngineSettings.setCpuChannelsLast(false);
+    float[] nchw = b.infer(x).toFloatArray();
+    EngineSettings.setCpuChannelsLast(true);
+    float[] nhwc = b.infer(x).toFloatArray();
+    float diff = ExecFixtures.maxAbsDiff(nchw, nhwc);
+    assertTrue(diff < 1e-5f, "outputs differ by " + diff);
+  }
+
+  @Test
+  void trainingGradientsAndRunningStatisticsMatchNchw() {
+    Map<String, float[]> nchw = trainOnce(false);
+    Map<String, float[]> nhwc = trainOnce(true);
+    assertEquals(nchw.keySet(), nhwc.keySet());
+    for (String k : nchw.keySet()) {
+      float diff = ExecFixtures.maxAbsDiff(nchw.get(k), nhwc.get(k));
+      assertTrue(diff < 1e-4f, k + " differs by " + diff);
+    }
+  }
+
+  /** Every learnable parameter's gradient and every running statistic after one training pass. */
+  private Map<String, float[]> trainOnce(boolean channelsLast) {
+    EngineSettings.setCpuChannelsLast(channelsLast);
+    GraphBlock b = block(ExecFixtures.coverage());
+    NDArray x = ExecFixtures.input(manager, 3, 4, 3, 9, 9);
+    NDArray target = ExecFixtures.input(manager, 4, 4, 6);
+    Engine.getInstance().setRandomSeed(1);
+    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      NDArray out = b.forward(new ParameterStore(manager, false), new NDList(x), true).head();
+      gc.backward(out.mul(target).sum());
+    }
+    Map<String, float[]> got = new LinkedHashMap<>();
+    for (Map.Entry<ParamKey, NDArray> e : b.parameterArrays().entrySet()) {
+      NDArray p = e.getValue();
+      got.put(e.getKey().toString(), e.getKey().role().learnable() ? p.getGradient().toFloatArray() : p.toFloatArray());
+    }
+    return got;
+  }
+
+  @Test
+  void theConvolutionOutputIsChannelsLastOnlyWhenOn() throws ReflectiveOperationException {
+    GraphBlock b = block(ExecFixtures.coverage());
+    NDArray x = ExecFixtures.input(manager, 3, 4, 3, 9, 9);
+    EngineSettings.setCpuChannelsLast(true);
+    assertFalse(contiguous(capture(b, x, "relu1")), "NHWC strides are not NCHW-contiguous");
+    EngineSettings.setCpuChannelsLast(false);
+    assertTrue(contiguous(capture(b, x, "relu1")));
+  }
+
+  @Test
+  void aOneChannelInputIsLeftAsItIsAndTheNextConvolutionConverts() throws ReflectiveOperationException {
+    GraphBuilder g = Graph.builder("gray");
+    g.input("x", 1, 6, 6);
+    g.add("conv1", Conv.of(4, 3, 1, 1), "x");
+    g.add("relu1", new Relu(), "conv1");
+    g.add("conv2", Conv.of(4, 3, 1, 1), "relu1");
+    GraphBlock b = block(g.output("conv2").build());
+    NDArray x = ExecFixtures.input(manager, 5, 2, 1, 6, 6);
+    EngineSettings.setCpuChannelsLast(true);
+    assertTrue(contiguous(capture(b, x, "relu1")), "one input channel: nothing to reorder");
+    assertFalse(contiguous(capture(b, x, "conv2")));
+  }
+
+  @Test
+  void anInferencePassLeavesNoCopyInTheCallersManager() {
+    GraphBlock b = block(ExecFixtures.coverage());
+    EngineSettings.setCpuChannelsLast(true);
+    try (NDManager caller = manager.newSubManager()) {
+      NDArray x = ExecFixtures.input(caller, 3, 4, 3, 9, 9);
+      int held = caller.getManagedArrays().size();
+      for (int i = 0; i < 3; i++) {
+        b.infer(x).close();
+      }
+      assertEquals(held, caller.getManagedArrays().size(), "arrays left behind by three passes");
+    }
+  }
+
+  private NDArray capture(GraphBlock b, NDArray x, String node) {
+    return b.forwardCapture(new ParameterStore(manager, false), new NDList(x), false, Set.of(node)).captured().get(node);
+  }
+
+  /** libtorch's is_contiguous() (NCHW order), which DJL does not expose. */
+  private static boolean contiguous(NDArray a) throws ReflectiveOperationException {
+    Class<?> lib = Class.forName("ai.djl.pytorch.jni.PyTorchLibrary");
+    Field instance = lib.getDeclaredField("LIB");
+    instance.setAccessible(true);
+    Method m = lib.getDeclaredMethod("torchIsContiguous", long.class);
+    m.setAccessible(true);
+    return (boolean) m.invoke(instance.get(null), ((PtNDArray) a).getHandle());
+  }
+}
