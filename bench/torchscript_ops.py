@@ -6,6 +6,10 @@ order (NHWC strides, the same logical [N, C, H, W] tensor; x itself when it alre
 convolutions (oneDNN), pooling and batch norm run faster on it; DJL 0.32 has no memory-format call. See
 exec/OpKernels.java.
 
+engine/src/main/resources/dev/topiary/engine/exec/hardswish.pt: forward(x) = hardswish(x), torch.nn.Hardswish:
+libtorch's own forward and backward (one pass each) where the composite x * relu6(x + 3) / 6 took
+four ops and a gradient that differed from libtorch's at x = -3 and 3.
+
 engine/src/main/resources/dev/topiary/engine/exec/hardtanh.pt: forward(x, min, max) = hardtanh(x, min,
 max), the op behind torch.nn.ReLU6 and Hardtanh. DJL only has clamp, whose backward in libtorch is four
 passes (ge, le, logical_and, where with a broadcast zero) where hardtanh_backward is one; see
@@ -48,6 +52,11 @@ DIR = "engine/src/main/resources/dev/topiary/engine/exec/"
 class ChannelsLast(torch.nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return x.contiguous(memory_format=torch.channels_last)
+
+
+class Hardswish(torch.nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch._C._nn.hardswish(x)
 
 
 class Hardtanh(torch.nn.Module):
@@ -125,7 +134,9 @@ class MatrixRankSums(torch.nn.Module):
             c = x.size(1)
             h = x.size(-2)
             w = x.size(-1)
-            d = x.double()
+            # one pass to float64 in NCHW order: maps in channels-last order (the engine's CPU convolutions'
+            # output) would give matmul [H, W] matrices with a column stride of C, which it copies map by map
+            d = x.to(torch.float64, memory_format=torch.contiguous_format)
             if h <= w:
                 gram = torch.matmul(d, d.transpose(-1, -2))
             else:
@@ -180,7 +191,7 @@ class SgdStep(torch.nn.Module):
 
 
 if __name__ == "__main__":
-    for name, module in (("channels_last.pt", ChannelsLast()), ("hardtanh.pt", Hardtanh()), ("matrix_rank.pt", MatrixRankSums()),
-                         ("sgd_step.pt", SgdStep())):
+    for name, module in (("channels_last.pt", ChannelsLast()), ("hardswish.pt", Hardswish()), ("hardtanh.pt", Hardtanh()),
+                         ("matrix_rank.pt", MatrixRankSums()), ("sgd_step.pt", SgdStep())):
         torch.jit.save(torch.jit.script(module), DIR + name)
         print(DIR + name)

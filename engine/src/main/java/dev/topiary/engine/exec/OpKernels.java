@@ -147,14 +147,9 @@ final class OpKernels {
     }
   }
 
-  /** x * relu6(x + 3) / 6, as torch.nn.Hardswish (relu6 by hardtanh: zero gradient at the bounds, as torch). */
+  /** torch.nn.Hardswish, libtorch's kernel (forward and backward). */
   private static NDArray hardSwish(Op op, List<NDArray> in, OpKernel.Params p, boolean training) {
-    NDArray x = in.get(0);
-    try (NDArray shifted = x.add(3);
-        NDArray gate = ScriptedOps.hardtanh(shifted, 0, 6);
-        NDArray product = x.mul(gate)) {
-      return product.div(6);
-    }
+    return ScriptedOps.hardswish(in.get(0));
   }
 
   private static NDArray maxPool(Op op, List<NDArray> in, OpKernel.Params p, boolean training) {

@@ -35,10 +35,16 @@ public final class ScriptedOps {
    * clip is torch.clamp, whose backward is four passes over the tensor.
    */
   static NDArray hardtanh(NDArray x, double min, double max) {
-    NDManager m = x.getManager();
-    try (NDArray lo = m.create(min); NDArray hi = m.create(max)) {
+    // the bounds are CPU scalars whatever x's device: the module reads them with float(), which on a
+    // GPU scalar would wait for the device
+    try (NDArray lo = Bounds.MANAGER.create(min); NDArray hi = Bounds.MANAGER.create(max)) {
       return IValueUtils.forward(Hardtanh.MODULE, new NDList(x, lo, hi), true).head();
     }
+  }
+
+  /** torch.nn.functional.hardswish(x): libtorch's forward and its one-pass backward. */
+  static NDArray hardswish(NDArray x) {
+    return IValueUtils.forward(Hardswish.MODULE, new NDList(x), true).head();
   }
 
   /**
@@ -154,6 +160,16 @@ public final class ScriptedOps {
   /** Holder: the module loads when {@link #channelsLast} is first called. */
   private static final class ChannelsLast {
     static final PtSymbolBlock MODULE = load("channels_last.pt");
+  }
+
+  /** Holder: the module loads when {@link #hardswish} is first called. */
+  private static final class Hardswish {
+    static final PtSymbolBlock MODULE = load("hardswish.pt");
+  }
+
+  /** Holder: where {@link #hardtanh}'s bounds live, on the CPU, for as long as the process. */
+  private static final class Bounds {
+    static final NDManager MANAGER = NDManager.newBaseManager(Device.cpu(), "PyTorch");
   }
 
   /** Holder: the module loads when {@link #hardtanh} is first called. */

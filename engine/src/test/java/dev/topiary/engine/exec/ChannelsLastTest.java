@@ -133,6 +133,28 @@ class ChannelsLastTest {
     }
   }
 
+  @Test
+  void mapsInEitherOrderGetTheSameRanks() {
+    // [2, 3, 6, 5] maps; channel c of image i is a sum of c + 1 + i rank-one terms (ranks 1 to 4)
+    NDArray maps = manager.zeros(new ai.djl.ndarray.types.Shape(2, 3, 6, 5));
+    for (int i = 0; i < 2; i++) {
+      for (int c = 0; c < 3; c++) {
+        NDArray map = manager.zeros(new ai.djl.ndarray.types.Shape(6, 5));
+        for (int k = 0; k <= c + i; k++) {
+          NDArray u = ExecFixtures.input(manager, 10 * i + c + 100 * k, 6, 1);
+          NDArray v = ExecFixtures.input(manager, 10 * i + c + 100 * k + 7, 1, 5);
+          map = map.add(u.matMul(v));
+        }
+        maps.set(new ai.djl.ndarray.index.NDIndex(i + "," + c), map);
+      }
+    }
+    long[] nchw = ScriptedOps.matrixRankSums(maps);
+    try (NDArray nhwc = ScriptedOps.channelsLast(maps)) {
+      assertEquals(java.util.Arrays.toString(new long[] {1 + 2, 2 + 3, 3 + 4}), java.util.Arrays.toString(nchw));
+      assertEquals(java.util.Arrays.toString(nchw), java.util.Arrays.toString(ScriptedOps.matrixRankSums(nhwc)));
+    }
+  }
+
   private NDArray capture(GraphBlock b, NDArray x, String node) {
     return b.forwardCapture(new ParameterStore(manager, false), new NDList(x), false, Set.of(node)).captured().get(node);
   }

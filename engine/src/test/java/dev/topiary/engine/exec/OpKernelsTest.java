@@ -212,6 +212,26 @@ class OpKernelsTest {
   }
 
   @Test
+  void hardSwishTrainsWithLibtorchGradient() {
+    // torch.nn.Hardswish's backward: 0 below -3, x / 3 + 0.5 from -3 on, 1 above 3 (x = 3 itself
+    // differs between libtorch's vector and scalar kernels, so it is left out)
+    float[] x = {-4, -3, -1.5f, 0, 1.5f, 4};
+    GraphBuilder b = Graph.builder("hardswish");
+    b.input("x", new int[] {6});
+    b.add("op", new HardSwish(), "x");
+    GraphBlock block = new GraphBlock(b.output("op").build());
+    block.initialize(manager);
+    NDArray input = manager.create(x, new Shape(1, 6));
+    input.setRequiresGradient(true);
+    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+      NDArray y = block.forward(new ParameterStore(manager, false), new NDList(input), true).singletonOrThrow();
+      assertArrayEquals(new float[] {0, 0, -0.375f, 0, 1.125f, 4}, y.toFloatArray(), 1e-6f);
+      collector.backward(y.sum());
+    }
+    assertArrayEquals(new float[] {0, -0.5f, 0, 0.5f, 1, 1}, input.getGradient().toFloatArray(), 1e-6f);
+  }
+
+  @Test
   void clipTrainsWithTorchHardtanhGradientAndClampValues() {
     // torch.nn.ReLU6: values clamped to [0, 6]; gradient 1 strictly inside, 0 outside and at the bounds
     float[] x = {-2, 0, 0.5f, 3, 6, 7.5f};

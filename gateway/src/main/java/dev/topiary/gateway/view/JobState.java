@@ -54,6 +54,7 @@ public final class JobState {
   private Instant updatedAt;
   private Phase phase;
   private JobPlan plan;
+  private JobSubmitted submission;
   private final TreeMap<Integer, StepEnd> stepEnds = new TreeMap<>();
   private final List<JobDetails.Epoch> epochs = new ArrayList<>();
   private final Map<String, JobDetails.LayerChannels> channels = new LinkedHashMap<>();
@@ -83,6 +84,18 @@ public final class JobState {
     return plan != null;
   }
 
+  /** The submission when its plan is still unknown (its read failed); null otherwise, or before it. */
+  synchronized JobSubmitted submissionWithoutPlan() {
+    return plan == null ? submission : null;
+  }
+
+  /** Sets the plan unless it is known already; null changes nothing. */
+  synchronized void fillPlan(JobPlan loaded) {
+    if (plan == null && loaded != null) {
+      plan = loaded;
+    }
+  }
+
   public synchronized Phase phase() {
     return phase == null ? Phase.SUBMITTED : phase;
   }
@@ -96,8 +109,8 @@ public final class JobState {
   synchronized boolean apply(PipelineEvent event, String json, JobPlan loadedPlan) {
     String dedup = event.type().jsonName() + "/" + event.idempotencyKey() + (event instanceof EpochTuned t ? "/" + t.epoch() : "");
     if (!seen.add(dedup)) {
-      if (event instanceof JobSubmitted && plan == null) {
-        plan = loadedPlan; // the first copy's plan read failed; this copy's succeeded
+      if (event instanceof JobSubmitted) {
+        fillPlan(loadedPlan); // the first copy's plan read failed; this copy's may have succeeded
       }
       return false;
     }
@@ -107,7 +120,8 @@ public final class JobState {
       name = s.name();
       totalSteps = s.totalSteps();
       submittedAt = s.occurredAt();
-      plan = loadedPlan;
+      submission = s;
+      fillPlan(loadedPlan);
       if (phase == null) {
         phase = Phase.SUBMITTED;
       }

@@ -65,11 +65,12 @@ public final class JobView {
    *     duplicate submission, so the tail's copy mends a failed read and vice versa.
    */
   public boolean apply(PipelineEvent event, String json, JobPlan knownPlan) {
-    JobState state = jobs.computeIfAbsent(event.jobId(), JobState::new);
     JobPlan plan = null;
     if (event instanceof JobSubmitted s) {
-      plan = knownPlan != null ? knownPlan : state.hasPlan() ? null : loadPlan(s);
+      JobState known = jobs.get(s.jobId());
+      plan = knownPlan != null ? knownPlan : known != null && known.hasPlan() ? null : loadPlan(s);
     }
+    JobState state = jobs.computeIfAbsent(event.jobId(), JobState::new);
     JobState.Phase before = state.phase();
     boolean applied = state.apply(event, json, plan);
     if (applied && live && before != JobState.Phase.COMPLETED && state.phase() == JobState.Phase.COMPLETED) {
@@ -92,10 +93,23 @@ public final class JobView {
     return jobs.values().stream().filter(s -> s.phase() == phase).count();
   }
 
-  /** The job if it exists and belongs to the tenant. */
+  /**
+   * The job if it exists and belongs to the tenant. A job whose plan could not be read (the store
+   * was down when its submission was folded, and no other copy came) is read again here.
+   */
   public Optional<JobState> find(String tenant, String jobId) {
     JobState s = jobs.get(jobId);
-    return s != null && tenant.equals(s.tenant()) ? Optional.of(s) : Optional.empty();
+    if (s == null || !tenant.equals(s.tenant())) {
+      return Optional.empty();
+    }
+    JobSubmitted submitted = s.submissionWithoutPlan();
+    if (submitted != null) {
+      JobPlan plan = loadPlan(submitted);
+      if (plan != null) {
+        s.fillPlan(plan);
+      }
+    }
+    return Optional.of(s);
   }
 
   /**

@@ -54,12 +54,30 @@ class JobViewPlanTest {
     JobView view = new JobView(flaky);
     JobSubmitted event = submitted(plan);
     assertTrue(view.accept(EventCodec.toBytes(event)));
-    assertNull(firstKind(view), "the read failed: kinds unknown");
+    assertNull(view.snapshot().get(JOB).timeline().get(0).kind(), "the read failed: kinds unknown");
     assertFalse(view.accept(EventCodec.toBytes(event)), "a duplicate changes nothing else");
     assertEquals(2, reads.get());
     assertEquals("train-baseline", firstKind(view));
     assertFalse(view.accept(EventCodec.toBytes(event)));
     assertEquals(2, reads.get(), "a known plan is not read again");
+  }
+
+  @Test
+  void aPlanUnreadAtReplayIsReadAgainWhenTheJobIsAskedFor() {
+    AtomicInteger reads = new AtomicInteger();
+    JobPlan plan = plan();
+    JobView view = new JobView(ref -> {
+      if (reads.incrementAndGet() == 1) {
+        throw new IllegalStateException("store down");
+      }
+      return plan;
+    });
+    JobSubmitted event = submitted(plan);
+    assertTrue(view.accept(EventCodec.toBytes(event)), "a restart's replay: the only copy");
+    assertEquals("train-baseline", firstKind(view), "read again on the first request");
+    assertEquals(2, reads.get());
+    firstKind(view);
+    assertEquals(2, reads.get(), "and not again once known");
   }
 
   @Test
