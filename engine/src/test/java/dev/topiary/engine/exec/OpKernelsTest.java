@@ -215,39 +215,36 @@ class OpKernelsTest {
   void hardSwishTrainsWithLibtorchGradient() {
     // torch.nn.Hardswish's backward: 0 below -3, x / 3 + 0.5 from -3 on, 1 above 3 (x = 3 itself
     // differs between libtorch's vector and scalar kernels, so it is left out)
-    float[] x = {-4, -3, -1.5f, 0, 1.5f, 4};
-    GraphBuilder b = Graph.builder("hardswish");
-    b.input("x", new int[] {6});
-    b.add("op", new HardSwish(), "x");
+    float[][] pass = trainPass(new HardSwish(), new float[] {-4, -3, -1.5f, 0, 1.5f, 4});
+    assertArrayEquals(new float[] {0, 0, -0.375f, 0, 1.125f, 4}, pass[0], 1e-6f);
+    assertArrayEquals(new float[] {0, -0.5f, 0, 0.5f, 1, 1}, pass[1], 1e-6f);
+  }
+
+  /** One training-mode pass of a one-op graph over a [1, n] input: its values, then d(sum of them)/dx. */
+  private float[][] trainPass(Op op, float[] x) {
+    GraphBuilder b = Graph.builder("one-op");
+    b.input("x", new int[] {x.length});
+    b.add("op", op, "x");
     GraphBlock block = new GraphBlock(b.output("op").build());
     block.initialize(manager);
-    NDArray input = manager.create(x, new Shape(1, 6));
+    NDArray input = manager.create(x, new Shape(1, x.length));
     input.setRequiresGradient(true);
+    float[] values;
     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
       NDArray y = block.forward(new ParameterStore(manager, false), new NDList(input), true).singletonOrThrow();
-      assertArrayEquals(new float[] {0, 0, -0.375f, 0, 1.125f, 4}, y.toFloatArray(), 1e-6f);
+      values = y.toFloatArray();
       collector.backward(y.sum());
     }
-    assertArrayEquals(new float[] {0, -0.5f, 0, 0.5f, 1, 1}, input.getGradient().toFloatArray(), 1e-6f);
+    return new float[][] {values, input.getGradient().toFloatArray()};
   }
 
   @Test
   void clipTrainsWithTorchHardtanhGradientAndClampValues() {
     // torch.nn.ReLU6: values clamped to [0, 6]; gradient 1 strictly inside, 0 outside and at the bounds
     float[] x = {-2, 0, 0.5f, 3, 6, 7.5f};
-    GraphBuilder b = Graph.builder("relu6");
-    b.input("x", new int[] {6});
-    b.add("op", Clip.relu6(), "x");
-    GraphBlock block = new GraphBlock(b.output("op").build());
-    block.initialize(manager);
-    NDArray input = manager.create(x, new Shape(1, 6));
-    input.setRequiresGradient(true);
-    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-      NDArray y = block.forward(new ParameterStore(manager, false), new NDList(input), true).singletonOrThrow();
-      assertArrayEquals(new float[] {0, 0, 0.5f, 3, 6, 6}, y.toFloatArray());
-      collector.backward(y.sum());
-    }
-    assertArrayEquals(new float[] {0, 0, 1, 1, 0, 0}, input.getGradient().toFloatArray());
+    float[][] pass = trainPass(Clip.relu6(), x);
+    assertArrayEquals(new float[] {0, 0, 0.5f, 3, 6, 6}, pass[0]);
+    assertArrayEquals(new float[] {0, 0, 1, 1, 0, 0}, pass[1]);
     assertArrayEquals(new float[] {0, 0, 0.5f, 3, 6, 6}, run(Clip.relu6(), new int[] {6}, x), "inference: the same values");
   }
 }
