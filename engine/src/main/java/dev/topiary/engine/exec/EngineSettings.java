@@ -123,7 +123,8 @@ public final class EngineSettings {
 
   /**
    * Whether convolutions on the CPU take their input in channels-last (NHWC) memory order, which
-   * libtorch's oneDNN kernels run faster (training 1.1 to 1.6 times at the median, BENCHMARKS.md).
+   * libtorch's oneDNN kernels run faster (training 1.1 to 1.6 times at the median; inference 0.8 to
+   * 1.25 times, slower for LeNet-5 and VGG-16-BN; BENCHMARKS.md).
    * Process-wide; on unless the system property {@value #CPU_CHANNELS_LAST} is {@code false}. GPU
    * arrays are left as they are.
    */

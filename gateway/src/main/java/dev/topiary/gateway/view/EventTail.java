@@ -79,13 +79,21 @@ public final class EventTail implements AutoCloseable {
     return thread.isAlive();
   }
 
+  /** How often the tail retries one job's unreadable plan between polls. */
+  private static final long PLAN_RETRY_NANOS = 5_000_000_000L;
+
   private void run() {
+    long lastPlanRetry = System.nanoTime();
     try {
       while (running) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           if (r.value() != null) {
             view.accept(r.value());
           }
+        }
+        if (System.nanoTime() - lastPlanRetry > PLAN_RETRY_NANOS) {
+          view.retryOneUnreadPlan();
+          lastPlanRetry = System.nanoTime();
         }
         if (!caughtUp && !targets.isEmpty()) {
           caughtUp = targets.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());

@@ -93,23 +93,34 @@ public final class JobView {
     return jobs.values().stream().filter(s -> s.phase() == phase).count();
   }
 
-  /**
-   * The job if it exists and belongs to the tenant. A job whose plan could not be read (the store
-   * was down when its submission was folded, and no other copy came) is read again here.
-   */
+  /** The job if it exists and belongs to the tenant. */
   public Optional<JobState> find(String tenant, String jobId) {
     JobState s = jobs.get(jobId);
-    if (s == null || !tenant.equals(s.tenant())) {
-      return Optional.empty();
-    }
-    JobSubmitted submitted = s.submissionWithoutPlan();
-    if (submitted != null) {
-      JobPlan plan = loadPlan(submitted);
-      if (plan != null) {
-        s.fillPlan(plan);
+    return s != null && tenant.equals(s.tenant()) ? Optional.of(s) : Optional.empty();
+  }
+
+  /**
+   * Reads again the plan of one job whose plan could not be read (the store was down when its
+   * submission was folded, and no other copy came: a restart's replay holds one). Called by the
+   * event tail between polls, never on a request's thread; one job a call, so a store that is down
+   * delays the tail by one read's retries at most.
+   *
+   * @return whether a plan was filled in
+   */
+  public boolean retryOneUnreadPlan() {
+    for (JobState s : jobs.values()) {
+      JobSubmitted submitted = s.submissionWithoutPlan();
+      if (submitted != null) {
+        JobPlan plan = loadPlan(submitted);
+        if (plan != null) {
+          s.fillPlan(plan);
+          LOG.infof("job %s: plan %s read on a retry", submitted.jobId(), submitted.plan().key());
+          return true;
+        }
+        return false;
       }
     }
-    return Optional.of(s);
+    return false;
   }
 
   /**
