@@ -38,13 +38,13 @@ public final class ScriptedOps {
     // the bounds are CPU scalars whatever x's device: the module reads them with float(), which on a
     // GPU scalar would wait for the device
     try (NDArray lo = Bounds.MANAGER.create(min); NDArray hi = Bounds.MANAGER.create(max)) {
-      return IValueUtils.forward(Hardtanh.MODULE, new NDList(x, lo, hi), true).head();
+      return call(Hardtanh.MODULE, x, lo, hi);
     }
   }
 
   /** torch.nn.functional.hardswish(x): libtorch's forward and its one-pass backward. */
   static NDArray hardswish(NDArray x) {
-    return IValueUtils.forward(Hardswish.MODULE, new NDList(x), true).head();
+    return call(Hardswish.MODULE, x);
   }
 
   /**
@@ -53,7 +53,15 @@ public final class ScriptedOps {
    * gradient is the incoming one, in the other order).
    */
   static NDArray channelsLast(NDArray x) {
-    return IValueUtils.forward(ChannelsLast.MODULE, new NDList(x), true).head();
+    return call(ChannelsLast.MODULE, x);
+  }
+
+  /**
+   * Runs a module's forward on arrays, under the caller's grad mode (so autograd records it in
+   * training); the result is attached to the first array's manager.
+   */
+  private static NDArray call(PtSymbolBlock module, NDArray... in) {
+    return IValueUtils.forward(module, new NDList(in), true).head();
   }
 
   /** Whether {@link #matrixRankSums} can rank {@code maps}: a float32 libtorch array of rank 4. */

@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.topiary.engine.graph.Conv;
 import dev.topiary.engine.graph.Graph;
@@ -80,13 +78,7 @@ class ChannelsLastTest {
   private Map<String, float[]> trainOnce(boolean channelsLast) {
     EngineSettings.setCpuChannelsLast(channelsLast);
     GraphBlock b = block(ExecFixtures.coverage());
-    NDArray x = ExecFixtures.input(manager, 3, 4, 3, 9, 9);
-    NDArray target = ExecFixtures.input(manager, 4, 4, 6);
-    Engine.getInstance().setRandomSeed(1);
-    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-      NDArray out = b.forward(new ParameterStore(manager, false), new NDList(x), true).head();
-      gc.backward(out.mul(target).sum());
-    }
+    ExecFixtures.coverageTrainingPass(b, manager);
     Map<String, float[]> got = new LinkedHashMap<>();
     for (Map.Entry<ParamKey, NDArray> e : b.parameterArrays().entrySet()) {
       NDArray p = e.getValue();

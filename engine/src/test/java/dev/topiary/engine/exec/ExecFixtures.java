@@ -1,8 +1,12 @@
 package dev.topiary.engine.exec;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
 import dev.topiary.engine.graph.Add;
 import dev.topiary.engine.graph.AveragePool;
 import dev.topiary.engine.graph.BatchNormalization;
@@ -64,6 +68,20 @@ final class ExecFixtures {
     b.add("drop", new Dropout(0.5), "bn3");
     b.add("fc", new Gemm(6, true), "drop");
     return b.output("fc").build();
+  }
+
+  /**
+   * One training-mode pass of a {@link #coverage()} block over a fixed batch of 4 (seeded inputs,
+   * engine seed 1 for dropout): backward of sum(output * target) fills the parameters' gradients.
+   */
+  static void coverageTrainingPass(GraphBlock block, NDManager m) {
+    NDArray x = input(m, 3, 4, 3, 9, 9);
+    NDArray target = input(m, 4, 4, 6);
+    Engine.getInstance().setRandomSeed(1);
+    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      NDArray out = block.forward(new ParameterStore(m, false), new NDList(x), true).head();
+      gc.backward(out.mul(target).sum());
+    }
   }
 
   /** Uniform values in [lo, hi), reproducible. */

@@ -54,7 +54,6 @@ public final class JobState {
   private Instant updatedAt;
   private Phase phase;
   private JobPlan plan;
-  private JobSubmitted submission;
   private final TreeMap<Integer, StepEnd> stepEnds = new TreeMap<>();
   private final List<JobDetails.Epoch> epochs = new ArrayList<>();
   private final Map<String, JobDetails.LayerChannels> channels = new LinkedHashMap<>();
@@ -82,11 +81,6 @@ public final class JobState {
   /** Whether the submission's plan is known (its step kinds show in the timeline). */
   public synchronized boolean hasPlan() {
     return plan != null;
-  }
-
-  /** The submission when its plan is still unknown (its read failed); null otherwise, or before it. */
-  synchronized JobSubmitted submissionWithoutPlan() {
-    return plan == null ? submission : null;
   }
 
   /** Sets the plan unless it is known already; null changes nothing. */
@@ -120,7 +114,6 @@ public final class JobState {
       name = s.name();
       totalSteps = s.totalSteps();
       submittedAt = s.occurredAt();
-      submission = s;
       fillPlan(loadedPlan);
       if (phase == null) {
         phase = Phase.SUBMITTED;

@@ -30,6 +30,8 @@ public final class JobView {
   public record Page(List<JobDetails.Summary> items, int page, int size, long total) {}
 
   private final Map<String, JobState> jobs = new ConcurrentHashMap<>();
+  /** Submissions whose plan could not be read yet, by job id: what {@link #retryOneUnreadPlan} reads again. */
+  private final Map<String, JobSubmitted> unreadPlans = new ConcurrentHashMap<>();
   private final Function<ArtifactRef, JobPlan> planLoader;
   private volatile Runnable onLiveCompletion = () -> {};
   private volatile boolean live;
@@ -61,18 +63,21 @@ public final class JobView {
    * Applies a decoded event; false when it was a duplicate.
    *
    * @param knownPlan a submission's plan when the caller holds it (the submitter: no store read on
-   *     the request path), else null. A plan unknown so far (its read failed) is taken from a
+   *     the request path), else null (always for other events). A plan unknown so far (its read failed) is taken from a
    *     duplicate submission, so the tail's copy mends a failed read and vice versa.
    */
   public boolean apply(PipelineEvent event, String json, JobPlan knownPlan) {
-    JobPlan plan = null;
-    if (event instanceof JobSubmitted s) {
-      JobState known = jobs.get(s.jobId());
-      plan = knownPlan != null ? knownPlan : known != null && known.hasPlan() ? null : loadPlan(s);
-    }
+    JobPlan plan = event instanceof JobSubmitted s && knownPlan == null && !hasPlan(s.jobId()) ? loadPlan(s) : knownPlan;
     JobState state = jobs.computeIfAbsent(event.jobId(), JobState::new);
     JobState.Phase before = state.phase();
     boolean applied = state.apply(event, json, plan);
+    if (event instanceof JobSubmitted s) {
+      if (state.hasPlan()) {
+        unreadPlans.remove(s.jobId());
+      } else {
+        unreadPlans.put(s.jobId(), s);
+      }
+    }
     if (applied && live && before != JobState.Phase.COMPLETED && state.phase() == JobState.Phase.COMPLETED) {
       onLiveCompletion.run();
     }
@@ -105,22 +110,28 @@ public final class JobView {
    * event tail between polls, never on a request's thread; one job a call, so a store that is down
    * delays the tail by one read's retries at most.
    *
-   * @return whether a plan was filled in
+   * @return whether a job left the list of unread plans
    */
   public boolean retryOneUnreadPlan() {
-    for (JobState s : jobs.values()) {
-      JobSubmitted submitted = s.submissionWithoutPlan();
-      if (submitted != null) {
-        JobPlan plan = loadPlan(submitted);
-        if (plan != null) {
-          s.fillPlan(plan);
-          LOG.infof("job %s: plan %s read on a retry", submitted.jobId(), submitted.plan().key());
-          return true;
+    for (JobSubmitted s : unreadPlans.values()) {
+      JobState state = jobs.get(s.jobId());
+      if (!state.hasPlan()) { // else the submission's other copy brought it meanwhile
+        JobPlan plan = loadPlan(s);
+        if (plan == null) {
+          return false;
         }
-        return false;
+        state.fillPlan(plan);
+        LOG.infof("job %s: plan %s read on a retry", s.jobId(), s.plan().key());
       }
+      unreadPlans.remove(s.jobId());
+      return true;
     }
     return false;
+  }
+
+  private boolean hasPlan(String jobId) {
+    JobState s = jobs.get(jobId);
+    return s != null && s.hasPlan();
   }
 
   /**
