@@ -24,7 +24,7 @@ public final class Graph {
   /** Version of the JSON form written by {@link GraphJson}. */
   public static final int FORMAT_VERSION = 1;
 
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.:\\-]*");
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_/][A-Za-z0-9_.:/\\-]*");
 
   private final String name;
   private final List<GraphInput> inputs;
@@ -124,7 +124,7 @@ public final class Graph {
 
   static void requireName(String name, String what) {
     if (name == null || !NAME.matcher(name).matches()) {
-      throw new InvalidModelException(what + " '" + name + "' is invalid: use letters, digits, '_', '.', ':' or '-'");
+      throw new InvalidModelException(what + " '" + name + "' is invalid: use letters, digits, '_', '.', ':', '/' or '-'");
     }
   }
 

@@ -14,12 +14,13 @@ import java.util.Map;
 public sealed interface Op
     permits Conv, BatchNormalization, Relu, Clip, LeakyRelu, Sigmoid, SiLU, HardSwish, MaxPool,
         AveragePool, GlobalAveragePool, Add, Concat, Flatten, Gemm, Dropout, Upsample, Identity,
-        ZeroPadShortcut {
+        ZeroPadShortcut, Mul, Sub, Div, Constant, HardSigmoid, InstanceNormalization, Pad, Slice,
+        Reshape, Resize, Softmax, LogSoftmax {
 
   /** The operator type. */
   OpType type();
 
-  /** Exact number of inputs, or {@link #VARIADIC} for two or more. */
+  /** Exact number of inputs (0 for a {@link Constant}), or {@link #VARIADIC} for two or more. */
   default int arity() {
     return 1;
   }

@@ -24,7 +24,19 @@ public enum OpType {
   DROPOUT("Dropout", Dropout.class),
   UPSAMPLE("Upsample", Upsample.class),
   IDENTITY("Identity", Identity.class),
-  ZERO_PAD_SHORTCUT("ZeroPadShortcut", ZeroPadShortcut.class);
+  ZERO_PAD_SHORTCUT("ZeroPadShortcut", ZeroPadShortcut.class),
+  MUL("Mul", Mul.class),
+  SUB("Sub", Sub.class),
+  DIV("Div", Div.class),
+  CONSTANT("Constant", Constant.class),
+  HARD_SIGMOID("HardSigmoid", HardSigmoid.class),
+  INSTANCE_NORMALIZATION("InstanceNormalization", InstanceNormalization.class),
+  PAD("Pad", Pad.class),
+  SLICE("Slice", Slice.class),
+  RESHAPE("Reshape", Reshape.class),
+  RESIZE("Resize", Resize.class),
+  SOFTMAX("Softmax", Softmax.class),
+  LOG_SOFTMAX("LogSoftmax", LogSoftmax.class);
 
   private final String jsonName;
   private final Class<? extends Op> opClass;

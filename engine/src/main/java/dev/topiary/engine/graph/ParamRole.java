@@ -10,7 +10,9 @@ public enum ParamRole {
   GAMMA("gamma", true),
   BETA("beta", true),
   RUNNING_MEAN("running_mean", false),
-  RUNNING_VAR("running_var", false);
+  RUNNING_VAR("running_var", false),
+  /** The tensor of a {@link Constant} node: a buffer, like the running statistics. */
+  VALUE("value", false);
 
   private final String key;
   private final boolean learnable;
