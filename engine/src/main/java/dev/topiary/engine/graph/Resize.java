@@ -47,12 +47,20 @@ public record Resize(String mode, String coordinates, double scaleH, double scal
   @Override
   public TensorShape inferShape(List<TensorShape> inputs) {
     TensorShape in = OpShapes.featureMap(inputs, "Resize");
-    int h = (int) Math.floor(in.height() * scaleH);
-    int w = (int) Math.floor(in.width() * scaleW);
+    int h = outputSize(in.height(), scaleH);
+    int w = outputSize(in.width(), scaleW);
     if (h < 1 || w < 1) {
       throw new IllegalArgumentException("scales " + scaleH + ", " + scaleW + " leave no pixel of " + in);
     }
     return TensorShape.of(in.channels(), h, w);
+  }
+
+  /**
+   * floor(in * scale), tolerant of the rounding in a scale computed as out / in (14 / 3 * 3 is a
+   * hair below 14 in binary floating point).
+   */
+  public static int outputSize(int in, double scale) {
+    return (int) Math.floor(in * scale + 1e-9);
   }
 
   @Override

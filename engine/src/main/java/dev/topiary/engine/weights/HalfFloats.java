@@ -1,14 +1,14 @@
 package dev.topiary.engine.weights;
 
 /** Widening of the two 16-bit float formats that safetensors files carry to float32; both exact. */
-final class HalfFloats {
+public final class HalfFloats {
   private HalfFloats() {}
 
   /**
    * IEEE 754 binary16 to float32. Every half value is representable as a float, so this is exact:
    * subnormals become normal floats, infinities stay infinite and NaNs keep sign and payload.
    */
-  static float f16ToFloat(short half) {
+  public static float f16ToFloat(short half) {
     int bits = half & 0xffff;
     int sign = (bits & 0x8000) << 16;
     int exponent = (bits >>> 10) & 0x1f;
