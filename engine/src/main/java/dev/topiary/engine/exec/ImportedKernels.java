@@ -24,10 +24,6 @@ import java.util.Map;
  * under autograd (its gradient is libtorch's). Stateless.
  */
 final class ImportedKernels {
-  /** torch::nn::functional::interpolate's modes as DJL's native library numbers them. */
-  private static final int INTERPOLATE_NEAREST = 0;
-  private static final int INTERPOLATE_BILINEAR = 2;
-
   private ImportedKernels() {}
 
   static void register(Map<OpType, OpKernel> m) {
@@ -104,23 +100,48 @@ final class ImportedKernels {
   }
 
   /**
-   * torch.nn.functional.interpolate to floor(in * scale) rows and columns: mode nearest, or bilinear
-   * with align_corners true for ONNX's {@code align_corners} and false for {@code half_pixel} and
-   * {@code pytorch_half_pixel} (these two differ only for a one-pixel output, where this is
-   * torch's: the centre). The call takes the output size, so the source coordinate uses the
-   * ratio in / out; that is ONNX's 1 / scale whenever in * scale is whole (a 2x upsample).
+   * ONNX Resize, which is torch.nn.functional.interpolate(x, scale_factor=s): an output pixel's
+   * source coordinate is ONNX's transform of it with 1 / scale (exactly, also where in * scale is
+   * not whole). Nearest by an integral factor repeats pixels; otherwise the rows, then the columns,
+   * are mixed by a matrix of interpolation weights built here ({@code out = Rows . x . Cols^T}),
+   * which autograd differentiates like any matmul. Not libtorch's interpolate through DJL 0.32: its
+   * bilinear mode is anti-aliased (different values when shrinking, and with align_corners).
    */
   private static NDArray resize(Op op, List<NDArray> in, OpKernel.Params p, boolean training) {
     Resize r = (Resize) op;
     NDArray x = in.get(0);
-    long h = (long) Math.floor(x.getShape().get(2) * r.scaleH());
-    long w = (long) Math.floor(x.getShape().get(3) * r.scaleW());
-    if (h == x.getShape().get(2) && w == x.getShape().get(3)) {
-      return x; // torch's interpolate to the input's own size is the identity, in every mode
+    if (r.scaleH() == 1 && r.scaleW() == 1) {
+      return x; // every coordinate transform maps pixel i to pixel i
     }
-    boolean linear = Resize.LINEAR.equals(r.mode());
-    return JniUtils.interpolate(pt(x), new long[] {h, w}, linear ? INTERPOLATE_BILINEAR : INTERPOLATE_NEAREST,
-        linear && Resize.ALIGN_CORNERS.equals(r.coordinates()));
+    if (Resize.NEAREST.equals(r.mode()) && wholeFactor(r.scaleH()) && wholeFactor(r.scaleW())) {
+      try (NDArray rows = x.repeat(2, (long) r.scaleH())) {
+        return rows.repeat(3, (long) r.scaleW());
+      }
+    }
+    int h = (int) x.getShape().get(2);
+    int w = (int) x.getShape().get(3);
+    int outH = (int) Math.floor(h * r.scaleH());
+    int outW = (int) Math.floor(w * r.scaleW());
+    try (NDArray rows = onDevice(x, ResizeWeights.matrix(r, h, outH, r.scaleH(), false), new Shape(outH, h));
+        NDArray cols = onDevice(x, ResizeWeights.matrix(r, w, outW, r.scaleW(), true), new Shape(w, outW));
+        NDArray wide = x.matMul(cols)) {
+      return rows.matMul(wide); // [outH, h] times [N, C, h, outW], broadcast over N and C
+    }
+  }
+
+  /** A float32 array of these values on {@code like}'s device, in its manager. */
+  private static NDArray onDevice(NDArray like, float[] values, Shape shape) {
+    NDArray a = like.getManager().create(values, shape);
+    if (a.getDevice().equals(like.getDevice())) {
+      return a;
+    }
+    try (a) {
+      return a.toDevice(like.getDevice(), true);
+    }
+  }
+
+  private static boolean wholeFactor(double scale) {
+    return scale >= 1 && scale == Math.rint(scale);
   }
 
   private static PtNDArray pt(NDArray array) {
