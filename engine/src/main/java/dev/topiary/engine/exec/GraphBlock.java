@@ -77,7 +77,7 @@ public final class GraphBlock extends AbstractBlock {
         if (shape != null) {
           Parameter p = addParameter(Parameter.builder()
               .setName(key.tensorName())
-              .setType(Parameter.Type.valueOf(role.name())) // ParamRole mirrors DJL's type names
+              .setType(djlType(role))
               .optShape(toShape(shape))
               .optInitializer(new TorchDefaultInitializer(key, fanIn, seed))
               .optRequiresGrad(role.learnable())
@@ -89,6 +89,11 @@ public final class GraphBlock extends AbstractBlock {
       perNode.add(own);
     }
     nodeParams = List.copyOf(perNode);
+  }
+
+  /** DJL's type of a role: the same name, but a Constant's VALUE, which DJL has no name for, is OTHER. */
+  private static Parameter.Type djlType(ParamRole role) {
+    return role == ParamRole.VALUE ? Parameter.Type.OTHER : Parameter.Type.valueOf(role.name());
   }
 
   private static Shape toShape(int[] dims) {
@@ -194,6 +199,11 @@ public final class GraphBlock extends AbstractBlock {
       };
       int out = plan.nodeSlot(i);
       values[out] = plan.kernel(i).apply(nodes.get(i).op(), List.of(args), params, training);
+      if (in.length == 0) {
+        // a Constant's view of its buffer starts in the parameter's manager; in the pass's, as every
+        // other intermediate, it goes when the caller's arrays go rather than piling up pass by pass
+        values[out].attach(inputs.head().getManager());
+      }
       if (tap != null) {
         values[out] = tap.apply(nodes.get(i).name(), values[out]);
       }

@@ -32,7 +32,8 @@ import java.util.Map;
 
 /**
  * The kernel of every {@link OpType}, following PyTorch's semantics (the reference the zoo's
- * published weights were trained with).
+ * published weights were trained with). The ops that ONNX import brings are in {@link
+ * ImportedKernels}.
  */
 final class OpKernels {
   private static final Map<OpType, OpKernel> KERNELS = registry();
@@ -69,6 +70,7 @@ final class OpKernels {
     m.put(OpType.UPSAMPLE, OpKernels::upsampleNearest);
     m.put(OpType.IDENTITY, (op, in, p, t) -> in.get(0));
     m.put(OpType.ZERO_PAD_SHORTCUT, OpKernels::zeroPadShortcut);
+    ImportedKernels.register(m);
     return m;
   }
 
@@ -236,12 +238,30 @@ final class OpKernels {
     }
   }
 
+  /** The sum of every input, broadcast as torch does (a [1, C, 1, 1] constant, a gate). */
   private static NDArray add(Op op, List<NDArray> in, OpKernel.Params p, boolean training) {
     NDArray sum = in.get(0).add(in.get(1));
     for (int i = 2; i < in.size(); i++) {
-      sum.addi(in.get(i)); // add's backward does not read its output, so accumulating in place is safe
+      NDArray next = in.get(i);
+      if (fitsInto(next.getShape(), sum.getShape())) {
+        sum.addi(next); // add's backward does not read its output, so accumulating in place is safe
+      } else { // the sum so far is the smaller: in place cannot grow it
+        NDArray grown = sum.add(next);
+        sum.close();
+        sum = grown;
+      }
     }
     return sum;
+  }
+
+  /** Whether an array of shape {@code part} broadcasts to {@code whole} without growing it. */
+  private static boolean fitsInto(Shape part, Shape whole) {
+    for (int d = 0; d < whole.dimension(); d++) {
+      if (part.get(d) != whole.get(d) && part.get(d) != 1) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static NDArray dropout(Op op, List<NDArray> in, OpKernel.Params p, boolean training) {

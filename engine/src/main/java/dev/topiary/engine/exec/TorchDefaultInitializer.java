@@ -12,8 +12,8 @@ import java.util.SplittableRandom;
 /**
  * PyTorch's default initialisation of one parameter, made reproducible: Conv and Linear weights
  * and biases are U(-1/sqrt(fan_in), 1/sqrt(fan_in)) (what kaiming_uniform_(a = sqrt 5) and the
- * bias rule of torch.nn.Conv2d / Linear give), BN gamma and running variance 1, beta and running
- * mean 0.
+ * bias rule of torch.nn.Conv2d / Linear give), BN (and instance norm) gamma and running variance
+ * 1, beta and running mean 0; a Constant's value 0.
  *
  * <p>Values are drawn in Java from a generator seeded with the block's seed and the tensor name,
  * so the same seed gives bit-identical parameters on every machine and device, and one tensor's
@@ -57,6 +57,7 @@ final class TorchDefaultInitializer implements Initializer {
       }
       case GAMMA, RUNNING_VAR -> Arrays.fill(v, 1f);
       case BETA, RUNNING_MEAN -> { } // zeros
+      case VALUE -> { } // zeros: a Constant's values come with its imported weights
       default -> throw new IllegalStateException("no default initialisation for role " + key.role());
     }
     return v;

@@ -12,20 +12,25 @@ import ai.djl.training.ParameterStore;
 import dev.topiary.engine.graph.Conv;
 import dev.topiary.engine.graph.Graph;
 import dev.topiary.engine.graph.GraphBuilder;
+import dev.topiary.engine.graph.OpType;
 import dev.topiary.engine.graph.ParamKey;
 import dev.topiary.engine.graph.Relu;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Convolutions on the CPU take channels-last input ({@link EngineSettings#cpuChannelsLast()}): the
- * values and gradients are the NCHW ones within float32 rounding, through every op type; the order
+ * values and gradients are the NCHW ones within float32 rounding, through every op type (the two
+ * fixtures of {@link ExecFixtures#everyOpType()}); the order
  * really changes; and an inference pass leaves no copy behind.
  */
 class ChannelsLastTest {
@@ -48,13 +53,22 @@ class ChannelsLastTest {
     GraphBlock b = new GraphBlock(g, 7);
     b.initialize(manager);
     ExecFixtures.randomizeBatchNorms(b);
+    ExecFixtures.randomizeConstants(b);
     return b;
   }
 
   @Test
-  void inferenceMatchesNchwThroughEveryOpType() {
-    GraphBlock b = block(ExecFixtures.coverage());
-    NDArray x = ExecFixtures.input(manager, 3, 4, 3, 9, 9);
+  void theFixturesHoldEveryOpType() {
+    Set<OpType> seen = EnumSet.noneOf(OpType.class);
+    ExecFixtures.everyOpType().forEach(a -> ((Graph) a.get()[1]).nodes().forEach(n -> seen.add(n.type())));
+    assertEquals(EnumSet.allOf(OpType.class), seen);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("dev.topiary.engine.exec.ExecFixtures#everyOpType")
+  void inferenceMatchesNchwThroughEveryOpType(String label, Graph g) {
+    GraphBlock b = block(g);
+    NDArray x = ExecFixtures.input(manager, 3, g.inputs().get(0).shape().withBatch(4).getShape());
     EngineSettings.setCpuChannelsLast(false);
     float[] nchw = b.infer(x).toFloatArray();
     EngineSettings.setCpuChannelsLast(true);
@@ -63,10 +77,11 @@ class ChannelsLastTest {
     assertTrue(diff < 1e-5f, "outputs differ by " + diff);
   }
 
-  @Test
-  void trainingGradientsAndRunningStatisticsMatchNchw() {
-    Map<String, float[]> nchw = trainOnce(false);
-    Map<String, float[]> nhwc = trainOnce(true);
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("dev.topiary.engine.exec.ExecFixtures#everyOpType")
+  void trainingGradientsAndRunningStatisticsMatchNchw(String label, Graph g) {
+    Map<String, float[]> nchw = trainOnce(g, false);
+    Map<String, float[]> nhwc = trainOnce(g, true);
     assertEquals(nchw.keySet(), nhwc.keySet());
     for (String k : nchw.keySet()) {
       float diff = ExecFixtures.maxAbsDiff(nchw.get(k), nhwc.get(k));
@@ -75,10 +90,10 @@ class ChannelsLastTest {
   }
 
   /** Every learnable parameter's gradient and every running statistic after one training pass. */
-  private Map<String, float[]> trainOnce(boolean channelsLast) {
+  private Map<String, float[]> trainOnce(Graph g, boolean channelsLast) {
     EngineSettings.setCpuChannelsLast(channelsLast);
-    GraphBlock b = block(ExecFixtures.coverage());
-    ExecFixtures.coverageTrainingPass(b, manager);
+    GraphBlock b = block(g);
+    ExecFixtures.trainingPass(b, manager);
     Map<String, float[]> got = new LinkedHashMap<>();
     for (Map.Entry<ParamKey, NDArray> e : b.parameterArrays().entrySet()) {
       NDArray p = e.getValue();
@@ -111,12 +126,13 @@ class ChannelsLastTest {
     assertFalse(contiguous(capture(b, x, "conv2")));
   }
 
-  @Test
-  void anInferencePassLeavesNoCopyInTheCallersManager() {
-    GraphBlock b = block(ExecFixtures.coverage());
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("dev.topiary.engine.exec.ExecFixtures#everyOpType")
+  void anInferencePassLeavesNoCopyInTheCallersManager(String label, Graph g) {
+    GraphBlock b = block(g);
     EngineSettings.setCpuChannelsLast(true);
     try (NDManager caller = manager.newSubManager()) {
-      NDArray x = ExecFixtures.input(caller, 3, 4, 3, 9, 9);
+      NDArray x = ExecFixtures.input(caller, 3, g.inputs().get(0).shape().withBatch(4).getShape());
       int held = caller.getManagedArrays().size();
       for (int i = 0; i < 3; i++) {
         b.infer(x).close();

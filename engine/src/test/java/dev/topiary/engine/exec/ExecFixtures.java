@@ -13,6 +13,19 @@ import dev.topiary.engine.graph.BatchNormalization;
 import dev.topiary.engine.graph.Clip;
 import dev.topiary.engine.graph.Concat;
 import dev.topiary.engine.graph.Conv;
+import dev.topiary.engine.graph.Constant;
+import dev.topiary.engine.graph.Div;
+import dev.topiary.engine.graph.HardSigmoid;
+import dev.topiary.engine.graph.InstanceNormalization;
+import dev.topiary.engine.graph.LogSoftmax;
+import dev.topiary.engine.graph.Mul;
+import dev.topiary.engine.graph.Pad;
+import dev.topiary.engine.graph.Reshape;
+import dev.topiary.engine.graph.Resize;
+import dev.topiary.engine.graph.Slice;
+import dev.topiary.engine.graph.Softmax;
+import dev.topiary.engine.graph.Sub;
+import dev.topiary.engine.graph.TensorShape;
 import dev.topiary.engine.graph.Dropout;
 import dev.topiary.engine.graph.Flatten;
 import dev.topiary.engine.graph.Gemm;
@@ -21,6 +34,7 @@ import dev.topiary.engine.graph.Graph;
 import dev.topiary.engine.graph.GraphBuilder;
 import dev.topiary.engine.graph.HardSwish;
 import dev.topiary.engine.graph.Hw;
+import dev.topiary.engine.graph.Identity;
 import dev.topiary.engine.graph.LeakyRelu;
 import dev.topiary.engine.graph.MaxPool;
 import dev.topiary.engine.graph.ParamKey;
@@ -31,6 +45,8 @@ import dev.topiary.engine.graph.Sigmoid;
 import dev.topiary.engine.graph.Upsample;
 import dev.topiary.engine.graph.ZeroPadShortcut;
 import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 
 /** Tiny graphs and data shared by the exec tests. */
 final class ExecFixtures {
@@ -71,12 +87,74 @@ final class ExecFixtures {
   }
 
   /**
-   * One training-mode pass of a {@link #coverage()} block over a fixed batch of 4 (seeded inputs,
-   * engine seed 1 for dropout): backward of sum(output * target) fills the parameters' gradients.
+   * Every op type that ONNX import brings, in one small network (input 3x8x8, output 5): input
+   * normalisation by per-channel constants, an asymmetric pad, instance norm, an SE gate (Gemm,
+   * Reshape, HardSigmoid, Mul), a scalar and a per-channel constant, resizes in each mode and
+   * coordinate rule, a channel split by two slices, a channel softmax as attention and a
+   * log-softmax at the output (and an Identity, which {@link #coverage()} lacks). Call {@link #randomizeConstants} before dividing by the constants.
    */
-  static void coverageTrainingPass(GraphBlock block, NDManager m) {
-    NDArray x = input(m, 3, 4, 3, 9, 9);
-    NDArray target = input(m, 4, 4, 6);
+  static Graph imported() {
+    GraphBuilder b = Graph.builder("imported");
+    b.input("x", 3, 8, 8);
+    b.add("mean", new Constant(TensorShape.of(3, 1, 1)));
+    b.add("std", new Constant(TensorShape.of(3, 1, 1)));
+    b.add("centred", new Sub(), "x", "mean");
+    b.add("normed", new Div(), "centred", "std");
+    b.add("pad", new Pad(1, 0, 0, 1), "normed"); // 3x9x9
+    b.add("conv1", Conv.of(8, 3, 1, 1), "pad");
+    b.add("in1", new InstanceNormalization(1e-5), "conv1");
+    b.add("relu1", new Relu(), "in1");
+    b.add("gap", new GlobalAveragePool(), "relu1");
+    b.add("squeeze", new Flatten(), "gap");
+    b.add("fc", new Gemm(8, true), "squeeze");
+    b.add("unsqueeze", new Reshape(TensorShape.of(8, 1, 1)), "fc");
+    b.add("gate", HardSigmoid.torch(), "unsqueeze");
+    b.add("se", new Mul(), "relu1", "gate");
+    b.add("scale", new Constant(TensorShape.of(1, 1, 1)));
+    b.add("scaled", new Mul(), "se", "scale");
+    b.add("shift", new Constant(TensorShape.of(8, 1, 1)));
+    b.add("shifted", new Add(), "scaled", "shift");
+    b.add("up", new Resize(Resize.LINEAR, Resize.HALF_PIXEL, 2, 2), "shifted"); // 8x18x18
+    b.add("left", new Slice(0, 3), "up");
+    b.add("right", new Slice(3, 8), "up");
+    b.add("convL", Conv.of(4, 3, 2, 1).withBias(true), "left"); // 4x9x9
+    b.add("down", new Resize(Resize.NEAREST, Resize.ASYMMETRIC, 0.5, 0.5), "right"); // 5x9x9
+    b.add("same", new Identity(), "down"); // coverage() has none
+    b.add("cat", new Concat(), "convL", "same");
+    b.add("up2", new Resize(Resize.LINEAR, Resize.ALIGN_CORNERS, 1.5, 1.5), "cat"); // 9x13x13
+    b.add("att", new Softmax(), "up2");
+    b.add("attended", new Mul(), "up2", "att");
+    b.add("gap2", new GlobalAveragePool(), "attended");
+    b.add("flat", new Flatten(), "gap2");
+    b.add("fc2", new Gemm(5, true), "flat");
+    b.add("logp", new LogSoftmax(), "fc2");
+    return b.output("logp").build();
+  }
+
+  /** The two fixtures that between them hold every op type, by name, for parameterised tests. */
+  static Stream<Arguments> everyOpType() {
+    return Stream.of(Arguments.of("coverage", coverage()), Arguments.of("imported", imported()));
+  }
+
+  /** Gives every Constant values in [0.5, 1.5): non-zero divisors, factors that change something. */
+  static void randomizeConstants(GraphBlock block) {
+    long seed = 200;
+    for (ParamKey k : block.graph().paramShapes().keySet()) {
+      if (k.role() == ParamRole.VALUE) {
+        block.setParameter(k, uniform(block.parameterData(k).length, 0.5f, 1.5f, seed++));
+      }
+    }
+  }
+
+  /**
+   * One training-mode pass over a fixed batch of 4 (seeded inputs, engine seed 1 for dropout) of a
+   * block with one input and one output: backward of sum(output * target) fills the parameters'
+   * gradients.
+   */
+  static void trainingPass(GraphBlock block, NDManager m) {
+    Graph g = block.graph();
+    NDArray x = input(m, 3, g.inputs().get(0).shape().withBatch(4).getShape());
+    NDArray target = input(m, 4, g.shape(g.outputs().get(0)).withBatch(4).getShape());
     Engine.getInstance().setRandomSeed(1);
     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
       NDArray out = block.forward(new ParameterStore(m, false), new NDList(x), true).head();

@@ -28,6 +28,8 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class GraphBlockTest {
   private NDManager manager;
@@ -66,10 +68,12 @@ class GraphBlockTest {
     assertEquals(Parameter.Type.BIAS, b.getParameters().get("fc.bias").getType());
   }
 
-  @Test
-  void gradientsReachEveryLearnableParameterButNoRunningStatistic() {
-    GraphBlock b = block(ExecFixtures.coverage(), 5);
-    ExecFixtures.coverageTrainingPass(b, manager);
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("dev.topiary.engine.exec.ExecFixtures#everyOpType")
+  void gradientsReachEveryLearnableParameterButNoBuffer(String label, Graph g) {
+    GraphBlock b = block(g, 5);
+    ExecFixtures.randomizeConstants(b);
+    ExecFixtures.trainingPass(b, manager);
     for (Map.Entry<ParamKey, NDArray> e : b.parameterArrays().entrySet()) {
       NDArray p = e.getValue();
       if (e.getKey().role().learnable()) {
