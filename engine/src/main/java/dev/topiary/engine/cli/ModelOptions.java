@@ -2,6 +2,7 @@ package dev.topiary.engine.cli;
 
 import dev.topiary.engine.graph.Graph;
 import dev.topiary.engine.model.Model;
+import dev.topiary.engine.onnx.OnnxImporter;
 import dev.topiary.engine.workflow.Fitter;
 import dev.topiary.engine.zoo.ModelSpec;
 import dev.topiary.engine.zoo.Shortcut;
@@ -16,10 +17,10 @@ final class ModelOptions {
   @Option(names = "--arch", description = "zoo architecture: ${COMPLETION-CANDIDATES}", completionCandidates = ArchNames.class)
   String arch;
 
-  @Option(names = "--model", description = "a model folder (graph.json + weights.safetensors)")
+  @Option(names = "--model", description = "a model folder (graph.json + weights.safetensors), or an .onnx file (imported on the fly)")
   Path model;
 
-  @Option(names = "--input", split = ",", description = "input shape C,H,W (zoo models)")
+  @Option(names = "--input", split = ",", description = "input shape C,H,W (zoo models; ONNX files with dynamic height and width)")
   int[] input;
 
   @Option(names = "--classes", description = "number of classes (zoo models)")
@@ -69,11 +70,25 @@ final class ModelOptions {
   }
 
   private Model load() {
-    try {
-      return Model.load(model);
-    } catch (IOException e) {
-      throw new UncheckedIOException(model + ": " + e.getMessage(), e);
+    return load(model, input);
+  }
+
+  /** A model folder, or an ONNX file imported with an optional per-sample input shape. */
+  static Model load(Path path, int[] inputShape) {
+    if (isOnnx(path)) {
+      return OnnxImporter.builder().optInputShape(inputShape).build().importFile(path);
     }
+    try {
+      return Model.load(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException(path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Whether a --model path is an ONNX file rather than a model folder. */
+  static boolean isOnnx(Path path) {
+    return path.getFileName() != null && path.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".onnx")
+        && !java.nio.file.Files.isDirectory(path);
   }
 
   static final class ArchNames implements Iterable<String> {
