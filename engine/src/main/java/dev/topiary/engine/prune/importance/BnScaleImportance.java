@@ -1,5 +1,8 @@
 package dev.topiary.engine.prune.importance;
 
+import dev.topiary.engine.InvalidPruningConfigException;
+import dev.topiary.engine.prune.schedule.Slimming;
+
 import dev.topiary.engine.graph.ParamKey;
 import dev.topiary.engine.graph.ParamRole;
 import dev.topiary.engine.model.Model;
@@ -33,6 +36,10 @@ public final class BnScaleImportance implements Importance {
   @Override
   public GroupScores score(Model model, DependencyGraph deps, ScoringData dataOrNull) {
     Checks.sameGraph(model, deps);
+    if (deps.prunableGroups().stream().allMatch(g -> g.normalizers().isEmpty())) {
+      throw new InvalidPruningConfigException("bn-scale scores BatchNormalization gammas, but no prunable group of graph '"
+          + model.graph().name() + "' has one. " + Slimming.NO_BATCH_NORM_HINT);
+    }
     Map<Integer, float[]> scores = new LinkedHashMap<>();
     Map<Integer, String> notes = new LinkedHashMap<>();
     for (ChannelGroup g : deps.prunableGroups()) {

@@ -59,6 +59,11 @@ public record Slimming(FitSettings sparsityTraining, double sr, boolean decay, d
     return new ScheduleResult(tuned, steps, epochs, null);
   }
 
+  /** What to do when a graph has no BatchNormalization: an ONNX export folded it into the convolutions. */
+  public static final String NO_BATCH_NORM_HINT = "If the model came from torch.onnx.export in eval mode, its BatchNorms"
+      + " were folded into the convolutions: export with training=torch.onnx.TrainingMode.PRESERVE,"
+      + " do_constant_folding=False to keep them (l1, l2, taylor, hrank and apoz work either way)";
+
   /** Mean |gamma| over each group's BatchNorm nodes, for groups that have any. */
   public static Map<Integer, float[]> gammaScores(Model model, DependencyGraph deps) {
     Map<Integer, float[]> scores = new HashMap<>();
@@ -84,7 +89,8 @@ public record Slimming(FitSettings sparsityTraining, double sr, boolean decay, d
     DependencyGraph deps = DependencyGraph.of(model.graph());
     Map<Integer, float[]> scores = gammaScores(model, deps);
     if (scores.isEmpty()) {
-      throw new InvalidPruningConfigException("network slimming needs BatchNormalization after prunable layers; graph '" + model.graph().name() + "' has none in any prunable group");
+      throw new InvalidPruningConfigException("network slimming needs BatchNormalization after prunable layers; graph '"
+          + model.graph().name() + "' has none in any prunable group. " + NO_BATCH_NORM_HINT);
     }
     float[] all = scores.values().stream().map(a -> a).reduce(new float[0], Slimming::concat);
     float[] sorted = all.clone();

@@ -95,7 +95,7 @@ class MagnitudeImportanceTest {
   }
 
   @Test
-  void bnScaleIsAbsoluteGammaAndFallsBackToL1WithANoteWithoutBn() {
+  void bnScaleIsAbsoluteGammaAndRefusesAGraphWithoutBn() {
     Model m = residualModel();
     DependencyGraph d = DependencyGraph.of(m.graph());
     GroupScores s = new BnScaleImportance().score(m, d, null);
@@ -108,9 +108,8 @@ class MagnitudeImportanceTest {
     g.add("head", Conv.of(1, 1, 1, 0), "conv");
     Model plain = model(g.output("head").build(), Map.of(weight("conv"), new float[] {-7, 2}));
     DependencyGraph dp = DependencyGraph.of(plain.graph());
-    GroupScores f = new BnScaleImportance().score(plain, dp, null);
-    assertArrayEquals(new float[] {7, 2}, f.scores(dp.groupOf("conv")), 1e-6f);
-    assertTrue(f.notes().get(dp.groupOf("conv").id()).contains("no BatchNormalization"), f.notes().toString());
+    var e = assertThrows(dev.topiary.engine.InvalidPruningConfigException.class, () -> new BnScaleImportance().score(plain, dp, null));
+    assertTrue(e.getMessage().contains("no prunable group of graph 'nobn'") && e.getMessage().contains("TrainingMode.PRESERVE"), e.getMessage());
   }
 
   @Test
