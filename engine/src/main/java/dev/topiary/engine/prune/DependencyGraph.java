@@ -6,6 +6,7 @@ import dev.topiary.engine.graph.Graph;
 import dev.topiary.engine.graph.GraphInput;
 import dev.topiary.engine.graph.Node;
 import dev.topiary.engine.graph.OpType;
+import dev.topiary.engine.graph.Slice;
 import dev.topiary.engine.graph.TensorShape;
 import dev.topiary.engine.graph.ZeroPadShortcut;
 import java.util.ArrayList;
@@ -21,14 +22,18 @@ import java.util.Set;
 /**
  * The channel groups of a graph, derived from its op rules alone (never from an architecture's
  * name). Every channel of every node output is an element; each op couples the elements of its
- * inputs and output by a rule (channel-wise ops and Add by index, Concat with offsets, the option-A
- * shortcut with its pad offset, depthwise convs input to output, Flatten channel to its H*W
- * features). Connected elements form a unit that must be removed together; units touching the same
- * spaces in the same way form a {@link ChannelGroup}.
+ * inputs and output by a rule (channel-wise ops by index; Add, Mul, Sub and Div by index with each
+ * input of the output's channel count, a one-channel input being broadcast; Concat with offsets,
+ * Slice with its start, the option-A shortcut with its pad offset, depthwise convs input to output,
+ * Flatten channel to its H*W features; a Constant has no input). Connected elements form a unit
+ * that must be removed together; units touching the same spaces in the same way form a {@link
+ * ChannelGroup}. So an SE block's gate joins the group of the channels it gates, and a per-channel
+ * Constant the group of the channels it meets.
  *
  * <p>Conv with one group and Gemm end a coupling: their inputs and outputs are independent. Groups
- * touching a graph input or output, an excluded node, or a grouped (not depthwise) conv are kept
- * but marked as blocked, with the reason. Immutable.
+ * touching a graph input or output, an excluded node, a grouped (not depthwise) conv or the output
+ * of a Softmax or LogSoftmax (which normalise over the channels) are kept but marked as blocked,
+ * with the reason. Immutable.
  */
 public final class DependencyGraph {
   /** Couples the elements of a node's inputs and output. */
@@ -40,11 +45,15 @@ public final class DependencyGraph {
   private static final Map<OpType, CouplingRule> RULES = new EnumMap<>(OpType.class);
 
   static {
-    RULES.put(OpType.ADD, (n, e) -> {
-      for (String in : n.inputs()) {
-        e.unionRange(n.name(), 0, in, 0, e.size(in));
-      }
-    });
+    for (OpType t : List.of(OpType.ADD, OpType.MUL, OpType.SUB, OpType.DIV)) {
+      RULES.put(t, DependencyGraph::coupleBroadcast);
+    }
+    RULES.put(OpType.CONSTANT, (n, e) -> {});
+    RULES.put(OpType.SLICE, (n, e) -> e.unionRange(n.name(), 0, n.inputs().get(0), ((Slice) n.op()).start(), e.size(n.name())));
+    // every output channel depends on every input channel; coupled by index, and blocked (GroupCollector)
+    for (OpType t : List.of(OpType.SOFTMAX, OpType.LOG_SOFTMAX)) {
+      RULES.put(t, (n, e) -> e.unionRange(n.name(), 0, n.inputs().get(0), 0, e.size(n.name())));
+    }
     RULES.put(OpType.CONCAT, (n, e) -> {
       int offset = 0;
       for (String in : n.inputs()) {
@@ -78,6 +87,20 @@ public final class DependencyGraph {
       }
     });
     RULES.put(OpType.GEMM, (n, e) -> {});
+  }
+
+  /**
+   * Element-wise arithmetic couples, by index, its output with every input of as many channels; an
+   * input of one channel (a scalar constant, a spatial map) is broadcast over all of them and stays
+   * out of their group.
+   */
+  private static void coupleBroadcast(Node n, Elements e) {
+    int channels = e.size(n.name());
+    for (String in : n.inputs()) {
+      if (e.size(in) == channels) {
+        e.unionRange(n.name(), 0, in, 0, channels);
+      }
+    }
   }
 
   private final Graph graph;
@@ -291,15 +314,9 @@ public final class DependencyGraph {
         }
         if (reads && !out && (n.type() == OpType.CONV || n.type() == OpType.GEMM)) {
           consumers.add(n.name());
-          if (n.op() instanceof Conv c && c.groups() > 1 && blocked == null) {
-            blocked = "grouped conv '" + n.name() + "' (groups " + c.groups() + ") cannot lose single input channels";
-          }
         }
-        if (out && n.op() instanceof Conv c && c.groups() > 1 && !reads && blocked == null) {
-          blocked = "grouped conv '" + n.name() + "' (groups " + c.groups() + ") cannot lose single output channels";
-        }
-        if (out && excluded.contains(n.name()) && blocked == null) {
-          blocked = "node '" + n.name() + "' is excluded";
+        if (blocked == null) {
+          blocked = blockedBy(n, out, reads, excluded);
         }
       }
       for (String o : g.outputs()) {
@@ -313,6 +330,26 @@ public final class DependencyGraph {
       return new ChannelGroup(-1, members.size(), Collections.unmodifiableMap(indices),
           List.copyOf(producers), List.copyOf(consumers), List.copyOf(normalizers), blocked);
     }
+  }
+
+  /** Why node {@code n} blocks a group it writes ({@code out}) or reads, or null. */
+  private static String blockedBy(Node n, boolean out, boolean reads, Set<String> excluded) {
+    if (n.op() instanceof Conv c && c.groups() > 1) {
+      if (reads && !out) {
+        return "grouped conv '" + n.name() + "' (groups " + c.groups() + ") cannot lose single input channels";
+      }
+      if (out && !reads) {
+        return "grouped conv '" + n.name() + "' (groups " + c.groups() + ") cannot lose single output channels";
+      }
+    }
+    if (out && excluded.contains(n.name())) {
+      return "node '" + n.name() + "' is excluded";
+    }
+    if (out && (n.type() == OpType.SOFTMAX || n.type() == OpType.LOG_SOFTMAX)) {
+      // removing a channel changes the others' values: no removal equals masking it
+      return n.type().jsonName() + " '" + n.name() + "' normalises over all these channels";
+    }
+    return null;
   }
 
   @Override

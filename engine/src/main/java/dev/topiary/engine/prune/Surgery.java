@@ -3,6 +3,7 @@ package dev.topiary.engine.prune;
 import dev.topiary.engine.InvalidPruningConfigException;
 import dev.topiary.engine.UnsupportedOperatorException;
 import dev.topiary.engine.graph.BatchNormalization;
+import dev.topiary.engine.graph.Constant;
 import dev.topiary.engine.graph.Conv;
 import dev.topiary.engine.graph.Gemm;
 import dev.topiary.engine.graph.Graph;
@@ -11,6 +12,8 @@ import dev.topiary.engine.graph.Op;
 import dev.topiary.engine.graph.OpType;
 import dev.topiary.engine.graph.ParamKey;
 import dev.topiary.engine.graph.ParamRole;
+import dev.topiary.engine.graph.Reshape;
+import dev.topiary.engine.graph.Slice;
 import dev.topiary.engine.graph.ZeroPadShortcut;
 import dev.topiary.engine.model.Model;
 import dev.topiary.engine.model.PruningStep;
@@ -25,8 +28,9 @@ import java.util.TreeSet;
 /**
  * Removes units of a channel group from a model, yielding a new, smaller, dense model with sliced
  * weights and one more {@link PruningStep} in its history. All or nothing: the input model is never
- * modified, and any error leaves nothing half-done. One pruning function per op type; ops without
- * parameters or channel attributes pass through unchanged.
+ * modified, and any error leaves nothing half-done. One pruning function per op type (Conv, Gemm,
+ * BatchNormalization, the option-A shortcut, Constant, InstanceNormalization, Slice, Reshape); ops
+ * without parameters or channel attributes pass through unchanged.
  */
 public final class Surgery {
   /** Rewrites one node's op and parameters for the removed channels of its inputs and output. */
@@ -65,6 +69,22 @@ public final class Surgery {
         }
       }
       return new ZeroPadShortcut(z.stride(), z.padBefore() - before, z.padAfter() - after);
+    });
+    PRUNERS.put(OpType.CONSTANT, (n, cuts, src, dst) -> {
+      copy(src, dst, n, ParamRole.VALUE, v -> Slices.remove(v, 0, cuts.of(n.name())));
+      Constant c = (Constant) n.op();
+      return new Constant(c.shape().withChannels(c.shape().channels() - cuts.of(n.name()).length));
+    });
+    PRUNERS.put(OpType.INSTANCE_NORMALIZATION, (n, cuts, src, dst) -> {
+      for (ParamRole r : List.of(ParamRole.GAMMA, ParamRole.BETA)) {
+        copy(src, dst, n, r, t -> Slices.remove(t, 0, cuts.of(n.name())));
+      }
+      return n.op();
+    });
+    PRUNERS.put(OpType.SLICE, Surgery::pruneSlice);
+    PRUNERS.put(OpType.RESHAPE, (n, cuts, src, dst) -> {
+      Reshape r = (Reshape) n.op();
+      return r.withChannels(r.shape().channels() - cuts.of(n.name()).length);
     });
   }
 
@@ -194,6 +214,25 @@ public final class Surgery {
     }
     copy(src, dst, n, ParamRole.BIAS, b -> Slices.remove(b, 0, out));
     return new Conv(c.outChannels() - out.length, c.kernel(), c.stride(), c.padding(), c.dilation(), groups, c.bias());
+  }
+
+  /**
+   * The same channels, fewer of them: start and end move down by the input's cut channels below
+   * each. (A slice never empties: its channels are whole units of the groups it touches, and no
+   * group loses all its units.)
+   */
+  private static Op pruneSlice(Node n, Cuts cuts, Weights src, Weights dst) {
+    Slice s = (Slice) n.op();
+    int below = 0;
+    int inside = 0;
+    for (int c : cuts.of(n.inputs().get(0))) {
+      if (c < s.start()) {
+        below++;
+      } else if (c < s.end()) {
+        inside++;
+      }
+    }
+    return new Slice(s.start() - below, s.end() - below - inside);
   }
 
   private static void copy(Weights src, Weights dst, Node n, ParamRole role,

@@ -65,6 +65,50 @@ class GraphTest {
     assertTrue(json.contains("\"kernel\" : [ 3, 3 ]"), json);
   }
 
+  /** Every op that ONNX import brings, with names as an exporter writes them ('/' included). */
+  static Graph imported() {
+    GraphBuilder b = Graph.builder("imported/all");
+    b.input("input", 3, 8, 8);
+    b.add("/mean", new Constant(TensorShape.of(3, 1, 1)));
+    b.add("/std", new Constant(TensorShape.of(3, 1, 1)));
+    b.add("/Sub", new Sub(), "input", "/mean");
+    b.add("/Div", new Div(), "/Sub", "/std");
+    b.add("/Pad", new Pad(0, 1, 2, 3), "/Div");
+    b.add("/conv/Conv", Conv.of(4, 3, 1, 0), "/Pad");
+    b.add("/in/InstanceNormalization", new InstanceNormalization(1e-5), "/conv/Conv");
+    b.add("/gap", new GlobalAveragePool(), "/in/InstanceNormalization");
+    b.add("/flat", new Flatten(), "/gap");
+    b.add("/fc/Gemm", new Gemm(4, true), "/flat");
+    b.add("/Reshape", new Reshape(TensorShape.of(4, 1, 1)), "/fc/Gemm");
+    b.add("/HardSigmoid", new HardSigmoid(0.2, 0.5), "/Reshape");
+    b.add("/Mul", new Mul(), "/in/InstanceNormalization", "/HardSigmoid");
+    b.add("/one", new Constant(TensorShape.of(1, 1, 1)));
+    b.add("/Add", new Add(), "/Mul", "/Mul", "/one");
+    b.add("/Resize", new Resize(Resize.NEAREST, Resize.ASYMMETRIC, 2, 2), "/Add");
+    b.add("/Resize_1", new Resize(Resize.LINEAR, Resize.HALF_PIXEL, 0.5, 0.5), "/Resize");
+    b.add("/Resize_2", new Resize(Resize.LINEAR, Resize.PYTORCH_HALF_PIXEL, 1.5, 1.5), "/Resize_1");
+    b.add("/Resize_3", new Resize(Resize.LINEAR, Resize.ALIGN_CORNERS, 2, 3), "/Resize_2");
+    b.add("/Slice", new Slice(1, 3), "/Resize_3");
+    b.add("/Softmax", new Softmax(), "/Slice");
+    b.add("/LogSoftmax", new LogSoftmax(), "/Softmax");
+    return b.output("/LogSoftmax").build();
+  }
+
+  @Test
+  void jsonRoundTripsEveryImportedOp() {
+    Graph g = imported();
+    String json = GraphJson.write(g);
+    Graph back = GraphJson.read(json, "mem");
+    assertEquals(g.nodes(), back.nodes());
+    assertEquals(g.inputs(), back.inputs());
+    assertEquals(g.outputs(), back.outputs());
+    assertEquals(json, GraphJson.write(back));
+    assertTrue(json.contains("\"shape\" : [ 3, 1, 1 ]"), json);
+    assertTrue(json.contains("\"coordinates\" : \"pytorch_half_pixel\""), json);
+    // 3x10x12 padded, 4x8x10 convolved, 16x20, 8x10, 12x15, 24x45 resized
+    assertEquals(TensorShape.of(2, 24, 45), back.shape("/Slice"));
+  }
+
   @Test
   void keepsGivenOrderAndSortsOutOfOrderNodes() {
     Node a = new Node("a", new Relu(), List.of("b"));

@@ -33,7 +33,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The proof of surgery: after each step, the pruned model's outputs equal those of the model
- * before the step with the removed channels zeroed at every node of the group.
+ * before the step with the removed channels zeroed at every node of the group; for the zoo's
+ * architectures and for graphs shaped like imported ONNX models ({@link ImportedGraphs}).
  */
 class SurgeryEquivalenceTest {
   private static NDManager manager;
@@ -87,6 +88,37 @@ class SurgeryEquivalenceTest {
     assertEquals(steps, model.history().size());
   }
 
+  static Stream<Arguments> importedGraphs() {
+    return Stream.of(Arguments.of("se-conv", ImportedGraphs.seConv()), Arguments.of("se-gemm", ImportedGraphs.seGemm()));
+  }
+
+  /**
+   * Gates, constants, instance norm, pad, both resizes, slices and reshapes: pruning each prunable
+   * group of the unpruned graph equals masking its channels.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("importedGraphs")
+  void prunedImportedGraphEqualsOriginalWithRemovedChannelsZeroed(String label, Graph g) {
+    Model model = randomised(g, 5);
+    DependencyGraph d = DependencyGraph.of(g);
+    Random r = new Random(3);
+    Shape batch = g.inputs().get(0).shape().withBatch(2);
+    float[] pixels = new float[(int) batch.size()];
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = (float) r.nextGaussian();
+    }
+    NDArray x = manager.create(pixels, batch); // seeded: a unit that every input leaves dead would change nothing
+    float[] unpruned = output(model, x);
+    assertTrue(d.prunableGroups().size() >= 3, label + ": " + d.report());
+    for (ChannelGroup grp : d.prunableGroups()) {
+      int[] units = pick(r, grp.units(), Math.max(1, grp.units() * 2 / 5));
+      Model pruned = Surgery.prune(model, d, grp, units, label);
+      float[] actual = output(pruned, x);
+      assertClose(maskedOutput(model, grp, units, x), actual, label + " after pruning " + grp.name() + " " + Arrays.toString(units));
+      assertFalse(Arrays.equals(unpruned, actual), label + ": pruning " + grp.name() + " changed nothing");
+    }
+  }
+
   /** Torch-default init plus non-trivial BN statistics, so BN slicing is exercised. */
   static Model randomised(Graph g, long seed) {
     GraphBlock block = new GraphBlock(g, seed);
@@ -100,8 +132,8 @@ class SurgeryEquivalenceTest {
           d[i] = 0.5f + r.nextFloat();
         } else if (k.role() == ParamRole.RUNNING_MEAN || k.role() == ParamRole.BETA) {
           d[i] = (r.nextFloat() - 0.5f) * 0.2f;
-        } else if (k.role() == ParamRole.GAMMA) {
-          d[i] = 0.5f + r.nextFloat();
+        } else if (k.role() == ParamRole.GAMMA || k.role() == ParamRole.VALUE) {
+          d[i] = 0.5f + r.nextFloat(); // a Constant's zeros would cancel what it multiplies
         }
       }
     }

@@ -14,9 +14,10 @@ import java.util.Set;
  * Where the data criteria look at a producer's channels: "after the conv's activation", as HRank's
  * rank_generation.py hooks the ReLU that follows each conv. Derived from the graph alone: starting
  * at the producer, follow its single consumer while that consumer is a point-wise channel op
- * (BatchNormalization, an activation, Dropout, Identity) that keeps the map's size; the last node
- * of that chain is the capture point. The chain stops at a node read by several nodes or that is a
- * graph output, and before pooling, Add, Concat, Flatten, a conv or a Gemm. So conv-bn-relu is
+ * (BatchNormalization, InstanceNormalization, an activation, Dropout, Identity) that keeps the
+ * map's size; the last node of that chain is the capture point. The chain stops at a node read by
+ * several nodes or that is a graph output, and before pooling, padding, resizing, element-wise
+ * arithmetic (Add, Mul, ...), Concat, Slice, Flatten, a conv or a Gemm. So conv-bn-relu is
  * captured at the relu, a conv feeding an Add directly at the conv itself (in a CIFAR ResNet the
  * second conv of a block is captured at its BN, not after the Add and ReLU as HRank's ResNet code
  * does, since that map mixes in the shortcut).
@@ -26,8 +27,9 @@ import java.util.Set;
  */
 public final class CapturePoints {
   /** Channel-wise ops that keep the spatial size: a map after them is still "the conv's map". */
-  private static final Set<OpType> POINTWISE = EnumSet.of(OpType.BATCH_NORMALIZATION, OpType.RELU, OpType.CLIP,
-      OpType.LEAKY_RELU, OpType.SIGMOID, OpType.SILU, OpType.HARD_SWISH, OpType.DROPOUT, OpType.IDENTITY);
+  private static final Set<OpType> POINTWISE = EnumSet.of(OpType.BATCH_NORMALIZATION, OpType.INSTANCE_NORMALIZATION,
+      OpType.RELU, OpType.CLIP, OpType.LEAKY_RELU, OpType.SIGMOID, OpType.HARD_SIGMOID, OpType.SILU, OpType.HARD_SWISH,
+      OpType.DROPOUT, OpType.IDENTITY);
 
   private CapturePoints() {}
 

@@ -7,8 +7,12 @@ import dev.topiary.engine.graph.Conv;
 import dev.topiary.engine.graph.Dropout;
 import dev.topiary.engine.graph.Graph;
 import dev.topiary.engine.graph.GraphBuilder;
+import dev.topiary.engine.graph.HardSigmoid;
+import dev.topiary.engine.graph.InstanceNormalization;
 import dev.topiary.engine.graph.MaxPool;
+import dev.topiary.engine.graph.Pad;
 import dev.topiary.engine.graph.Relu;
+import dev.topiary.engine.graph.Resize;
 import dev.topiary.engine.prune.DependencyGraph;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -51,5 +55,21 @@ class CapturePointsTest {
     g.add("right", Conv.of(2, 1, 1, 0), "relu");
     Graph graph = g.output("left").output("right").build();
     assertEquals("bn", CapturePoints.of(graph, "conv"));
+  }
+
+  @Test
+  void instanceNormAndHardSigmoidAreFollowedButPadAndResizeStopTheChain() {
+    GraphBuilder g = Graph.builder("imported");
+    g.input("input", 3, 8, 8);
+    g.add("conv1", Conv.of(4, 3, 1, 1), "input");
+    g.add("in1", new InstanceNormalization(1e-5), "conv1");
+    g.add("hsig", HardSigmoid.torch(), "in1");
+    g.add("pad", new Pad(1, 1, 1, 1), "hsig");
+    g.add("conv2", Conv.of(4, 3, 1, 0), "pad");
+    g.add("up", new Resize(Resize.NEAREST, Resize.ASYMMETRIC, 2, 2), "conv2");
+    g.add("head", Conv.of(2, 1, 1, 0), "up");
+    Graph graph = g.output("head").build();
+    assertEquals("hsig", CapturePoints.of(graph, "conv1"));
+    assertEquals("conv2", CapturePoints.of(graph, "conv2"));
   }
 }
