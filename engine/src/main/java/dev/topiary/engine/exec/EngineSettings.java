@@ -122,6 +122,16 @@ public final class EngineSettings {
   }
 
   /**
+   * The intra-op threads libtorch runs with now (after {@link #apply()}, or its default), starting
+   * the engine if needed: the figure another runtime in the process (ONNX Runtime) should match so
+   * that the two compare on equal terms.
+   */
+  public static int intraOpThreadsInUse() {
+    Engine.getEngine("PyTorch");
+    return JniUtils.getNumThreads();
+  }
+
+  /**
    * Whether convolutions on the CPU take their input in channels-last (NHWC) memory order, which
    * libtorch's oneDNN kernels run faster (training 1.1 to 1.6 times at the median; inference 0.8 to
    * 1.25 times, slower for LeNet-5 and VGG-16-BN; BENCHMARKS.md).

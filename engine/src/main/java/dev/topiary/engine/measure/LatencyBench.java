@@ -61,19 +61,37 @@ public final class LatencyBench {
       }
       try (NDManager sub = manager.newSubManager()) {
         NDArray x = sub.randomNormal(new Shape(dims));
-        for (int i = 0; i < warmup; i++) {
-          once(forward, x);
-        }
-        double[] ms = new double[runs];
-        for (int i = 0; i < runs; i++) {
-          long t0 = System.nanoTime();
-          once(forward, x);
-          ms[i] = (System.nanoTime() - t0) / 1e6;
-        }
-        results.add(summarise(b, ms));
+        results.add(time(b, () -> once(forward, x)));
       }
     }
     return results;
+  }
+
+  /** One complete forward pass over a batch, as another runtime runs it. */
+  @FunctionalInterface
+  public interface Pass<E extends Exception> {
+    void run() throws E;
+  }
+
+  /**
+   * The protocol of {@link #run}, for any runtime (ONNX Runtime's sessions use it): the warm-up
+   * passes, then the timed ones, summarised. {@code pass} must return only once its outputs are
+   * computed.
+   */
+  public <E extends Exception> Result time(int batchSize, Pass<E> pass) throws E {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+    }
+    for (int i = 0; i < warmup; i++) {
+      pass.run();
+    }
+    double[] ms = new double[runs];
+    for (int i = 0; i < runs; i++) {
+      long t0 = System.nanoTime();
+      pass.run();
+      ms[i] = (System.nanoTime() - t0) / 1e6;
+    }
+    return summarise(batchSize, ms);
   }
 
   private static void once(Forward forward, NDArray x) {

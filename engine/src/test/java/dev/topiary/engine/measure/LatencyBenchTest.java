@@ -37,6 +37,17 @@ class LatencyBenchTest {
   }
 
   @Test
+  void timesAnyRuntimesPassWithTheSameProtocol() {
+    AtomicInteger calls = new AtomicInteger();
+    LatencyBench.Result r = new LatencyBench(2, 5).time(4, calls::incrementAndGet);
+    assertEquals(2 + 5, calls.get());
+    assertEquals(4, r.batchSize());
+    assertEquals(5, r.runs());
+    assertTrue(r.minMs() <= r.medianMs() && r.medianMs() <= r.p90Ms());
+    assertThrows(IllegalArgumentException.class, () -> new LatencyBench(0, 1).time(0, () -> { }));
+  }
+
+  @Test
   void rejectsBadSettings() {
     assertThrows(IllegalArgumentException.class, () -> new LatencyBench(-1, 3));
     var e = assertThrows(IllegalArgumentException.class, () -> new LatencyBench(0, 0));
