@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "topiary engine", mixinStandardHelpOptions = true, version = "topiary engine 0.1.0",
     description = "Train, evaluate, count, benchmark and prune CNNs with Topiary's engine (DJL + PyTorch, offline).",
-    subcommands = {CountCommand.class, InitCommand.class, ImportCommand.class, TrainCommand.class, EvalCommand.class, BenchCommand.class, BenchHRankCommand.class,
+    subcommands = {CountCommand.class, InitCommand.class, ImportCommand.class, ExportOnnxCommand.class, PredictCommand.class, TrainCommand.class, EvalCommand.class, BenchCommand.class, BenchHRankCommand.class,
         LatencyCommand.class, ExportGraphCommand.class, SizeCommand.class, GroupsCommand.class, RankCommand.class,
         PruneCommand.class, ScheduleCommand.class, SensitivityCommand.class, TableCommand.class})
 public final class EngineCli {

@@ -47,10 +47,12 @@ public final class OnnxImporter {
   }
 
   private final int[] inputShape;
+  private final int[] dynamicShape;
   private final long maxBytes;
 
   private OnnxImporter(Builder b) {
     this.inputShape = b.inputShape;
+    this.dynamicShape = b.dynamicShape;
     this.maxBytes = b.maxBytes;
   }
 
@@ -61,11 +63,21 @@ public final class OnnxImporter {
   /** Options of an import. */
   public static final class Builder {
     private int[] inputShape;
+    private int[] dynamicShape;
     private long maxBytes = OnnxReader.DEFAULT_MAX_BYTES;
 
     /** The per-sample input shape (C, H, W), needed when the file's spatial dimensions are dynamic. */
     public Builder optInputShape(int... shape) {
       this.inputShape = shape == null ? null : shape.clone();
+      return this;
+    }
+
+    /**
+     * A per-sample shape that fills only the dimensions the file leaves dynamic (e.g. the shape of
+     * the data about to be run); unlike {@link #optInputShape} it never contradicts the file.
+     */
+    public Builder optShapeForDynamicDimensions(int... shape) {
+      this.dynamicShape = shape == null ? null : shape.clone();
       return this;
     }
 
@@ -178,6 +190,13 @@ public final class OnnxImporter {
   }
 
   private int[] resolveInputShape(String input, int[] declared, String shown) {
+    if (inputShape == null && dynamicShape != null && dynamicShape.length == declared.length) {
+      int[] filled = declared.clone();
+      for (int i = 0; i < filled.length; i++) {
+        filled[i] = filled[i] > 0 ? filled[i] : dynamicShape[i];
+      }
+      return filled;
+    }
     if (inputShape == null) {
       if (Arrays.stream(declared).anyMatch(d -> d <= 0)) {
         throw new InvalidModelException("input '" + input + "' has dynamic dimensions " + shown
