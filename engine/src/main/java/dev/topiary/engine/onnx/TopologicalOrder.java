@@ -4,19 +4,19 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.topiary.engine.InvalidModelException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 
 /**
  * The nodes of an ONNX graph in an order where each reads only what is already computed. ONNX
  * requires files to be sorted, but a hand-edited or generated file may not be: the order is
- * computed, and a dangling input or a cycle is refused naming the node.
+ * computed (keeping the file's order wherever it is valid, so export and import round-trip), and a
+ * dangling input or a cycle is refused naming the node.
  */
 final class TopologicalOrder {
   private TopologicalOrder() {}
@@ -54,7 +54,7 @@ final class TopologicalOrder {
         readers.get(p).add(i);
       }
     }
-    Deque<Integer> ready = new ArrayDeque<>();
+    PriorityQueue<Integer> ready = new PriorityQueue<>(); // the file's order wherever it is valid
     for (int i = 0; i < nodes.size(); i++) {
       if (pending[i] == 0) {
         ready.add(i);

@@ -66,6 +66,63 @@ class OnnxImporterTest {
     }
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("fixtures")
+  void onnxRuntimeOnTheFileAgreesWithPyTorchAndWithDjl(OnnxFixtures.Fixture f) throws Exception {
+    Tensor x = f.inputArray();
+    Map<String, OrtSessions.Output> ort;
+    try (ai.onnxruntime.OrtSession s = OrtSessions.open(f.path())) {
+      ort = OrtSessions.run(s, x.data(), java.util.Arrays.stream(x.shape()).asLongStream().toArray());
+    }
+    Map<String, Tensor> djl = OnnxFixtures.runDjl(load(f), x);
+    double tolerance = f.file().contains("fp16") ? 1e-3 : TOLERANCE;
+    for (Map.Entry<String, Tensor> e : f.expected().entrySet()) {
+      Tensor fromOrt = new Tensor(e.getValue().shape(), ort.get(e.getKey()).data());
+      assertTrue(OnnxFixtures.relativeDiff(e.getValue(), fromOrt) <= tolerance, f + ": ONNX Runtime against PyTorch");
+      assertTrue(OnnxFixtures.relativeDiff(fromOrt, djl.get(e.getKey())) <= tolerance, f + ": DJL against ONNX Runtime");
+    }
+  }
+
+  /** import(export(m)) gives back the same graph (nodes, ops, names) and the same weights. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("fixtures")
+  void exportThenImportGivesTheSameGraphAndWeights(OnnxFixtures.Fixture f, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws java.io.IOException {
+    Model m = load(f);
+    java.nio.file.Path file = dir.resolve(f.file());
+    OnnxExporter.builder().build().write(m, file);
+    Model back = OnnxImporter.builder().build().importFile(file);
+    assertEquals(dev.topiary.engine.graph.GraphJson.write(m.graph()), dev.topiary.engine.graph.GraphJson.write(back.graph()), f.toString());
+    assertEquals(m.weights().keys(), back.weights().keys());
+    for (var k : m.weights().keys()) {
+      assertEquals(m.weights().get(k), back.weights().get(k), k.toString());
+    }
+  }
+
+  /** A pruned imported model goes out as ONNX and runs in ONNX Runtime with DJL's outputs. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("fixtures")
+  void prunedImportedModelRunsInOnnxRuntime(OnnxFixtures.Fixture f) throws Exception {
+    Model m = load(f);
+    var deps = dev.topiary.engine.prune.DependencyGraph.of(m.graph());
+    var groups = deps.prunableGroups();
+    org.junit.jupiter.api.Assumptions.assumeFalse(groups.isEmpty(), f + " has no prunable group");
+    var g = groups.get(groups.size() / 2);
+    int[] units = java.util.stream.IntStream.range(0, Math.max(1, g.units() / 2)).toArray();
+    Model pruned = dev.topiary.engine.prune.Surgery.prune(m, deps, g, units, "test");
+    assertTrue(pruned.graph().macs() < m.graph().macs() || pruned.graph().parameterCount() < m.graph().parameterCount());
+    Tensor x = f.inputArray();
+    Map<String, OrtSessions.Output> ort;
+    try (ai.onnxruntime.OrtSession s = OrtSessions.open(OnnxExporter.builder().optFoldBn(true).build().toBytes(pruned))) {
+      ort = OrtSessions.run(s, x.data(), java.util.Arrays.stream(x.shape()).asLongStream().toArray());
+    }
+    Map<String, Tensor> djl = OnnxFixtures.runDjl(pruned, x);
+    for (String o : pruned.graph().outputs()) {
+      Tensor fromOrt = new Tensor(djl.get(o).shape(), ort.get(o).data());
+      assertTrue(OnnxFixtures.relativeDiff(djl.get(o), fromOrt) <= TOLERANCE, f + " output " + o);
+    }
+  }
+
   @Test
   void keepsOnnxNodeNames() {
     Model m = load(OnnxFixtures.named("resnet-bn-op13.onnx"));
