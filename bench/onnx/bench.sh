@@ -18,7 +18,8 @@ for m in $MODELS; do
 done
 
 diff_npy() { /usr/bin/python3 -c "import numpy as n,sys;a=n.load(sys.argv[1]);b=n.load(sys.argv[2]);print('%.2e'%(abs(a-b).max()/max(1,abs(a).max())))" "$1" "$2"; }
-latency() { engine latency --threads 2 --interop 1 --batches 1,8,32 --warmup 10 --runs 30 "$@" | awk 'NR>2 {printf "%s=%s/%s ", $1, $2, $3}'; }
+RUNS="${RUNS:-20}"
+latency() { engine latency --threads 2 --interop 1 --warmup 3 --runs "$RUNS" "$@" | awk 'NR>2 {printf "b%s=%s/%s ", $1, $2, $3}'; }
 
 for m in $MODELS; do
   echo; echo "## $m ($(stat -c %s "$WORK/$m.onnx") bytes, $(cat "$WORK/$m.params") parameters in PyTorch)"
@@ -38,11 +39,12 @@ for m in $MODELS; do
   engine predict --model "$WORK/$m-pruned" --input "$WORK/$m.input.npy" --out "$WORK/$m-pruned.djl.npy" > /dev/null
   engine predict --model "$WORK/$m-pruned.onnx" --input "$WORK/$m.input.npy" --out "$WORK/$m-pruned.ort.npy" --runtime onnxruntime > /dev/null
   echo "   pruned model: DJL vs ORT on the exported file $(diff_npy "$WORK/$m-pruned.djl.npy" "$WORK/$m-pruned.ort.npy")"
-  # 5. latency, median/p90 ms per batch, interleaved original and pruned
+  # 5. latency, median/p90 ms per batch (RUNS timed runs, default 20), interleaved original and pruned;
+#    DJL at batches 1 and 8 only (libtorch's oneDNN is capped at SSE4.1 here, see ./topiary)
   for round in 1 2; do
-    echo "   round $round ORT original: $(latency --model "$WORK/$m-orig.onnx" --runtime onnxruntime)"
-    echo "   round $round ORT pruned:   $(latency --model "$WORK/$m-pruned.onnx" --runtime onnxruntime)"
+    echo "   round $round ORT original: $(latency --batches 1,8,32 --model "$WORK/$m-orig.onnx" --runtime onnxruntime)"
+    echo "   round $round ORT pruned:   $(latency --batches 1,8,32 --model "$WORK/$m-pruned.onnx" --runtime onnxruntime)"
   done
-  echo "   DJL original: $(latency --model "$WORK/$m")"
-  echo "   DJL pruned:   $(latency --model "$WORK/$m-pruned")"
+  echo "   DJL original: $(latency --batches 1,8 --model "$WORK/$m")"
+  echo "   DJL pruned:   $(latency --batches 1,8 --model "$WORK/$m-pruned")"
 done
