@@ -37,12 +37,28 @@ of tensors with torch's multi-tensor (_foreach) kernels, the same float32 operat
 per-parameter update (so the same weights bit for bit), then zeroes the gradients. One native call a
 step instead of six or more per parameter: on a GPU those calls, not the kernels, bounded training.
 
+engine/src/main/resources/dev/topiary/engine/exec/slow_conv2d.pt: forward(x, w, b, p) = conv2d(x, w, b) with
+p = [stride h, w, padding h, w, dilation h, w, groups] (float64) and an empty b for no bias, through
+libtorch's im2col-and-gemm kernels (thnn_conv2d, slow_conv_dilated2d; a loop over groups) instead of
+oneDNN, with their own backward. Two to five times slower than oneDNN; see conv_check.pt.
+
+engine/src/main/resources/dev/topiary/engine/exec/conv_check.pt: forward(x, w, b, p) with p as above plus
+[backward (0 or 1), tolerance]: whether libtorch's oneDNN convolution computes conv2d(x, w, b) (and, when
+backward, the gradients of x, w and b for a fixed output gradient) on these shapes. Returns float64
+[d, e_nchw, e_nhwc]: d the largest difference, relative to the values' scale, between the two
+oneDNN routes, x in contiguous (NCHW) and in channels-last (NHWC) memory order (NaN where either has
+one); e_* each route's difference from slow_conv2d's values, computed only when d exceeds the tolerance or the two orders are
+the same memory (one channel, or one pixel), else -1; [-2, -1, -1] when x, w or b holds a NaN or an
+infinity, which leaves nothing to judge by. libtorch 2.5.1's oneDNN (v3.5.3) returns wrong
+values for some shapes on the CPUs we run on (zeroes in the padded tail of a blocked reorder); see
+exec/CpuConvRoutes.java.
+
 The modules have no parameters, so any torch that writes TorchScript will do; the committed files were
 written by Debian's torch 1.13 and load in libtorch 2.5.1.
 
 Usage (from the repository root): python3 bench/torchscript_ops.py
 """
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
 import torch
 
@@ -190,8 +206,123 @@ class SgdStep(torch.nn.Module):
             torch._foreach_zero_(grads)
 
 
+def _slow_conv2d_group(x: torch.Tensor, w: torch.Tensor, b: Optional[torch.Tensor], stride: List[int],
+                      padding: List[int], dilation: List[int]) -> torch.Tensor:
+    kernel = [w.size(2), w.size(3)]
+    if dilation[0] == 1 and dilation[1] == 1:
+        return torch._C._nn.thnn_conv2d(x, w, kernel, b, stride, padding)
+    return torch._C._nn.slow_conv_dilated2d(x, w, kernel, b, stride, padding, dilation)
+
+
+def _slow_conv2d(x: torch.Tensor, w: torch.Tensor, b: Optional[torch.Tensor], stride: List[int], padding: List[int],
+                 dilation: List[int], groups: int) -> torch.Tensor:
+    # NCHW: libtorch 2.5.1's slow_conv2d backward fails on channels-last input ("grad_weight must be
+    # contiguous"), and one memory order for every caller keeps the kernels' choice the same
+    x = x.reshape([-1]).reshape(x.shape)
+    if groups == 1:
+        return _slow_conv2d_group(x, w, b, stride, padding, dilation)
+    xs = x.chunk(groups, 1)
+    ws = w.chunk(groups, 0)
+    outs: List[torch.Tensor] = []
+    for g in range(groups):
+        bg: Optional[torch.Tensor] = None
+        if b is not None:
+            bg = b.chunk(groups, 0)[g]
+        outs.append(_slow_conv2d_group(xs[g], ws[g], bg, stride, padding, dilation))
+    return torch.cat(outs, 1)
+
+
+def _bias(b: torch.Tensor) -> Optional[torch.Tensor]:
+    if b.numel() == 0:
+        return None
+    return b
+
+
+class SlowConv2d(torch.nn.Module):
+    def forward(self, x: torch.Tensor, w: torch.Tensor, b: torch.Tensor, p: torch.Tensor) -> torch.Tensor:
+        return _slow_conv2d(x, w, _bias(b), [int(p[0]), int(p[1])], [int(p[2]), int(p[3])], [int(p[4]), int(p[5])],
+                            int(p[6]))
+
+
+def _conv_route(x: torch.Tensor, w: torch.Tensor, b: Optional[torch.Tensor], stride: List[int], padding: List[int],
+                dilation: List[int], groups: int, route: int, dy: Optional[torch.Tensor]) -> List[torch.Tensor]:
+    """The output, then with dy the gradients of x, w (and b): route 0 oneDNN on NCHW x, 1 on NHWC x, 2 slow;
+    x put in each memory order by the same ops as engine/exec/OpKernels.conv."""
+    backward = dy is not None
+    xa = x.detach().requires_grad_(backward)
+    wa = w.detach().requires_grad_(backward)
+    leaves = [xa, wa]
+    ba: Optional[torch.Tensor] = None
+    if b is not None:
+        bd = b.detach().requires_grad_(backward)
+        leaves.append(bd)
+        ba = bd
+    if route == 2:
+        y = _slow_conv2d(xa, wa, ba, stride, padding, dilation, groups)
+    elif route == 1:
+        y = torch.conv2d(xa.contiguous(memory_format=torch.channels_last), wa, ba, stride, padding, dilation, groups)
+    else:
+        # exactly as OpKernels.conv makes it NCHW: contiguous() would leave a channels-last [N, C, 1, 1]
+        # array (contiguous either way) with its strides, which libtorch then takes as NHWC
+        y = torch.conv2d(xa.reshape([-1]).reshape(xa.shape), wa, ba, stride, padding, dilation, groups)
+    out = [y.detach()]
+    if dy is not None:
+        grad_outputs: List[Optional[torch.Tensor]] = [dy]
+        for g in torch.autograd.grad([y], leaves, grad_outputs):
+            assert g is not None
+            out.append(g)
+    return out
+
+
+def _relative(a: List[torch.Tensor], b: List[torch.Tensor]) -> float:
+    """The largest |a - b| over the largest |b|, array by array; NaN when any value is NaN."""
+    worst = 0.0
+    for i in range(len(b)):
+        scale = max(float(b[i].abs().max()), 1e-30)
+        e = float((a[i] - b[i]).abs().max()) / scale
+        if e != e or e > worst:
+            worst = e
+        if worst != worst:
+            break
+    return worst
+
+
+class ConvCheck(torch.nn.Module):
+    def forward(self, x: torch.Tensor, w: torch.Tensor, b: torch.Tensor, p: torch.Tensor) -> torch.Tensor:
+        stride = [int(p[0]), int(p[1])]
+        padding = [int(p[2]), int(p[3])]
+        dilation = [int(p[4]), int(p[5])]
+        groups = int(p[6])
+        tolerance = float(p[8])
+        bias = _bias(b)
+        finite = bool(torch.isfinite(x).all()) and bool(torch.isfinite(w).all())
+        if bias is not None:
+            finite = finite and bool(torch.isfinite(bias).all())
+        if not finite:
+            return torch.tensor([-2.0, -1.0, -1.0], dtype=torch.float64)  # nothing to judge the routes by
+        dy: Optional[torch.Tensor] = None
+        if int(p[7]) == 1:
+            oh = (x.size(2) + 2 * padding[0] - dilation[0] * (w.size(2) - 1) - 1) // stride[0] + 1
+            ow = (x.size(3) + 2 * padding[1] - dilation[1] * (w.size(3) - 1) - 1) // stride[1] + 1
+            shape = [x.size(0), w.size(0), oh, ow]
+            n = shape[0] * shape[1] * oh * ow
+            dy = torch.sin(torch.arange(n, dtype=x.dtype, device=x.device) * 0.37 + 0.1).reshape(shape)
+        nchw = _conv_route(x, w, bias, stride, padding, dilation, groups, 0, dy)
+        nhwc = _conv_route(x, w, bias, stride, padding, dilation, groups, 1, dy)
+        d = _relative(nhwc, nchw)
+        e_nchw = -1.0
+        e_nhwc = -1.0
+        # not (d <= tolerance): a NaN (from garbage in a padded block) is a disagreement
+        if not d <= tolerance or x.size(1) == 1 or x.size(2) * x.size(3) == 1:
+            slow = _conv_route(x, w, bias, stride, padding, dilation, groups, 2, dy)
+            e_nchw = _relative(nchw, slow)
+            e_nhwc = _relative(nhwc, slow)
+        return torch.tensor([d, e_nchw, e_nhwc], dtype=torch.float64)
+
+
 if __name__ == "__main__":
     for name, module in (("channels_last.pt", ChannelsLast()), ("hardswish.pt", Hardswish()), ("hardtanh.pt", Hardtanh()),
-                         ("matrix_rank.pt", MatrixRankSums()), ("sgd_step.pt", SgdStep())):
+                         ("matrix_rank.pt", MatrixRankSums()), ("sgd_step.pt", SgdStep()), ("slow_conv2d.pt", SlowConv2d()),
+                         ("conv_check.pt", ConvCheck())):
         torch.jit.save(torch.jit.script(module), DIR + name)
         print(DIR + name)

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
@@ -85,18 +86,41 @@ final class OpKernels {
    * copy happens once, at the first convolution with more than one input channel (one input
    * channel has no order to choose). The values are those of the NCHW convolution within float32
    * rounding; weights stay NCHW.
+   *
+   * <p>A float32 convolution on the CPU runs in the memory order {@link CpuConvRoutes} found right
+   * for its shapes: libtorch 2.5.1's oneDNN computes some shapes wrong in one order or the other
+   * (or both: then libtorch's slower im2col kernels). The order is set here, explicitly, for the
+   * check and the run alike.
    */
   private static NDArray conv(Op op, List<NDArray> in, OpKernel.Params p, boolean training) {
     Conv c = (Conv) op;
     NDArray x = in.get(0);
-    if (!EngineSettings.cpuChannelsLast() || x.getShape().dimension() != 4 || x.getShape().get(1) < 2
-        || !x.getDevice().getDeviceType().equals(Device.Type.CPU) || !ScriptedOps.isTorchArray(x)) {
+    if (x.getShape().dimension() != 4 || !x.getDevice().getDeviceType().equals(Device.Type.CPU)
+        || !ScriptedOps.isTorchArray(x) || x.getDataType() != DataType.FLOAT32) {
       return conv2d(c, x, p);
     }
-    // a handle of its own (on x's storage when x already is channels-last): closed here, or a pass
-    // without autograd would keep every copy until the caller's manager closes; autograd holds its own
-    try (NDArray nhwc = ScriptedOps.channelsLast(x)) {
-      return conv2d(c, nhwc, p);
+    CpuConvRoutes.Route preferred = EngineSettings.cpuChannelsLast() && x.getShape().get(1) >= 2
+        ? CpuConvRoutes.Route.NHWC : CpuConvRoutes.Route.NCHW;
+    NDArray w = p.get(ParamRole.WEIGHT);
+    NDArray b = p.get(ParamRole.BIAS);
+    switch (CpuConvRoutes.route(c, x, w, b, preferred, GradMode.isEnabled())) {
+      case NHWC -> {
+        // a handle of its own (on x's storage when x already is channels-last): closed here, or a pass
+        // without autograd would keep every copy until the caller's manager closes; autograd holds its own
+        try (NDArray nhwc = ScriptedOps.channelsLast(x)) {
+          return conv2d(c, nhwc, p);
+        }
+      }
+      case NCHW -> {
+        // contiguous NCHW, as the check ran it: views of x when it already is, else one copy
+        // (a channels-last array, a channel slice)
+        try (NDArray flat = x.reshape(-1); NDArray nchw = flat.reshape(x.getShape())) {
+          return conv2d(c, nchw, p);
+        }
+      }
+      default -> {
+        return ScriptedOps.slowConv2d(x, w, b, CpuConvRoutes.params(c, false));
+      }
     }
   }
 

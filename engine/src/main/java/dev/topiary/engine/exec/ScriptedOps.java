@@ -57,6 +57,46 @@ public final class ScriptedOps {
   }
 
   /**
+   * torch.nn.functional.conv2d through libtorch's im2col-and-gemm kernels (thnn_conv2d,
+   * slow_conv_dilated2d, a loop over groups) rather than oneDNN, with their backward; {@code params}
+   * as {@link CpuConvRoutes#params}, {@code bias} null for none. Two to five times slower than oneDNN:
+   * only for the convolutions whose oneDNN routes are wrong ({@link CpuConvRoutes}).
+   */
+  static NDArray slowConv2d(NDArray x, NDArray w, NDArray bias, double[] params) {
+    NDManager m = x.getManager();
+    try (NDArray xv = unnamed(x); NDArray wv = unnamed(w);
+        NDArray bv = bias == null ? m.create(new float[0]) : unnamed(bias); NDArray p = m.create(params)) {
+      return call(SlowConv2d.MODULE, xv, wv, bv, p);
+    }
+  }
+
+  /**
+   * Runs a convolution through oneDNN on NCHW and on NHWC input (with {@code params[7] == 1} also its
+   * backward, for a fixed output gradient, on detached copies: nothing is recorded) and, when the
+   * two disagree by more than {@code params[8]} or are the same memory, through {@link #slowConv2d}.
+   * Returns {d, e_nchw, e_nhwc}: the relative difference between the two oneDNN routes and each one's
+   * from the slow kernels (-1 when not computed). See {@link CpuConvRoutes}.
+   */
+  static double[] convCheck(NDArray x, NDArray w, NDArray bias, double[] params) {
+    NDManager m = x.getManager();
+    boolean backward = params[7] == 1;
+    try (NDArray xv = unnamed(x); NDArray wv = unnamed(w);
+        NDArray bv = bias == null ? m.create(new float[0]) : unnamed(bias); NDArray p = m.create(params);
+        GradMode.Scope s = backward ? GradMode.enabled() : GradMode.disabled();
+        NDArray result = call(ConvCheck.MODULE, xv, wv, bv, p)) {
+      return result.toDoubleArray();
+    }
+  }
+
+  /**
+   * A new, nameless handle on the array (a view, in autograd too): DJL passes a named array to a
+   * module as a dictionary entry when its name has a dot, as parameters' names do ({@code conv1.weight}).
+   */
+  private static NDArray unnamed(NDArray a) {
+    return a.reshape(a.getShape());
+  }
+
+  /**
    * Runs a module's forward on arrays, under the caller's grad mode (so autograd records it in
    * training); the result is attached to the first array's manager.
    */
@@ -163,6 +203,16 @@ public final class ScriptedOps {
   /** Holder: the module loads when {@link #matrixRankSums} is first called. */
   private static final class MatrixRank {
     static final PtSymbolBlock MODULE = load("matrix_rank.pt");
+  }
+
+  /** Holder: the module loads when {@link #slowConv2d} is first called. */
+  private static final class SlowConv2d {
+    static final PtSymbolBlock MODULE = load("slow_conv2d.pt");
+  }
+
+  /** Holder: the module loads when {@link #convCheck} is first called. */
+  private static final class ConvCheck {
+    static final PtSymbolBlock MODULE = load("conv_check.pt");
   }
 
   /** Holder: the module loads when {@link #channelsLast} is first called. */

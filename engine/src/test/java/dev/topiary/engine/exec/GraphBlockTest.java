@@ -203,7 +203,9 @@ class GraphBlockTest {
     }
     NDList freed = b.infer(new NDList(x));
     for (int i = 0; i < 3; i++) {
-      assertArrayEquals(kept.get(i).toFloatArray(), freed.get(i).toFloatArray(), g.outputs().get(i));
+      // within float32 rounding: with autograd on, the conv may run another route (CpuConvRoutes);
+      // an array closed too early would give other values altogether
+      assertArrayEquals(kept.get(i).toFloatArray(), freed.get(i).toFloatArray(), 1e-6f, g.outputs().get(i));
     }
     assertArrayEquals(x.toFloatArray(), freed.get(2).toFloatArray()); // the caller's input is never closed
     assertEquals(new Shape(2, 2, 4, 4), x.getShape());

@@ -1,0 +1,109 @@
+package dev.topiary.engine.exec;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.topiary.engine.graph.Conv;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Which libtorch kernel a float32 convolution on the CPU runs through: oneDNN with the input in
+ * contiguous (NCHW) memory order, oneDNN on channels-last (NHWC) input, or libtorch's im2col-and-gemm
+ * kernels ({@link ScriptedOps#slowConv2d}).
+ *
+ * <p>Why not always oneDNN: libtorch 2.5.1's oneDNN (v3.5.3) returns wrong values for some shapes on
+ * the AMD EPYC (AVX-512) machines we develop and test on. Its reorders into blocked layouts whose
+ * channel count is not a multiple of the block zero part of the real values in the padded tail block
+ * (a [24, 24, 3, 3] weight reordered to 16x16 blocks and back loses input channels 16 to 23 at some
+ * kernel positions), and the convolution is off by 4% to 60% of its scale. Which shapes are hit
+ * depends on the blocking oneDNN picks, hence on the memory order, batch, channels and instruction
+ * set, and the same shape can be right in one order and wrong in the other: in NCHW order the 3x3
+ * convs reading 24 or 35 channels at batch 2 of the matting fixtures (channels-last off) and the
+ * stride-2 24 to 32 of yolo's backbone; in NHWC order the 1x1 convs writing 45 channels of yolo's
+ * Detect head and the 144 to 40 with bias on 1x1 maps of MobileNetV2 with folded BN (channels-last
+ * on); in backward, the input gradient of 3x3 convs in NCHW order. (The reorder's JIT kernel, run
+ * alone on the same CPU, copies correctly: the zeroes come from the calls made to it.) Neither DJL
+ * 0.32 nor TorchScript can turn oneDNN off, and capping its instruction set
+ * (ONEDNN_MAX_CPU_ISA=AVX2) moves the failures to other shapes rather than removing them.
+ *
+ * <p>So the first time a configuration runs (input and weight shapes, the conv's attributes, bias,
+ * whether autograd records, libtorch's thread count), {@link ScriptedOps#convCheck} computes it both
+ * ways on the real input: the output and, when autograd records, the gradients of x, w and b for a
+ * fixed output gradient. Two routes through different reorders that agree are trusted; when they
+ * disagree (or are the same memory: one channel or one pixel, which then always runs NCHW), each is
+ * compared with the slow kernels. The preferred route ({@link EngineSettings#cpuChannelsLast()})
+ * runs when it is right, else the other order, else the slow kernels. The cost is one more pass in
+ * each order per configuration; the slow kernels (two to five times slower) run only where both
+ * orders are wrong. A pass with autograd and one without can take different routes, and so differ
+ * by float32 rounding, where a route is right forward but wrong backward.
+ */
+final class CpuConvRoutes {
+  /** Largest difference, relative to the values' scale, between two routes that still agree. */
+  static final double TOLERANCE = 1e-3;
+
+  enum Route { NCHW, NHWC, SLOW }
+
+  private record Key(List<Long> x, List<Long> w, Conv conv, boolean bias, boolean backward, int threads) {}
+
+  /** The check of each configuration seen: [d, e_nchw, e_nhwc] as conv_check.pt returns them. */
+  private static final Map<Key, double[]> CHECKS = new ConcurrentHashMap<>();
+
+  /** What conv_check.pt returns as d when the input, weight or bias holds a NaN or an infinity. */
+  private static final double UNJUDGED = -2;
+
+  private CpuConvRoutes() {}
+
+  /**
+   * The route for {@code conv} on these arrays: {@code preferred} unless the check of this
+   * configuration found it wrong. An input of one channel or one pixel is NCHW or SLOW: its two
+   * orders are the same memory, and which one libtorch then takes depends on the strides it came
+   * with, which the configuration does not hold.
+   */
+  static Route route(Conv conv, NDArray x, NDArray w, NDArray bias, Route preferred, boolean backward) {
+    Key key = new Key(dims(x), dims(w), conv, bias != null, backward, JniUtils.getNumThreads());
+    double[] check = CHECKS.get(key);
+    if (check == null) {
+      check = ScriptedOps.convCheck(x, w, bias, params(conv, backward));
+      if (check[0] == UNJUDGED) {
+        return oneOrder(x) ? Route.NCHW : preferred; // NaN or infinite values: check on a later input
+      }
+      CHECKS.put(key, check);
+    }
+    return oneOrder(x) ? choose(check, Route.NCHW, false) : choose(check, preferred, true);
+  }
+
+  /** Whether the NCHW and NHWC orders of x are the same memory: one channel, or one pixel. */
+  static boolean oneOrder(NDArray x) {
+    return x.getShape().get(1) == 1 || x.getShape().get(2) * x.getShape().get(3) == 1;
+  }
+
+  /**
+   * The route a check leads to: the preferred one when it is right, else (with {@code bothOrders})
+   * the other order, else SLOW.
+   */
+  static Route choose(double[] check, Route preferred, boolean bothOrders) {
+    double nchw = check[1];
+    double nhwc = check[2];
+    if (nchw < 0 && nhwc < 0) {
+      return preferred; // the two orders agree
+    }
+    Route other = preferred == Route.NHWC ? Route.NCHW : Route.NHWC;
+    for (Route r : bothOrders ? new Route[] {preferred, other} : new Route[] {preferred}) {
+      if ((r == Route.NHWC ? nhwc : nchw) <= TOLERANCE) {
+        return r;
+      }
+    }
+    return Route.SLOW;
+  }
+
+  /** The conv's stride, padding, dilation and groups as the scripted modules take them, then backward and the tolerance. */
+  static double[] params(Conv c, boolean backward) {
+    return new double[] {c.stride().h(), c.stride().w(), c.padding().h(), c.padding().w(), c.dilation().h(),
+        c.dilation().w(), c.groups(), backward ? 1 : 0, TOLERANCE};
+  }
+
+  private static List<Long> dims(NDArray a) {
+    return java.util.Arrays.stream(a.getShape().getShape()).boxed().toList();
+  }
+}
