@@ -17,7 +17,6 @@ final class RuntimeEnv {
       "MALLOC_MMAP_THRESHOLD_", "glibc malloc: keep libtorch's large buffers out of mmap",
       "MALLOC_TRIM_THRESHOLD_", "glibc malloc: do not give freed buffers back between steps",
       "MALLOC_TOP_PAD_", "glibc malloc: grow the heap in large steps",
-      "ONEDNN_MAX_CPU_ISA", "oneDNN: cap the CPU kernels at SSE4.1 (its AVX2/AVX-512 convolutions are wrong on some CPUs; see ./topiary)",
       "NVIDIA_VISIBLE_DEVICES", "NVIDIA container runtime: which GPUs to mount",
       "NVIDIA_DRIVER_CAPABILITIES", "NVIDIA container runtime: which driver libraries to mount");
 

@@ -123,8 +123,6 @@ public final class LocalStack implements AutoCloseable {
     env.put("MALLOC_MMAP_THRESHOLD_", "4294967296");
     env.put("MALLOC_TRIM_THRESHOLD_", "17179869184");
     env.put("MALLOC_TOP_PAD_", "268435456");
-    // oneDNN's AVX2/AVX-512 convolutions are wrong for some shapes on AMD EPYC (see ./topiary); keep a caller's choice
-    env.put("ONEDNN_MAX_CPU_ISA", System.getenv().getOrDefault("ONEDNN_MAX_CPU_ISA", "SSE41"));
     for (ServiceSpec spec : b.services) {
       ServiceSpec placed = spec.withPort(b.freePorts ? freePort() : requireFree(spec));
       Map<String, String> props = new LinkedHashMap<>();
