@@ -50,6 +50,15 @@ public record ModelEvaluated(
         throw new IllegalArgumentException("p90Ms: need 0 <= medianMs <= p90Ms, got " + medianMs + " and " + p90Ms);
       }
     }
+
+    /** How reports name a runtime: {@code DJL}, {@code ONNX Runtime}, or any other value as it is. */
+    public static String displayName(String runtime) {
+      return switch (runtime) {
+        case DJL -> "DJL";
+        case ONNX_RUNTIME -> "ONNX Runtime";
+        default -> runtime;
+      };
+    }
   }
 
   public ModelEvaluated {
