@@ -52,7 +52,9 @@ class EvalServiceTest extends StageServiceContract {
     assertEquals(trained.valAccuracy(), e.top1(), 1e-9, "the same model on the same test slice as the last epoch's validation");
     assertEquals(trained.valLoss(), e.loss(), 1e-5);
     assertTrue(e.top5() >= e.top1(), "top1 " + e.top1() + ", top5 " + e.top5());
-    assertEquals(List.of(1, 4), e.latency().stream().map(ModelEvaluated.Latency::batchSize).toList());
+    assertEquals(List.of(1, 4, 1, 4), e.latency().stream().map(ModelEvaluated.Latency::batchSize).toList());
+    assertEquals(List.of("djl", "djl", "onnxruntime", "onnxruntime"), e.latency().stream().map(ModelEvaluated.Latency::runtime).toList(),
+        "ONNX Runtime runs in the service too");
     assertTrue(e.latency().stream().allMatch(l -> l.device().equals("cpu") && l.medianMs() > 0));
     assertTrue(e.sizeBytes() > graph.parameterCount() * 4, "weights in f32 plus the graph");
     assertTrue(e.zippedBytes() > 0 && e.zippedBytes() < e.sizeBytes());

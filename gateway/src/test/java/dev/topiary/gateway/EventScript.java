@@ -78,8 +78,10 @@ public final class EventScript {
       boolean last = i == plan.steps().size();
       return List.of(new ModelEvaluated(id, i, 1, end(i), planRef, done, last ? 0.84 : 0.86, last ? 0.98 : 0.99, last ? 0.45 : 0.4,
           last ? PRUNED_PARAMS : BASELINE_PARAMS, last ? 100_000 : 416_520, last ? 70_000 : 250_000, last ? 60_000 : 230_000,
-          List.of(new ModelEvaluated.Latency("cpu", 1, last ? 0.2 : 0.4, last ? 0.3 : 0.5),
-              new ModelEvaluated.Latency("cpu", 32, last ? 2.0 : 5.0, last ? 2.5 : 6.0))));
+          List.of(new ModelEvaluated.Latency("cpu", "djl", 1, last ? 0.2 : 0.4, last ? 0.3 : 0.5),
+              new ModelEvaluated.Latency("cpu", "djl", 32, last ? 2.0 : 5.0, last ? 2.5 : 6.0),
+              new ModelEvaluated.Latency("cpu", "onnxruntime", 1, last ? 0.25 : 0.5, last ? 0.3 : 0.6),
+              new ModelEvaluated.Latency("cpu", "onnxruntime", 32, last ? 1.0 : 4.0, last ? 1.5 : 4.5))));
     }
     if (s instanceof PlanStep.Rank) {
       return List.of(new RankComputed(id, i, 1, end(i), planRef, done, "l1", 4));

@@ -139,7 +139,8 @@ abstract class EndToEndContract {
     Graph pruned = graph(result.artifacts().model().graph());
     assertEquals(pruned.parameterCount(), result.params(), "the figures are the stored model's");
     assertEquals(pruned.macs(), result.macs());
-    assertEquals(List.of(1, 8), result.latency().stream().map(ModelEvaluated.Latency::batchSize).toList());
+    assertEquals(List.of(1, 8, 1, 8), result.latency().stream().map(ModelEvaluated.Latency::batchSize).toList());
+    assertEquals(List.of("djl", "djl", "onnxruntime", "onnxruntime"), result.latency().stream().map(ModelEvaluated.Latency::runtime).toList());
     assertTrue(result.top1() > 0.5, "a trained and fine-tuned LeNet: " + result.top1());
   }
 

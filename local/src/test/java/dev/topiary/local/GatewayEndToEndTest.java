@@ -79,6 +79,13 @@ class GatewayEndToEndTest {
     assertTrue(after <= before / 2, after + " MACs after, " + before + " before");
     String html = new String(gateway.reportHtml(id), java.nio.charset.StandardCharsets.UTF_8);
     assertTrue(html.contains("<svg"), "charts in the report page");
+    assertTrue(html.contains("<g class=\"series\" id=\"latency-onnxruntime\">"), "a latency series per runtime");
+    List<String> runtimes = new ArrayList<>();
+    for (JsonNode row : report.path("latency")) {
+      runtimes.add(row.path("runtime").asText());
+      assertTrue(row.path("speedup").asDouble() > 0, "a speed-up per runtime and batch size: " + row);
+    }
+    assertTrue(runtimes.containsAll(List.of("djl", "onnxruntime")), runtimes.toString());
 
     Set<String> entries = new TreeSet<>();
     try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(gateway.model(id)))) {

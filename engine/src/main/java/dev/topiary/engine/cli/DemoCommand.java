@@ -1,11 +1,8 @@
 package dev.topiary.engine.cli;
 
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.topiary.engine.exec.BlockWeights;
 import dev.topiary.engine.exec.EngineSettings;
-import dev.topiary.engine.exec.GraphBlock;
 import dev.topiary.engine.measure.LatencyBench;
 import dev.topiary.engine.measure.ModelSize;
 import dev.topiary.engine.model.Model;
@@ -40,8 +37,8 @@ import picocli.CommandLine.Option;
  * {@code ./topiary demo}: a real pruning job on Fashion-MNIST, end to end: a CIFAR-style ResNet-20
  * trained to a baseline, about half its FLOPs cut by L1-norm channel pruning (residual groups
  * included), fine-tuned, then both models measured side by side: accuracy, parameters, FLOPs,
- * latency and size. Runs in-process on the engine; the gateway's version (issue 6) submits the
- * same job to the services.
+ * latency in DJL and in ONNX Runtime (timed in turns), and size. Runs in-process on the engine;
+ * the gateway's version (issue 6) submits the same job to the services.
  */
 @Command(name = "topiary demo", mixinStandardHelpOptions = true, description = "Prune a ResNet-20 trained on Fashion-MNIST by about 50%% of its FLOPs and measure the result.")
 public final class DemoCommand implements Callable<Integer> {
@@ -95,15 +92,18 @@ public final class DemoCommand implements Callable<Integer> {
     after.save(dir.resolve("pruned"));
     Evaluation post = Fitter.evaluate(after, data);
 
-    say("measure   latency at batch 1 and 32 ...");
-    Map<String, Object> b = measure(baseline, before, dir.resolve("baseline"));
-    Map<String, Object> a = measure(after, post, dir.resolve("pruned"));
-    printTable(b, a);
+    say("measure   latency at batch 1 and 32, DJL and ONNX Runtime, original and pruned in turns ...");
+    Map<String, Object> b = figures(baseline, before, dir.resolve("baseline"));
+    Map<String, Object> a = figures(after, post, dir.resolve("pruned"));
+    List<LatencyComparison.Row> latency = LatencyComparison.measure(baseline, after, new int[] {1, 32}, new LatencyBench(5, 20), 2);
+    printTable(b, a, latency);
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("job", Map.of("model", "resnet20", "dataset", "fashion-mnist", "criterion", criterion, "targetFlopsReduction", target,
         "trainImages", trainImages, "testImages", testImages, "baselineEpochs", baselineEpochs, "finetuneEpochs", finetuneEpochs));
     report.put("baseline", b);
     report.put("pruned", a);
+    report.put("latency", latency.stream().map(r -> Map.of("runtime", r.runtime(), "device", r.device(), "batchSize", r.batchSize(),
+        "originalMs", r.beforeMs(), "prunedMs", r.afterMs(), "speedup", r.speedup())).toList());
     report.put("steps", pruned.steps());
     report.put("finetune", pruned.epochs());
     Path reportFile = dir.resolve("report.json");
@@ -113,38 +113,33 @@ public final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Map<String, Object> measure(Model m, Evaluation e, Path folder) throws Exception {
+  private Map<String, Object> figures(Model m, Evaluation e, Path folder) throws Exception {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("top1", e.top1());
     out.put("params", m.graph().parameterCount());
     out.put("macs", m.graph().macs());
-    try (NDManager manager = NDManager.newBaseManager(EngineSettings.computeDevice())) {
-      GraphBlock block = BlockWeights.load(m, manager);
-      List<LatencyBench.Result> lat = new LatencyBench(5, 30).run(manager, m.graph().inputs().get(0).shape().toArray(), new int[] {1, 32}, block::infer);
-      out.put("latencyB1Ms", lat.get(0).medianMs());
-      out.put("latencyB32Ms", lat.get(1).medianMs());
-    }
     ModelSize size = ModelSize.of(List.of(folder.resolve(Model.GRAPH_FILE), folder.resolve(Model.WEIGHTS_FILE)));
     out.put("sizeBytes", size.rawBytes());
     out.put("zippedBytes", size.zippedBytes());
     return out;
   }
 
-  private static void printTable(Map<String, Object> b, Map<String, Object> a) {
+  private static void printTable(Map<String, Object> b, Map<String, Object> a, List<LatencyComparison.Row> latency) {
     System.out.println();
-    System.out.printf(Locale.ROOT, "%-22s %14s %14s %10s%n", "", "original", "pruned", "change");
+    row("", "original", "pruned", "change");
     row("top-1 accuracy", pct(b.get("top1")), pct(a.get("top1")), String.format(Locale.ROOT, "%+.2f pt", 100 * ((double) a.get("top1") - (double) b.get("top1"))));
     row("parameters", fmt(b.get("params")), fmt(a.get("params")), ratio(b.get("params"), a.get("params")));
     row("FLOPs (MACs)", fmt(b.get("macs")), fmt(a.get("macs")), ratio(b.get("macs"), a.get("macs")));
-    row("latency b=1 (ms)", ms(b.get("latencyB1Ms")), ms(a.get("latencyB1Ms")), speedup(b.get("latencyB1Ms"), a.get("latencyB1Ms")));
-    row("latency b=32 (ms)", ms(b.get("latencyB32Ms")), ms(a.get("latencyB32Ms")), speedup(b.get("latencyB32Ms"), a.get("latencyB32Ms")));
+    for (LatencyComparison.Row r : latency) {
+      row(r.label(), ms(r.beforeMs()), ms(r.afterMs()), r.speedupText());
+    }
     row("size (bytes)", fmt(b.get("sizeBytes")), fmt(a.get("sizeBytes")), ratio(b.get("sizeBytes"), a.get("sizeBytes")));
     row("zipped (bytes)", fmt(b.get("zippedBytes")), fmt(a.get("zippedBytes")), ratio(b.get("zippedBytes"), a.get("zippedBytes")));
     System.out.println();
   }
 
   private static void row(String name, String b, String a, String change) {
-    System.out.printf(Locale.ROOT, "%-22s %14s %14s %10s%n", name, b, a, change);
+    System.out.printf(Locale.ROOT, "%-" + LatencyComparison.LABEL_WIDTH + "s %14s %14s %10s%n", name, b, a, change);
   }
 
   private static String pct(Object v) {
@@ -155,16 +150,12 @@ public final class DemoCommand implements Callable<Integer> {
     return String.format(Locale.ROOT, "%,d", (long) v);
   }
 
-  private static String ms(Object v) {
-    return String.format(Locale.ROOT, "%.2f", (double) v);
+  private static String ms(double v) {
+    return String.format(Locale.ROOT, "%.2f", v);
   }
 
   private static String ratio(Object b, Object a) {
     return String.format(Locale.ROOT, "%+.1f%%", 100.0 * ((long) a - (long) b) / (long) b);
-  }
-
-  private static String speedup(Object b, Object a) {
-    return String.format(Locale.ROOT, "x%.2f", (double) b / (double) a);
   }
 
   private static void say(String fmt, Object... args) {

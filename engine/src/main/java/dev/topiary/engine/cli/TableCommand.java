@@ -3,6 +3,7 @@ package dev.topiary.engine.cli;
 import dev.topiary.engine.graph.Graph;
 import dev.topiary.engine.graph.Node;
 import dev.topiary.engine.graph.OpType;
+import dev.topiary.engine.measure.LatencyBench;
 import dev.topiary.engine.measure.ModelStats;
 import dev.topiary.engine.measure.NodeStats;
 import dev.topiary.engine.model.Model;
@@ -12,18 +13,29 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "table", mixinStandardHelpOptions = true,
-    description = "Per-layer before/after table of two model folders (e.g. original and pruned): output channels, parameters and MACs of every Conv and Gemm, with totals.")
+    description = "Per-layer before/after table of two model folders (e.g. original and pruned): output channels, parameters and MACs of every Conv and Gemm, with totals."
+        + " --latency adds the median latency of both models in DJL and in ONNX Runtime (exported in memory), timed in turns, with the speed-up per runtime.")
 final class TableCommand implements Callable<Integer> {
   @Option(names = "--before", required = true, description = "model folder before pruning") Path before;
   @Option(names = "--after", required = true, description = "model folder after pruning") Path after;
+  @Option(names = "--latency", description = "also time both models in DJL and ONNX Runtime") boolean latency;
+  @Option(names = "--batches", split = ",", defaultValue = "1,32", description = "batch sizes timed (default ${DEFAULT-VALUE})") int[] batches;
+  @Option(names = "--warmup", defaultValue = "5", description = "warm-up runs per turn (default ${DEFAULT-VALUE})") int warmup;
+  @Option(names = "--runs", defaultValue = "20", description = "timed runs per turn (default ${DEFAULT-VALUE})") int runs;
+  @Option(names = "--rounds", defaultValue = "2", description = "turns per model: before, after, before, after, ... (default ${DEFAULT-VALUE})")
+  int rounds;
+  @Mixin RuntimeOptions runtime;
 
   @Override
   public Integer call() throws Exception {
-    Graph a = Model.load(before).graph();
-    Graph b = Model.load(after).graph();
+    Model ma = Model.load(before);
+    Model mb = Model.load(after);
+    Graph a = ma.graph();
+    Graph b = mb.graph();
     requireSameNodes(a, b);
     ModelStats sa = ModelStats.of(a);
     ModelStats sb = ModelStats.of(b);
@@ -40,7 +52,23 @@ final class TableCommand implements Callable<Integer> {
     }
     System.out.printf(Locale.ROOT, row, "total", "", "", change(sa.params(), sb.params()), change(sa.macs(), sb.macs()));
     System.out.println("(totals over all nodes; params are learnable parameters, MACs per image)");
+    if (latency) {
+      runtime.apply();
+      List<LatencyComparison.Row> rows = LatencyComparison.measure(ma, mb, batches, new LatencyBench(warmup, runs), rounds);
+      String line = "%-" + LatencyComparison.LABEL_WIDTH + "s %14s %14s %10s%n";
+      System.out.println();
+      System.out.printf(Locale.ROOT, line, "", "before", "after", "speed-up");
+      for (LatencyComparison.Row r : rows) {
+        System.out.printf(Locale.ROOT, line, r.label(), ms(r.beforeMs()), ms(r.afterMs()), r.speedupText());
+      }
+      System.out.printf(Locale.ROOT, "(medians of %d turns per model, each %d timed runs after %d warm-up; %d intra-op threads)%n",
+          rounds, runs, warmup, runtime.threads);
+    }
     return 0;
+  }
+
+  private static String ms(double v) {
+    return String.format(Locale.ROOT, "%.2f", v);
   }
 
   private static String change(long before, long after) {

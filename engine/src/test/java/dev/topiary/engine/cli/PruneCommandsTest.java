@@ -268,6 +268,7 @@ class PruneCommandsTest {
     Graph after = Model.load(pruned).graph();
     assertTrue(r.out().matches("(?s).*\\ntotal\\s+61,706 -> " + String.format("%,d", after.parameterCount()) + " \\(-\\d+\\.\\d\\d%\\)\\s+"
         + String.format("%,d", LENET_MACS) + " -> " + String.format("%,d", after.macs()) + " \\(-\\d+\\.\\d\\d%\\).*"), r.out());
+    assertFalse(r.out().contains("latency"), "no timing unless asked: " + r.out());
 
     Path resnet = dir.resolve("resnet20");
     Fitter.initialised(Zoo.build("resnet20"), 0).save(resnet);
@@ -275,5 +276,43 @@ class PruneCommandsTest {
     assertEquals(2, bad.code());
     assertTrue(bad.err().contains("error: the models differ in nodes, not only in widths: only in " + original + ": "), bad.err());
     assertTrue(bad.err().contains("fc1"), bad.err());
+  }
+
+  @Test
+  void tableWithLatencyTimesBothModelsInDjlAndOnnxRuntimeWithTheirSpeedUps(@TempDir Path dir) throws Exception {
+    Path original = savedLeNet(dir);
+    Path pruned = dir.resolve("pruned");
+    assertEquals(0, run("prune", "--model", original.toString(), "--compress-rate", "[0.5]+[0.5]", "--out", pruned.toString()).code());
+    Run r = run("table", "--before", original.toString(), "--after", pruned.toString(), "--latency", "--warmup", "1", "--runs", "3",
+        "--rounds", "2", "--threads", "1");
+    assertEquals(0, r.code(), r.err());
+    List<String> rows = r.out().lines().filter(l -> l.startsWith("latency ")).toList();
+    assertEquals(List.of("latency cpu b=1 (ms), DJL", "latency cpu b=32 (ms), DJL", "latency cpu b=1 (ms), ONNX Runtime",
+        "latency cpu b=32 (ms), ONNX Runtime"), rows.stream().map(l -> l.replaceAll("\\s+[0-9.]+\\s+[0-9.]+\\s+x[0-9.]+$", "")).toList(), r.out());
+    for (String row : rows) {
+      String[] f = row.trim().split("\\s+");
+      assertTrue(Double.parseDouble(f[f.length - 3]) > 0 && Double.parseDouble(f[f.length - 1].substring(1)) > 0, row);
+    }
+    assertTrue(r.out().contains("(medians of 2 turns per model, each 3 timed runs after 1 warm-up; 1 intra-op threads)"), r.out());
+  }
+
+  @Test
+  void latencyComparisonTimesEachModelInBothRuntimes() throws Exception {
+    Model original = Fitter.initialised(Zoo.build("lenet5"), 0);
+    Model narrower = Fitter.initialised(Zoo.build(ModelSpec.builder().setArch("lenet5").optNumClasses(4).build()), 0);
+    List<LatencyComparison.Row> rows = LatencyComparison.measure(original, narrower, new int[] {1, 8},
+        new dev.topiary.engine.measure.LatencyBench(0, 2), 3);
+    assertEquals(List.of("DJL 1", "DJL 8", "ONNX Runtime 1", "ONNX Runtime 8"), rows.stream().map(x -> x.runtime() + " " + x.batchSize()).toList());
+    for (LatencyComparison.Row x : rows) {
+      assertTrue(x.beforeMs() > 0 && x.afterMs() > 0, x.toString());
+      assertEquals(x.beforeMs() / x.afterMs(), x.speedup(), 1e-12);
+      assertEquals("cpu", x.device());
+    }
+  }
+
+  @Test
+  void latencyTurnsAreSummarisedByTheirMedian() {
+    assertEquals(2.0, LatencyComparison.median(new double[] {9, 1, 2}));
+    assertEquals(1.5, LatencyComparison.median(new double[] {2, 1}));
   }
 }

@@ -3,13 +3,15 @@ package dev.topiary.gateway.report;
 import dev.topiary.gateway.view.JobDetails;
 import dev.topiary.pipeline.event.ModelEvaluated;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * A job's report: the original model's evaluation against the pruned one's, the ratios between
- * them, channels per layer, the epochs, latency per device and batch size, and the timeline.
+ * them, channels per layer, the epochs, latency per device, runtime (DJL, ONNX Runtime) and batch
+ * size, and the timeline.
  * Built from the view's details at any time: before the final evaluation, {@code pruned} is null.
  *
  * @param comparison pruned relative to baseline; null until both evaluations exist
@@ -29,8 +31,19 @@ public record JobReport(
    */
   public record Comparison(double top1Change, double paramsRemaining, double macsRemaining, double sizeRemaining) {}
 
-  /** One device and batch size: median latency before and after, and the speed-up. Either side may be null. */
-  public record LatencyRow(String device, int batchSize, Double baselineMs, Double prunedMs, Double speedup) {}
+  /**
+   * One device, runtime and batch size: median latency before and after, and the speed-up. Either
+   * side may be null.
+   *
+   * @param runtime {@code djl} or {@code onnxruntime} ({@link ModelEvaluated.Latency#runtime()})
+   */
+  public record LatencyRow(String device, String runtime, int batchSize, Double baselineMs, Double prunedMs, Double speedup) {}
+
+  /** Rows by device, then runtime, then batch size. */
+  private record RowKey(String device, String runtime, int batchSize) {}
+
+  private static final Comparator<RowKey> ROW_ORDER =
+      Comparator.comparing(RowKey::device).thenComparing(RowKey::runtime).thenComparingInt(RowKey::batchSize);
 
   public static JobReport of(JobDetails d) {
     JobDetails.Evaluation base = d.baseline();
@@ -42,24 +55,23 @@ public record JobReport(
   }
 
   private static List<LatencyRow> latency(JobDetails.Evaluation base, JobDetails.Evaluation pruned) {
-    Map<String, Double[]> rows = new TreeMap<>();
+    Map<RowKey, Double[]> rows = new TreeMap<>(ROW_ORDER);
     add(rows, base, 0);
     add(rows, pruned, 1);
     List<LatencyRow> out = new ArrayList<>();
     rows.forEach((k, v) -> {
-      String[] parts = k.split("/");
       Double speedup = v[0] != null && v[1] != null && v[1] > 0 ? v[0] / v[1] : null;
-      out.add(new LatencyRow(parts[0], Integer.parseInt(parts[1].trim()), v[0], v[1], speedup));
+      out.add(new LatencyRow(k.device(), k.runtime(), k.batchSize(), v[0], v[1], speedup));
     });
     return out;
   }
 
-  private static void add(Map<String, Double[]> rows, JobDetails.Evaluation e, int side) {
+  private static void add(Map<RowKey, Double[]> rows, JobDetails.Evaluation e, int side) {
     if (e == null) {
       return;
     }
     for (ModelEvaluated.Latency l : e.latency()) {
-      rows.computeIfAbsent(l.device() + "/" + String.format("%6d", l.batchSize()), k -> new Double[2])[side] = l.medianMs();
+      rows.computeIfAbsent(new RowKey(l.device(), l.runtime(), l.batchSize()), k -> new Double[2])[side] = l.medianMs();
     }
   }
 

@@ -1,15 +1,20 @@
 package dev.topiary.gateway.report;
 
 import dev.topiary.gateway.view.JobDetails;
+import dev.topiary.pipeline.event.ModelEvaluated;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
  * A {@link JobReport} as one self-contained HTML page: the before/after table (accuracy,
- * parameters, FLOPs, size), latency per batch size, channels per layer before and after (SVG
- * bars), accuracy and loss per epoch (SVG lines), and the timeline. No script, no external
- * resource; every user-given text is escaped.
+ * parameters, FLOPs, size), latency per batch size and runtime (a table, and SVG bars with a
+ * series per runtime), channels per layer before and after (SVG bars), accuracy and loss per epoch
+ * (SVG lines), and the timeline. No script, no external resource; every user-given text is escaped.
  */
 public final class ReportHtml {
   private static final int WIDTH = 720;
@@ -21,7 +26,7 @@ public final class ReportHtml {
     h.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Topiary report: ").append(esc(r.name()))
         .append("</title><style>body{font-family:sans-serif;margin:2em;max-width:60em}table{border-collapse:collapse;margin:1em 0}"
             + "td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}th:first-child,td:first-child{text-align:left}"
-            + ".before{fill:#b0b7c3}.after{fill:#2e8b57}.acc{stroke:#2e8b57;fill:none}.loss{stroke:#c0392b;fill:none}"
+            + ".before{fill:#b0b7c3}.after{fill:#2e8b57}.after.onnxruntime{fill:#2c6fbb}.acc{stroke:#2e8b57;fill:none}.loss{stroke:#c0392b;fill:none}"
             + ".val{stroke-dasharray:4 3}</style></head><body>");
     h.append("<h1>").append(esc(r.name())).append("</h1><p>Job <code>").append(esc(r.jobId())).append("</code>: ")
         .append(esc(r.state())).append("</p>");
@@ -72,14 +77,60 @@ public final class ReportHtml {
   }
 
   private static void latency(StringBuilder h, JobReport r) {
-    h.append("<h2>Latency per batch size (median)</h2><table id=\"latency\"><tr><th>device</th><th>batch</th><th>original ms</th>"
-        + "<th>pruned ms</th><th>speed-up</th></tr>");
+    h.append("<h2>Latency per batch size (median)</h2><table id=\"latency\"><tr><th>device</th><th>runtime</th><th>batch</th>"
+        + "<th>original ms</th><th>pruned ms</th><th>speed-up</th></tr>");
     for (JobReport.LatencyRow l : r.latency()) {
-      h.append("<tr><td>").append(esc(l.device())).append("</td><td>").append(l.batchSize()).append("</td><td>")
-          .append(opt(l.baselineMs(), "%.3f")).append("</td><td>").append(opt(l.prunedMs(), "%.3f")).append("</td><td>")
-          .append(opt(l.speedup(), "%.2fx")).append("</td></tr>");
+      h.append("<tr><td>").append(esc(l.device())).append("</td><td>").append(esc(ModelEvaluated.Latency.displayName(l.runtime())))
+          .append("</td><td>").append(l.batchSize()).append("</td><td>").append(opt(l.baselineMs(), "%.3f")).append("</td><td>")
+          .append(opt(l.prunedMs(), "%.3f")).append("</td><td>").append(opt(l.speedup(), "%.2fx")).append("</td></tr>");
     }
     h.append("</table>");
+    latencyChart(h, r.latency());
+  }
+
+  /**
+   * One series per runtime ({@code <g class="series" id="latency-<runtime>">}): for each device and
+   * batch size a bar before (grey) over a bar after (the runtime's colour), on one scale per batch
+   * size so that the runtimes compare at a glance.
+   */
+  private static void latencyChart(StringBuilder h, List<JobReport.LatencyRow> rows) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    Map<String, List<JobReport.LatencyRow>> series = new LinkedHashMap<>();
+    rows.forEach(l -> series.computeIfAbsent(l.runtime(), k -> new ArrayList<>()).add(l));
+    Map<String, Double> maxPerBatch = new HashMap<>();
+    rows.forEach(l -> maxPerBatch.merge(l.device() + "/" + l.batchSize(), Math.max(orZero(l.baselineMs()), orZero(l.prunedMs())), Math::max));
+    int rowH = 16;
+    int label = 200;
+    int bars = WIDTH - label - 120;
+    h.append("<svg id=\"latency-chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH).append("\" height=\"")
+        .append(rows.size() * rowH + series.size() * 4 + 20).append("\" font-size=\"11\">");
+    int y = 0;
+    for (Map.Entry<String, List<JobReport.LatencyRow>> s : series.entrySet()) {
+      String name = ModelEvaluated.Latency.displayName(s.getKey());
+      h.append("<g class=\"series\" id=\"latency-").append(esc(s.getKey())).append("\"><title>").append(esc(name)).append("</title>");
+      for (JobReport.LatencyRow l : s.getValue()) {
+        double max = maxPerBatch.get(l.device() + "/" + l.batchSize());
+        double wb = max > 0 ? bars * orZero(l.baselineMs()) / max : 0;
+        double wa = max > 0 ? bars * orZero(l.prunedMs()) / max : 0;
+        h.append(fmt("<text x=\"0\" y=\"%d\">%s, %s b=%d</text>", y + 12, esc(name), esc(l.device()), l.batchSize()))
+            .append(fmt("<rect class=\"before\" x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\"><title>original: %s ms</title></rect>",
+                label, y + 1, wb, rowH - 2, opt(l.baselineMs(), "%.3f")))
+            .append(fmt("<rect class=\"after %s\" x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\"><title>pruned: %s ms</title></rect>",
+                esc(l.runtime()), label, y + 4, wa, rowH - 8, opt(l.prunedMs(), "%.3f")))
+            .append(fmt("<text x=\"%.1f\" y=\"%d\">%s -&gt; %s ms (%s)</text>", label + Math.max(wb, wa) + 4, y + 12,
+                opt(l.baselineMs(), "%.2f"), opt(l.prunedMs(), "%.2f"), opt(l.speedup(), "%.2fx")));
+        y += rowH;
+      }
+      h.append("</g>");
+      y += 4;
+    }
+    h.append(fmt("<text x=\"0\" y=\"%d\">original grey, pruned coloured by runtime; bars scaled per device and batch size</text></svg>", y + 12));
+  }
+
+  private static double orZero(Double v) {
+    return v == null ? 0 : v;
   }
 
   /** Horizontal bars, one row per channel group: the width before (grey) under the width after (green). */

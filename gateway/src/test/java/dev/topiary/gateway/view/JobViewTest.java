@@ -70,6 +70,8 @@ class JobViewTest {
     assertEquals(List.of(1, 5, 5), done.getList("epochs.step"));
     assertEquals(List.of(1, 1, 2), done.getList("epochs.epoch"));
     assertEquals(0.2f, done.getFloat("evaluations[1].latency[0].medianMs"));
+    assertEquals(List.of("djl", "djl", "onnxruntime", "onnxruntime"), done.getList("evaluations[1].latency.runtime"));
+    assertEquals(1.0f, done.getFloat("evaluations[1].latency[3].medianMs"));
     assertEquals(0.05f, done.getFloat("epochs[0].learningRate"));
     assertEquals(6, done.getList("timeline").size());
 
@@ -82,12 +84,19 @@ class JobViewTest {
     given().auth().oauth2(TestServers.ACME).accept("application/json").get("/api/v1/jobs/" + job.id() + "/report")
         .then().statusCode(200).body("pruned.top1", equalTo(0.84f)).body("baseline.top1", equalTo(0.86f))
         .body("comparison.paramsRemaining", equalTo((float) ((double) EventScript.PRUNED_PARAMS / EventScript.BASELINE_PARAMS)))
-        .body("latency[1].batchSize", equalTo(32)).body("latency[1].speedup", equalTo(2.5f));
+        .body("latency[1].batchSize", equalTo(32)).body("latency[1].speedup", equalTo(2.5f))
+        .body("latency.runtime", equalTo(List.of("djl", "djl", "onnxruntime", "onnxruntime")))
+        .body("latency[2].batchSize", equalTo(1)).body("latency[2].baselineMs", equalTo(0.5f)).body("latency[2].speedup", equalTo(2.0f))
+        .body("latency[3].batchSize", equalTo(32)).body("latency[3].prunedMs", equalTo(1.0f)).body("latency[3].speedup", equalTo(4.0f));
     given().auth().oauth2(TestServers.ACME).accept("text/html").get("/api/v1/jobs/" + job.id() + "/report")
         .then().statusCode(200).contentType(containsString("text/html"))
         .body(containsString("<svg id=\"channels\""), containsString("<svg id=\"epochs\""), containsString("<polyline class=\"acc\""),
             containsString("<td>parameters</td><td>61,706</td><td>15,000</td><td>-75.7%</td>"),
-            containsString("<td>top-1 accuracy</td><td>86.00%</td><td>84.00%</td><td>-2.00 pt</td>"), containsString("<td>cpu</td><td>32</td>"));
+            containsString("<td>top-1 accuracy</td><td>86.00%</td><td>84.00%</td><td>-2.00 pt</td>"), containsString("<td>cpu</td><td>DJL</td><td>32</td><td>5.000</td><td>2.000</td><td>2.50x</td>"),
+            containsString("<td>cpu</td><td>ONNX Runtime</td><td>32</td><td>4.000</td><td>1.000</td><td>4.00x</td>"),
+            containsString("<svg id=\"latency-chart\""), containsString("<g class=\"series\" id=\"latency-djl\">"),
+            containsString("<g class=\"series\" id=\"latency-onnxruntime\">"), containsString("<rect class=\"after onnxruntime\""),
+            containsString("4.00 -&gt; 1.00 ms (4.00x)"));
 
     byte[] zip = given().auth().oauth2(TestServers.ACME).get("/api/v1/jobs/" + job.id() + "/model")
         .then().statusCode(200).contentType("application/zip").extract().asByteArray();

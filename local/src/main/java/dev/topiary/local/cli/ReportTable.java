@@ -1,9 +1,13 @@
 package dev.topiary.local.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.topiary.pipeline.event.ModelEvaluated;
 import java.util.Locale;
 
-/** The before/after table of a job report ({@code GET /api/v1/jobs/{id}/report}), as text. */
+/**
+ * The before/after table of a job report ({@code GET /api/v1/jobs/{id}/report}), as text: one
+ * latency row per device, batch size and runtime (DJL, ONNX Runtime), each with its speed-up.
+ */
 final class ReportTable {
   private ReportTable() {}
 
@@ -11,11 +15,11 @@ final class ReportTable {
     JsonNode a = report.path("baseline");
     JsonNode b = report.path("pruned");
     StringBuilder t = new StringBuilder();
-    t.append(String.format(Locale.ROOT, "%-24s %16s %16s %12s%n", "", "original", "pruned", "change"));
+    t.append(String.format(Locale.ROOT, "%-36s %16s %16s %12s%n", "", "original", "pruned", "change"));
     if (a.isMissingNode() || a.isNull() || b.isMissingNode() || b.isNull()) {
       return t.append("(no evaluation yet: state ").append(report.path("state").asText()).append(")\n").toString();
     }
-    t.append(String.format(Locale.ROOT, "%-24s %15.2f%% %15.2f%% %+9.2f pt%n", "top-1 accuracy", 100 * a.path("top1").asDouble(),
+    t.append(String.format(Locale.ROOT, "%-36s %15.2f%% %15.2f%% %+9.2f pt%n", "top-1 accuracy", 100 * a.path("top1").asDouble(),
         100 * b.path("top1").asDouble(), 100 * (b.path("top1").asDouble() - a.path("top1").asDouble())));
     row(t, "parameters", a.path("params").asLong(), b.path("params").asLong());
     row(t, "FLOPs (MACs)", a.path("macs").asLong(), b.path("macs").asLong());
@@ -24,11 +28,12 @@ final class ReportTable {
     boolean slower = false;
     for (JsonNode la : a.path("latency")) {
       for (JsonNode lb : b.path("latency")) {
-        if (la.path("batchSize").asInt() == lb.path("batchSize").asInt() && la.path("device").asText().equals(lb.path("device").asText())) {
+        if (sameRun(la, lb)) {
           double x = la.path("medianMs").asDouble();
           double y = lb.path("medianMs").asDouble();
-          t.append(String.format(Locale.ROOT, "%-24s %16.2f %16.2f %11s%n", "latency " + la.path("device").asText() + " b="
-              + la.path("batchSize").asInt() + " (ms)", x, y, y > 0 ? String.format(Locale.ROOT, "x%.2f", x / y) : "-"));
+          t.append(String.format(Locale.ROOT, "%-36s %16.2f %16.2f %11s%n", "latency " + la.path("device").asText() + " b="
+              + la.path("batchSize").asInt() + " (ms), " + ModelEvaluated.Latency.displayName(runtime(la)), x, y,
+              y > 0 ? String.format(Locale.ROOT, "x%.2f", x / y) : "-"));
           slower |= y > x;
         }
       }
@@ -41,8 +46,18 @@ final class ReportTable {
     return t.toString();
   }
 
+  private static boolean sameRun(JsonNode a, JsonNode b) {
+    return a.path("batchSize").asInt() == b.path("batchSize").asInt() && a.path("device").asText().equals(b.path("device").asText())
+        && runtime(a).equals(runtime(b));
+  }
+
+  /** A latency without a runtime (a report from a gateway before runtimes were named) is DJL's. */
+  private static String runtime(JsonNode latency) {
+    return latency.path("runtime").asText(ModelEvaluated.Latency.DJL);
+  }
+
   private static void row(StringBuilder t, String name, long before, long after) {
-    t.append(String.format(Locale.ROOT, "%-24s %,16d %,16d %+11.1f%%%n", name, before, after,
+    t.append(String.format(Locale.ROOT, "%-36s %,16d %,16d %+11.1f%%%n", name, before, after,
         before == 0 ? 0 : 100.0 * (after - before) / before));
   }
 }

@@ -41,21 +41,29 @@ class CliViewsTest {
   void tabulatesOriginalAgainstPrunedWithRelativeChanges() throws Exception {
     JsonNode report = JSON.readTree("{\"state\":\"completed\","
         + "\"baseline\":{\"top1\":0.85,\"params\":1000,\"macs\":4000,\"sizeBytes\":5000,\"zippedBytes\":4500,"
-        + "\"latency\":[{\"device\":\"cpu\",\"batchSize\":1,\"medianMs\":6.0,\"p90Ms\":7.0}]},"
+        + "\"latency\":[{\"device\":\"cpu\",\"runtime\":\"djl\",\"batchSize\":1,\"medianMs\":6.0,\"p90Ms\":7.0},"
+        + "{\"device\":\"cpu\",\"runtime\":\"onnxruntime\",\"batchSize\":1,\"medianMs\":4.5,\"p90Ms\":5.0}]},"
         + "\"pruned\":{\"top1\":0.86,\"params\":500,\"macs\":2000,\"sizeBytes\":2600,\"zippedBytes\":2300,"
-        + "\"latency\":[{\"device\":\"cpu\",\"batchSize\":1,\"medianMs\":2.0,\"p90Ms\":2.5}]}}");
+        + "\"latency\":[{\"device\":\"cpu\",\"runtime\":\"djl\",\"batchSize\":1,\"medianMs\":2.0,\"p90Ms\":2.5},"
+        + "{\"device\":\"cpu\",\"runtime\":\"onnxruntime\",\"batchSize\":1,\"medianMs\":1.5,\"p90Ms\":1.8}]}}");
     String table = ReportTable.of(report);
     assertTrue(table.contains("top-1 accuracy"), table);
     assertTrue(table.contains("+1.00 pt"), table);
     assertTrue(table.matches("(?s).*parameters\\s+1,000\\s+500\\s+-50.0%.*"), table);
-    assertTrue(table.matches("(?s).*latency cpu b=1 \\(ms\\)\\s+6.00\\s+2.00\\s+x3.00.*"), table);
+    assertTrue(table.matches("(?s).*latency cpu b=1 \\(ms\\), DJL\\s+6.00\\s+2.00\\s+x3.00\n.*"), table);
+    assertTrue(table.matches("(?s).*latency cpu b=1 \\(ms\\), ONNX Runtime\\s+4.50\\s+1.50\\s+x3.00\n.*"), table);
     assertTrue(ReportTable.of(JSON.readTree("{\"state\":\"running\"}")).contains("no evaluation yet: state running"));
     assertFalse(table.contains("fixed cost"), "every latency improved: no note");
 
     JsonNode slowerAtOne = JSON.readTree(JSON.writeValueAsString(report).replace("\"medianMs\":2.0", "\"medianMs\":6.5"));
     String noted = ReportTable.of(slowerAtOne);
-    assertTrue(noted.matches("(?s).*latency cpu b=1 \\(ms\\)\\s+6.00\\s+6.50\\s+x0.92.*"), noted);
+    assertTrue(noted.matches("(?s).*latency cpu b=1 \\(ms\\), DJL\\s+6.00\\s+6.50\\s+x0.92.*"), noted);
     assertTrue(noted.contains("fixed cost of each of the model's ops"), noted);
+
+    JsonNode withoutRuntime = JSON.readTree(JSON.writeValueAsString(report).replace("\"runtime\":\"djl\",", ""));
+    String older = ReportTable.of(withoutRuntime);
+    assertTrue(older.matches("(?s).*latency cpu b=1 \\(ms\\), DJL\\s+6.00\\s+2.00\\s+x3.00\n.*"), "a latency without runtime is DJL's: " + older);
+    assertEquals(2, older.lines().filter(l -> l.startsWith("latency ")).count(), older);
   }
 
   @Test

@@ -15,7 +15,7 @@ import java.util.List;
  * @param macs multiply-accumulates per image (Conv and Gemm)
  * @param sizeBytes the model files' total size
  * @param zippedBytes the same files zipped
- * @param latency one entry per device and batch size timed
+ * @param latency one entry per device, runtime and batch size timed
  */
 public record ModelEvaluated(
     String jobId, int stepIndex, int attempt, Instant occurredAt, ArtifactRef plan, Artifacts artifacts,
@@ -23,21 +23,41 @@ public record ModelEvaluated(
     List<Latency> latency) implements StepEvent {
 
   /**
-   * Inference latency of one batch.
+   * Inference latency of one batch in one runtime.
+   *
+   * <p>{@code runtime} came after the first schema (an additive change): a record without it, as
+   * eval services wrote before, was timed in DJL and reads as {@value #DJL}.
    *
    * @param device {@code cpu} or {@code gpu}
+   * @param runtime {@value #DJL} (DJL over libtorch, as the engine runs models) or {@value
+   *     #ONNX_RUNTIME} (the model exported to ONNX, in ONNX Runtime); null reads as {@value #DJL}
    * @param medianMs median over the timed runs, milliseconds
    * @param p90Ms 90th percentile, milliseconds
    */
-  public record Latency(String device, int batchSize, double medianMs, double p90Ms) {
+  public record Latency(String device, @Nullable String runtime, int batchSize, double medianMs, double p90Ms) {
+    /** The engine's own runtime: DJL over libtorch. */
+    public static final String DJL = "djl";
+    /** ONNX Runtime, running the model exported to ONNX. */
+    public static final String ONNX_RUNTIME = "onnxruntime";
+
     public Latency {
       Checks.text(device, "device");
+      runtime = Checks.text(runtime == null ? DJL : runtime, "runtime");
       if (batchSize < 1) {
         throw new IllegalArgumentException("batchSize: must be >= 1, got " + batchSize);
       }
       if (!(medianMs >= 0) || !(p90Ms >= medianMs)) {
         throw new IllegalArgumentException("p90Ms: need 0 <= medianMs <= p90Ms, got " + medianMs + " and " + p90Ms);
       }
+    }
+
+    /** How reports name a runtime: {@code DJL}, {@code ONNX Runtime}, or any other value as it is. */
+    public static String displayName(String runtime) {
+      return switch (runtime) {
+        case DJL -> "DJL";
+        case ONNX_RUNTIME -> "ONNX Runtime";
+        default -> runtime;
+      };
     }
   }
 

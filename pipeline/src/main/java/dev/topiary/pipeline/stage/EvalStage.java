@@ -3,11 +3,17 @@ package dev.topiary.pipeline.stage;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.topiary.engine.TopiaryException;
 import dev.topiary.engine.exec.BlockWeights;
+import dev.topiary.engine.exec.EngineSettings;
 import dev.topiary.engine.exec.GraphBlock;
 import dev.topiary.engine.measure.LatencyBench;
 import dev.topiary.engine.measure.ModelSize;
 import dev.topiary.engine.model.Model;
+import dev.topiary.engine.onnx.OnnxExporter;
+import dev.topiary.engine.onnx.OrtSessions;
 import dev.topiary.engine.train.Evaluation;
 import dev.topiary.engine.workflow.Fitter;
 import dev.topiary.pipeline.event.ModelEvaluated;
@@ -26,9 +32,11 @@ import java.util.function.Consumer;
  * The eval stage: a {@link dev.topiary.pipeline.plan.PlanStep.Evaluate} measures the current model
  * (baseline or final) and emits {@link ModelEvaluated}: loss, top-1 and top-5 on the test split;
  * parameters and MACs from the graph; size of {@code graph.json} and {@code weights.safetensors},
- * raw and zipped; inference latency per batch size of {@code spec.eval} on each device listed.
- * A {@code gpu} device on a node whose PyTorch sees no GPU fails the step, before any work, with a
- * message saying so.
+ * raw and zipped; inference latency per batch size of {@code spec.eval} in DJL on each device
+ * listed, and in ONNX Runtime on the CPU (the model exported in memory; the same batch sizes,
+ * warm-up, runs and intra-op threads). Before any work, the step fails with a message saying why
+ * when a {@code gpu} device is listed on a node whose PyTorch sees no GPU, or when the ONNX
+ * exporter refuses the model (naming the op or tensor).
  */
 public final class EvalStage extends StageRunner {
   public EvalStage(StageContext ctx) {
@@ -45,21 +53,48 @@ public final class EvalStage extends StageRunner {
     EvalSpec eval = w.plan.spec().eval();
     List<Device> devices = devices(eval);
     Model model = w.inputModel();
+    byte[] onnx = onnx(model);
     Evaluation e = Fitter.evaluate(model, w.data(model));
     ModelSize size = size(w.local("in"));
     List<ModelEvaluated.Latency> latency = new ArrayList<>();
     int[] batchSizes = eval.batchSizes().stream().mapToInt(Integer::intValue).toArray();
+    int[] sample = model.graph().inputs().get(0).shape().toArray();
+    LatencyBench bench = new LatencyBench(ctx.latencyWarmup(), ctx.latencyRuns());
     for (int d = 0; d < devices.size(); d++) {
       try (NDManager manager = NDManager.newBaseManager(devices.get(d))) {
         GraphBlock block = BlockWeights.load(model, manager);
-        for (LatencyBench.Result r : new LatencyBench(ctx.latencyWarmup(), ctx.latencyRuns())
-            .run(manager, model.graph().inputs().get(0).shape().toArray(), batchSizes, block::infer)) {
-          latency.add(new ModelEvaluated.Latency(eval.devices().get(d), r.batchSize(), r.medianMs(), r.p90Ms()));
+        for (LatencyBench.Result r : bench.run(manager, sample, batchSizes, block::infer)) {
+          latency.add(new ModelEvaluated.Latency(eval.devices().get(d), ModelEvaluated.Latency.DJL, r.batchSize(), r.medianMs(), r.p90Ms()));
         }
       }
     }
+    for (LatencyBench.Result r : ortLatency(onnx, bench, sample, batchSizes)) {
+      latency.add(new ModelEvaluated.Latency("cpu", ModelEvaluated.Latency.ONNX_RUNTIME, r.batchSize(), r.medianMs(), r.p90Ms()));
+    }
     return new ModelEvaluated(w.plan.jobId(), w.step.index(), w.attempt, w.now(), w.input.plan(), w.artifacts(), e.top1(), e.top5(),
         e.loss(), model.graph().parameterCount(), model.graph().macs(), size.rawBytes(), size.zippedBytes(), latency);
+  }
+
+  /**
+   * The model as ONNX, in memory, exported before any work so that a model ONNX cannot hold fails
+   * the step at once. BatchNorm stays unfolded: ONNX Runtime's full graph optimisation folds it
+   * into the convolutions itself, so the figures are those of a deployment.
+   */
+  private static byte[] onnx(Model model) {
+    try {
+      return OnnxExporter.builder().build().toBytes(model);
+    } catch (TopiaryException e) {
+      throw new IllegalArgumentException("latency: ONNX Runtime times the model exported to ONNX, and the export failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** ONNX Runtime on the CPU, with libtorch's intra-op thread count, by the DJL bench's protocol. */
+  private static List<LatencyBench.Result> ortLatency(byte[] onnx, LatencyBench bench, int[] sample, int[] batchSizes) {
+    try (OrtSession session = OrtSessions.open(onnx, EngineSettings.intraOpThreadsInUse())) {
+      return OrtSessions.latency(session, bench, sample, batchSizes);
+    } catch (OrtException e) {
+      throw new IllegalArgumentException("latency: ONNX Runtime refused the exported model: " + e.getMessage(), e);
+    }
   }
 
   /** The engine devices of {@code eval.devices}, in order. */

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -155,6 +156,26 @@ class EventCodecTest {
     n.put("imagesPerSecond", 812.5);
     ((ObjectNode) n.get("artifacts")).put("checkpoint", "later");
     assertEquals(Fixtures.epochTuned(), EventCodec.fromJson(n.toString()));
+  }
+
+  @Test
+  void readsLatencyWrittenBeforeItNamedItsRuntimeAsDjl() throws IOException {
+    ModelEvaluated old = (ModelEvaluated) EventCodec.fromJson(golden("model-evaluated-without-runtime.json"));
+    assertEquals(Fixtures.modelEvaluatedWithoutRuntime(), old);
+    assertEquals(List.of("djl", "djl"), old.latency().stream().map(ModelEvaluated.Latency::runtime).toList());
+    JsonNode written = JSON.readTree(EventCodec.toJson(old));
+    assertEquals("djl", written.at("/latency/1/runtime").asText(), "the default is written out");
+    assertEquals(1, written.get("schemaVersion").asInt(), "an additive change keeps the version");
+  }
+
+  @Test
+  void latencyKeepsEachRuntimesFigures() {
+    ModelEvaluated e = (ModelEvaluated) EventCodec.fromJson(golden("model-evaluated.json"));
+    assertEquals(List.of("djl", "djl", "onnxruntime", "onnxruntime"), e.latency().stream().map(ModelEvaluated.Latency::runtime).toList());
+    assertEquals(9.87, e.latency().get(3).medianMs());
+    EventFormatException blank = assertThrows(EventFormatException.class,
+        () -> EventCodec.fromJson(golden("model-evaluated.json").replace("\"runtime\": \"onnxruntime\"", "\"runtime\": \" \"")));
+    assertEquals("latency[2].runtime", blank.field());
   }
 
   @Test

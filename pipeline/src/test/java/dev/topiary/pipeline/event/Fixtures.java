@@ -65,7 +65,15 @@ final class Fixtures {
 
   static ModelEvaluated modelEvaluated() {
     return new ModelEvaluated(JOB, 62, 1, at("2026-03-01T12:03:10Z"), PLAN, AFTER_RANK, 0.9343, 0.9981, 0.2419, 487106, 62720000,
-        1969042, 1801233, List.of(new ModelEvaluated.Latency("cpu", 1, 2.35, 2.61), new ModelEvaluated.Latency("cpu", 32, 13.42, 14.9)));
+        1969042, 1801233, List.of(new ModelEvaluated.Latency("cpu", "djl", 1, 2.35, 2.61), new ModelEvaluated.Latency("cpu", "djl", 32, 13.42, 14.9),
+        new ModelEvaluated.Latency("cpu", "onnxruntime", 1, 1.12, 1.3), new ModelEvaluated.Latency("cpu", "onnxruntime", 32, 9.87, 10.5)));
+  }
+
+  /** {@link #modelEvaluated()} as eval services wrote it before latency named its runtime: DJL's figures only. */
+  static ModelEvaluated modelEvaluatedWithoutRuntime() {
+    ModelEvaluated e = modelEvaluated();
+    return new ModelEvaluated(e.jobId(), e.stepIndex(), e.attempt(), e.occurredAt(), e.plan(), e.artifacts(), e.top1(), e.top5(), e.loss(),
+        e.params(), e.macs(), e.sizeBytes(), e.zippedBytes(), e.latency().subList(0, 2));
   }
 
   static JobFailed jobFailed() {

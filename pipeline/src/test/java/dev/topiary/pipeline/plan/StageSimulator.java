@@ -51,7 +51,7 @@ final class StageSimulator {
           ? new LayerPruned(job, i, attempt, T, PLAN, a, List.of(new LayerPruned.GroupCut(g.group(), g.channelsBefore(), g.channelsAfter())), 100, 1000, null)
           : new LayerPruned(job, i, attempt, T, PLAN, a.withMasks(ref("masks.safetensors")), List.of(), 100, 1000, 0.5);
       case EVAL -> new ModelEvaluated(job, i, attempt, T, PLAN, a, 0.9, 0.99, 0.3, 100, 1000, 4000, 3000,
-          List.of(new ModelEvaluated.Latency("cpu", 1, 1.0, 1.2)));
+          List.of(new ModelEvaluated.Latency("cpu", ModelEvaluated.Latency.DJL, 1, 1.0, 1.2)));
       case FINETUNE -> throw new IllegalStateException("tuning steps are handled above");
     });
     return out;

@@ -51,8 +51,12 @@ class JobRunTest extends StageTestBase {
     assertTrue(JobFlow.finishesJob(plan, result));
     assertTrue(result.macs() <= baseline.macs() / 2, result.macs() + " MACs after, " + baseline.macs() + " before");
     assertTrue(result.params() < baseline.params());
-    assertEquals(2, result.latency().size());
-    assertEquals(List.of(1, 8), result.latency().stream().map(ModelEvaluated.Latency::batchSize).toList());
+    assertEquals(List.of("djl", "djl", "onnxruntime", "onnxruntime"), result.latency().stream().map(ModelEvaluated.Latency::runtime).toList(),
+        "DJL on the listed device, then ONNX Runtime on the CPU, at the same batch sizes");
+    assertEquals(List.of(1, 8, 1, 8), result.latency().stream().map(ModelEvaluated.Latency::batchSize).toList());
+    assertTrue(result.latency().stream().allMatch(l -> l.device().equals("cpu") && l.medianMs() > 0 && l.p90Ms() >= l.medianMs()),
+        result.latency().toString());
+    assertEquals(4, baseline.latency().size(), "the original model is timed in both runtimes too");
     assertTrue(result.top1() > 0.1, "better than chance after training: " + result.top1());
 
     Model stored = f.model(result.artifacts().model(), "lenet-oneshot");

@@ -8,6 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.engine.Engine;
+import dev.topiary.engine.graph.Conv;
+import dev.topiary.engine.graph.Flatten;
+import dev.topiary.engine.graph.Gemm;
+import dev.topiary.engine.graph.Graph;
+import dev.topiary.engine.graph.GraphBuilder;
+import dev.topiary.engine.graph.Relu;
 import dev.topiary.engine.workflow.Fitter;
 import dev.topiary.engine.zoo.Zoo;
 import dev.topiary.pipeline.event.EpochTuned;
@@ -141,6 +147,29 @@ class StepRunTest extends StageTestBase {
     assertEquals("IllegalArgumentException", failed.errorType());
     assertTrue(failed.message().startsWith("step 1 (evaluate): eval.devices: gpu latency was requested"), failed.message());
     assertTrue(f.store.list(Keys.job("no-gpu")).stream().noneMatch(k -> k.contains("-eval/")), "nothing stored for the step");
+  }
+
+  @Test
+  void aModelTheOnnxExporterRefusesFailsTheEvaluationNamingTheTensor() throws IOException {
+    GraphBuilder b = Graph.builder("clash");
+    String x = b.input("input", 1, 28, 28);
+    x = b.add("conv", Conv.of(4, 3, 1, 1).withBias(true), x);
+    x = b.add("conv.weight", new Relu(), x); // DJL runs it; ONNX names tensors and nodes alike, so the export refuses it
+    x = b.add("flatten", new Flatten(), x);
+    Path dir = tmp.resolve("uploads/clash/");
+    Fitter.initialised(b.output(b.add("fc", new Gemm(10, true), x)).build(), 3).save(dir);
+    ArtifactRef[] model = {f.store.put("uploads/clash/graph.json", dir.resolve("graph.json")),
+        f.store.put("uploads/clash/weights.safetensors", dir.resolve("weights.safetensors"))};
+    List<PipelineEvent> events = jobs.run("clash", "name: clash\n" + withModel(model) + "schedule: {mode: oneshot, finetune: {epochs: 0}}\n");
+
+    JobFailed failed = last(events, JobFailed.class);
+    assertEquals(Stage.EVAL, failed.stage());
+    assertEquals(1, failed.stepIndex());
+    assertEquals("IllegalArgumentException", failed.errorType());
+    assertTrue(failed.message().startsWith("step 1 (evaluate): latency: ONNX Runtime times the model exported to ONNX, and the export failed: "),
+        failed.message());
+    assertTrue(failed.message().contains("conv.weight"), failed.message());
+    assertTrue(f.store.list(Keys.job("clash")).stream().noneMatch(k -> k.contains("-eval/")), "nothing stored for the step");
   }
 
   /** A LeNet graph and initialised weights in the store: [graph, weights]. */

@@ -1,0 +1,105 @@
+package dev.topiary.engine.cli;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.topiary.engine.exec.BlockWeights;
+import dev.topiary.engine.exec.EngineSettings;
+import dev.topiary.engine.exec.GraphBlock;
+import dev.topiary.engine.measure.LatencyBench;
+import dev.topiary.engine.model.Model;
+import dev.topiary.engine.onnx.OnnxExporter;
+import dev.topiary.engine.onnx.OrtSessions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Median latency of an original and a pruned model in both runtimes at each batch size: DJL on the
+ * engine's compute device, and ONNX Runtime on the CPU (each model exported in memory; BN left to
+ * ONNX Runtime's optimiser, which folds it) with libtorch's intra-op thread count. The two models
+ * are timed in turns, original then pruned, for {@code rounds} rounds, so that a change in the
+ * machine's load falls on both; each figure is the median of its rounds' medians. Stateless.
+ */
+final class LatencyComparison {
+  static final String DJL = "DJL";
+  static final String ONNX_RUNTIME = "ONNX Runtime";
+  /** The width of {@link Row#label()} in tables, enough for "latency cpu b=32 (ms), ONNX Runtime". */
+  static final int LABEL_WIDTH = 36;
+
+  private LatencyComparison() {}
+
+  /** One runtime, device and batch size: median milliseconds per batch before and after. */
+  record Row(String runtime, String device, int batchSize, double beforeMs, double afterMs) {
+    double speedup() {
+      return beforeMs / afterMs;
+    }
+
+    /** "latency cpu b=1 (ms), DJL", as the demos' tables name the row. */
+    String label() {
+      return String.format(Locale.ROOT, "latency %s b=%d (ms), %s", device, batchSize, runtime);
+    }
+
+    /** "x3.40": how many times faster the pruned model runs. */
+    String speedupText() {
+      return String.format(Locale.ROOT, "x%.2f", speedup());
+    }
+  }
+
+  /**
+   * Times both models in DJL, then in ONNX Runtime; rows in that order, by batch size.
+   *
+   * @throws IllegalArgumentException when the exporter or ONNX Runtime refuses a model
+   */
+  static List<Row> measure(Model before, Model after, int[] batches, LatencyBench bench, int rounds) {
+    if (rounds < 1) {
+      throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
+    }
+    Device device = EngineSettings.computeDevice();
+    int threads = EngineSettings.intraOpThreadsInUse();
+    int[] sample = before.graph().inputs().get(0).shape().toArray();
+    double[][][] djl = new double[2][batches.length][rounds];
+    double[][][] ort = new double[2][batches.length][rounds];
+    try (NDManager manager = NDManager.newBaseManager(device);
+        OrtSession ortBefore = OrtSessions.open(onnx(before), threads);
+        OrtSession ortAfter = OrtSessions.open(onnx(after), threads)) {
+      GraphBlock djlBefore = BlockWeights.load(before, manager);
+      GraphBlock djlAfter = BlockWeights.load(after, manager);
+      for (int r = 0; r < rounds; r++) {
+        keep(djl[0], r, bench.run(manager, sample, batches, djlBefore::infer));
+        keep(djl[1], r, bench.run(manager, sample, batches, djlAfter::infer));
+        keep(ort[0], r, OrtSessions.latency(ortBefore, bench, sample, batches));
+        keep(ort[1], r, OrtSessions.latency(ortAfter, bench, sample, batches));
+      }
+    } catch (OrtException e) {
+      throw new IllegalArgumentException("ONNX Runtime refused the exported model: " + e.getMessage(), e);
+    }
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < batches.length; i++) {
+      rows.add(new Row(DJL, device.getDeviceType(), batches[i], median(djl[0][i]), median(djl[1][i])));
+    }
+    for (int i = 0; i < batches.length; i++) {
+      rows.add(new Row(ONNX_RUNTIME, Device.Type.CPU, batches[i], median(ort[0][i]), median(ort[1][i])));
+    }
+    return rows;
+  }
+
+  private static byte[] onnx(Model m) {
+    return OnnxExporter.builder().build().toBytes(m);
+  }
+
+  private static void keep(double[][] perBatch, int round, List<LatencyBench.Result> results) {
+    for (int i = 0; i < results.size(); i++) {
+      perBatch[i][round] = results.get(i).medianMs();
+    }
+  }
+
+  static double median(double[] values) {
+    double[] s = values.clone();
+    Arrays.sort(s);
+    int n = s.length;
+    return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+  }
+}
