@@ -78,7 +78,7 @@ final class ConstFolding {
     if (v instanceof Value.MapRef m) {
       int[] s = m.shape().toArray();
       dims = new double[s.length + 1];
-      dims[0] = OnnxImporter.staticBatch(n);
+      dims[0] = n.batch;
       for (int i = 0; i < s.length; i++) {
         dims[i + 1] = s[i];
       }

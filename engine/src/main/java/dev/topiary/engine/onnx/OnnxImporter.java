@@ -123,14 +123,6 @@ public final class OnnxImporter {
     }
   }
 
-  /** The batch size of the model being imported on this thread: {@link Const#BATCH} when dynamic. */
-  static double staticBatch(OnnxNode n) {
-    Double b = BATCH.get();
-    return b == null ? Const.BATCH : b;
-  }
-
-  private static final ThreadLocal<Double> BATCH = new ThreadLocal<>();
-
   private Model importModel(ModelProto proto, Path dir, String name) {
     int opset = opset(proto);
     GraphProto g = proto.getGraph();
@@ -140,13 +132,9 @@ public final class OnnxImporter {
     }
     IrDraft draft = new IrDraft();
     Map<String, Value> values = new HashMap<>();
-    BATCH.set(declareInput(g, initializers, draft, values));
-    try {
-      for (NodeProto node : TopologicalOrder.of(g, initializers.keySet())) {
-        importNode(node, opset, dir, initializers, values, draft);
-      }
-    } finally {
-      BATCH.remove();
+    double batch = declareInput(g, initializers, draft, values);
+    for (NodeProto node : TopologicalOrder.of(g, initializers.keySet())) {
+      importNode(node, opset, batch, dir, initializers, values, draft);
     }
     for (ValueInfoProto out : g.getOutputList()) {
       declareOutput(out.getName(), values, draft);
@@ -224,7 +212,7 @@ public final class OnnxImporter {
     return s.toString();
   }
 
-  private static void importNode(NodeProto node, int opset, Path dir, Map<String, TensorProto> initializers,
+  private static void importNode(NodeProto node, int opset, double batch, Path dir, Map<String, TensorProto> initializers,
       Map<String, Value> values, IrDraft draft) {
     String where = "node '" + (node.getName().isEmpty() ? node.getOutput(0) : node.getName()) + "' (" + node.getOpType() + ")";
     if (!node.getDomain().isEmpty() && !node.getDomain().equals("ai.onnx")) {
@@ -237,7 +225,7 @@ public final class OnnxImporter {
       in.add(v);
       allConst &= !(v instanceof Value.MapRef);
     }
-    OnnxNode n = new OnnxNode(node, opset, in, draft);
+    OnnxNode n = new OnnxNode(node, opset, batch, in, draft);
     NodeImporter folder = FOLDERS.get(node.getOpType());
     boolean fold = folder != null && (allConst || node.getOpType().equals("Shape"));
     NodeImporter importer = fold ? folder : IMPORTERS.get(node.getOpType());

@@ -22,13 +22,16 @@ import java.util.Set;
 final class OnnxNode {
   final NodeProto proto;
   final int opset;
+  /** The model's static batch size, or {@link Const#BATCH} when the batch is dynamic. */
+  final double batch;
   private final List<Value> inputs;
   private final Map<String, AttributeProto> attrs = new HashMap<>();
   private final IrDraft draft;
 
-  OnnxNode(NodeProto proto, int opset, List<Value> inputs, IrDraft draft) {
+  OnnxNode(NodeProto proto, int opset, double batch, List<Value> inputs, IrDraft draft) {
     this.proto = proto;
     this.opset = opset;
+    this.batch = batch;
     this.inputs = inputs;
     this.draft = draft;
     for (AttributeProto a : proto.getAttributeList()) {

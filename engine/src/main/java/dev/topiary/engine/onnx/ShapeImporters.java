@@ -46,7 +46,7 @@ final class ShapeImporters {
       throw n.unsupported("reshape to " + Arrays.toString(target) + " drops the batch dimension");
     }
     double first = target[0];
-    if (!(Double.isNaN(first) || first == 0 || first == -1 || first == OnnxImporter.staticBatch(n))) {
+    if (!(Double.isNaN(first) || first == 0 || first == -1 || first == n.batch)) {
       throw n.unsupported("reshape to " + Arrays.toString(target) + " does not keep the batch as its first dimension");
     }
     int[] dims = new int[target.length - 1];
