@@ -26,10 +26,11 @@ import java.util.stream.Stream;
 /**
  * Accepts a dataset upload: the files of a dataset folder as the stages read it (IDX files with
  * the MNIST names, CIFAR binary batches), or one zip of that folder (the only way for an
- * ImageFolder's {@code train/} and {@code test/} trees). The folder is opened with the engine's
- * reader for its kind, both splits, before anything is stored under {@code
- * uploads/<tenant>/datasets/<id>/}. The answer's {@code uri} is what a spec's {@code dataset.uri}
- * cites.
+ * ImageFolder's trees). IDX and CIFAR folders are opened with the engine's reader for their kind,
+ * both splits; an image folder, which may hold more photos than memory, is checked entry by entry
+ * as the zip unpacks ({@link ImageFolderCheck}: layout, every image decodes, every class has
+ * images). Nothing is stored under {@code uploads/<tenant>/datasets/<id>/} until every check has
+ * passed. The answer's {@code uri} is what a spec's {@code dataset.uri} cites.
  */
 @ApplicationScoped
 public class DatasetUploads {
@@ -41,7 +42,10 @@ public class DatasetUploads {
 
   /** What the upload answers. */
   public record StoredDataset(String id, String kind, String uri, int trainSamples, int testSamples, int numClasses,
-      List<int[]> shape, List<ArtifactRef> files) {}
+      List<int[]> shape, List<String> classNames, List<ArtifactRef> files) {}
+
+  /** What the checks found before storing. */
+  private record Found(int trainSamples, int testSamples, int numClasses, List<int[]> shape, List<String> classNames) {}
 
   @Inject
   ArtifactStore store;
@@ -56,7 +60,11 @@ public class DatasetUploads {
     }
     long total = 0;
     for (Part p : parts) {
-      total += size(p.file());
+      long size = size(p.file());
+      if (size == 0) {
+        throw ApiException.badRequest(FILE_PART, "'" + p.fileName() + "' is empty (0 bytes)");
+      }
+      total += size;
     }
     if (total > config.maxDatasetBytes()) {
       throw ApiException.tooLarge(FILE_PART, total, config.maxDatasetBytes());
@@ -64,23 +72,52 @@ public class DatasetUploads {
     Path dir = null;
     try {
       dir = Files.createTempDirectory("topiary-dataset");
-      for (Part p : parts) {
-        place(p, dir);
-      }
-      ImageDataset train = open(kind, dir, Split.TRAIN);
-      ImageDataset test = open(kind, dir, Split.TEST);
+      Found found = kind == DatasetCatalog.Kind.IMAGE_FOLDER ? unpackImageFolder(parts, dir) : readWhole(kind, parts, dir);
       String id = UploadIds.next('d');
       String prefix = Keys.upload(tenant, "datasets", id);
       List<ArtifactRef> stored = storeAll(dir, prefix);
       // no trailing '/': the stages' StageContext normalises "x/" to "x//" (replaceAll("/*$", "/"))
       String uri = "s3://" + store.bucket() + "/" + prefix.substring(0, prefix.length() - 1);
-      return new StoredDataset(id, kind.id(), uri, train.size(), test.size(), train.numClasses(),
-          List.of(new int[] {train.channels(), train.height(), train.width()}), stored);
+      return new StoredDataset(id, kind.id(), uri, found.trainSamples(), found.testSamples(), found.numClasses(), found.shape(),
+          found.classNames(), stored);
     } catch (IOException e) {
       throw new UncheckedIOException("spooling the dataset upload", e);
     } finally {
       deleteTree(dir);
     }
+  }
+
+  private Found readWhole(DatasetCatalog.Kind kind, List<Part> parts, Path dir) throws IOException {
+    for (Part p : parts) {
+      place(p, dir);
+    }
+    ImageDataset train = open(kind, dir, Split.TRAIN);
+    ImageDataset test = open(kind, dir, Split.TEST);
+    return new Found(train.size(), test.size(), train.numClasses(), List.of(new int[] {train.channels(), train.height(), train.width()}),
+        train.classNames());
+  }
+
+  private Found unpackImageFolder(List<Part> parts, Path dir) throws IOException {
+    if (parts.size() != 1 || !String.valueOf(parts.get(0).fileName()).endsWith(".zip")) {
+      throw ApiException.badRequest(FILE_PART, "an image-folder dataset is uploaded as one zip of its folders, got "
+          + parts.stream().map(Part::fileName).toList());
+    }
+    Part zip = parts.get(0);
+    checkName(zip.fileName());
+    ImageFolderCheck check = new ImageFolderCheck(zip.fileName());
+    new ZipExtractor(config.maxDatasetBytes(), config.maxDatasetFiles()).extract(zip.file(), zip.fileName(), dir, new ZipExtractor.Listener() {
+      @Override
+      public void folder(String path) {
+        check.folder(path);
+      }
+
+      @Override
+      public void file(String path, Path file) throws IOException {
+        check.file(path, file);
+      }
+    });
+    ImageFolderCheck.Summary s = check.finish();
+    return new Found(s.trainSamples(), s.testSamples(), s.classNames().size(), s.shapes(), s.classNames());
   }
 
   private static DatasetCatalog.Kind kind(String name) {
@@ -98,8 +135,7 @@ public class DatasetUploads {
     return Stream.of(DatasetCatalog.Kind.values()).map(DatasetCatalog.Kind::id).toList();
   }
 
-  private void place(Part p, Path dir) throws IOException {
-    String name = p.fileName();
+  private static void checkName(String name) {
     if (name == null || name.isBlank()) {
       throw ApiException.badRequest(FILE_PART, "each file part needs a file name");
     }
@@ -107,8 +143,13 @@ public class DatasetUploads {
       throw ApiException.badRequest(FILE_PART, "'" + name + "' is not a plain file name: letters, digits, '.', '_' and '-', "
           + "no path separators or '..'");
     }
+  }
+
+  private void place(Part p, Path dir) throws IOException {
+    String name = p.fileName();
+    checkName(name);
     if (name.endsWith(".zip")) {
-      new ZipExtractor(config.maxDatasetBytes(), config.maxDatasetFiles()).extract(p.file(), name, dir);
+      new ZipExtractor(config.maxDatasetBytes(), config.maxDatasetFiles()).extract(p.file(), name, dir, ZipExtractor.Listener.NONE);
       return;
     }
     try {

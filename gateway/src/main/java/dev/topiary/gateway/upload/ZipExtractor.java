@@ -14,9 +14,27 @@ import java.util.zip.ZipInputStream;
  * Unpacks an uploaded zip into a folder, refusing what could escape it or exhaust the disk: every
  * entry path must be segments as store keys allow (no absolute path, no {@code ..}, no
  * backslash), and the count and uncompressed bytes are bounded, counted as they are written (a
- * zip's declared sizes are not trusted). Refusals are 400/413 naming the zip and the entry.
+ * zip's declared sizes are not trusted). Entries an archiver adds beside the user's files (names
+ * starting with a dot, such as {@code .DS_Store}, and macOS's {@code __MACOSX/} tree) are skipped.
+ * A {@link Listener} sees each entry as it is unpacked, to check it before the next one is read.
+ * Refusals are 400/413 naming the zip and the entry.
  */
 final class ZipExtractor {
+  /** Checks each unpacked entry; throws (an {@code ApiException}) to refuse the upload. */
+  interface Listener {
+    void folder(String path);
+
+    void file(String path, Path file) throws IOException;
+
+    Listener NONE = new Listener() {
+      @Override
+      public void folder(String path) {}
+
+      @Override
+      public void file(String path, Path file) {}
+    };
+  }
+
   private final long maxBytes;
   private final int maxEntries;
 
@@ -25,7 +43,7 @@ final class ZipExtractor {
     this.maxEntries = maxEntries;
   }
 
-  void extract(Path zip, String zipName, Path dir) throws IOException {
+  void extract(Path zip, String zipName, Path dir, Listener listener) throws IOException {
     long written = 0;
     int entries = 0;
     try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
@@ -36,6 +54,9 @@ final class ZipExtractor {
         }
         String name = e.getName();
         String path = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
+        if (isArchiverExtra(path)) {
+          continue;
+        }
         for (String seg : path.split("/", -1)) {
           if (!SafeNames.isSegment(seg)) {
             throw ApiException.badRequest("file", zipName + ": entry '" + name + "' is not a relative path of plain names "
@@ -48,10 +69,12 @@ final class ZipExtractor {
         }
         if (e.isDirectory()) {
           Files.createDirectories(target);
+          listener.folder(path);
           continue;
         }
         Files.createDirectories(target.getParent());
         written = copy(in, target, written, zipName);
+        listener.file(path, target);
       }
     } catch (ZipException ex) {
       throw ApiException.badRequest("file", zipName + ": not a valid zip archive (" + ex.getMessage() + ")");
@@ -59,6 +82,15 @@ final class ZipExtractor {
     if (entries == 0) {
       throw ApiException.badRequest("file", zipName + ": not a zip archive, or an empty one");
     }
+  }
+
+  private static boolean isArchiverExtra(String path) {
+    for (String seg : path.split("/")) {
+      if (seg.startsWith(".") && !seg.equals(".") && !seg.equals("..") || seg.equals("__MACOSX")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private long copy(InputStream in, Path target, long written, String zipName) throws IOException {
