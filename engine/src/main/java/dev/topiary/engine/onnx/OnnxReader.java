@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import shade.com.google.protobuf.CodedInputStream;
+import shade.com.google.protobuf.UnsafeByteOperations;
 import shade.com.google.protobuf.InvalidProtocolBufferException;
 
 /**
@@ -55,7 +56,10 @@ final class OnnxReader {
   }
 
   static ModelProto parse(ByteBuffer bytes, String source) {
-    CodedInputStream in = CodedInputStream.newInstance(bytes);
+    // CodedInputStream.newInstance(ByteBuffer) treats the buffer as mutable and so copies every
+    // bytes field even with aliasing on (a heap copy of the whole file); a ByteString wrapping the
+    // read-only mapping opens a stream that knows it is immutable, so raw_data stays in the mapping
+    CodedInputStream in = UnsafeByteOperations.unsafeWrap(bytes).newCodedInput();
     in.enableAliasing(true);
     in.setRecursionLimit(RECURSION_LIMIT);
     in.setSizeLimit(bytes.remaining());
