@@ -55,6 +55,23 @@ public final class GatewayClient {
         .POST(HttpRequest.BodyPublishers.ofString(spec)).build()));
   }
 
+  /**
+   * Uploads a model: parts by name ({@code model.onnx}, or {@code graph.json} and {@code
+   * weights.safetensors}), streamed from disk; returns the gateway's answer with the refs a spec cites.
+   */
+  public JsonNode uploadModel(java.util.Map<String, java.nio.file.Path> parts) {
+    MultipartBody body = new MultipartBody();
+    parts.forEach(body::file);
+    return json(send(request("/api/v1/models").header("Content-Type", body.contentType()).POST(body.publisher()).build()));
+  }
+
+  /** Uploads a dataset of {@code kind}: its files, or one zip (an image folder); returns the answer with the {@code uri} a spec cites. */
+  public JsonNode uploadDataset(String kind, java.util.List<java.nio.file.Path> files) {
+    MultipartBody body = new MultipartBody().text("kind", kind);
+    files.forEach(f -> body.file("file", f));
+    return json(send(request("/api/v1/datasets").header("Content-Type", body.contentType()).POST(body.publisher()).build()));
+  }
+
   public JsonNode job(String id) {
     return json(send(request("/api/v1/jobs/" + enc(id)).GET().build()));
   }
