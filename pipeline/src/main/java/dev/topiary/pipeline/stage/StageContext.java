@@ -7,6 +7,7 @@ import dev.topiary.pipeline.plan.JobPlan;
 import dev.topiary.pipeline.plan.PlanJson;
 import dev.topiary.pipeline.store.ArtifactRef;
 import dev.topiary.pipeline.store.ArtifactStore;
+import dev.topiary.pipeline.store.Keys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,7 +23,9 @@ import java.util.Map;
  * start-up with {@code EngineSettings.apply()}, before any runner works.
  *
  * <p>Datasets: a spec's absolute path is used as is; {@code s3://<bucket>/<prefix>} (the store's
- * bucket) is downloaded once, verified, to {@code <workDir>/datasets/<prefix>}; Fashion-MNIST
+ * bucket) is downloaded once, verified, to {@code <workDir>/datasets/<prefix>}, file by file to
+ * disk (the stages then stream it from there); any other prefix is listed and checked against its
+ * copy at every step, an upload's (never rewritten) only until a complete copy is marked. Fashion-MNIST
  * without a uri comes from {@link #datasetRoot()} (Debian's package by default).
  */
 public final class StageContext {
@@ -107,6 +110,11 @@ public final class StageContext {
     if (!uri.startsWith("s3://")) {
       return Path.of(uri);
     }
+    return localCopy(uri);
+  }
+
+  /** The local, verified copy of an {@code s3://} dataset folder, downloaded as needed. */
+  Path localCopy(String uri) {
     int slash = uri.indexOf('/', "s3://".length());
     String bucket = uri.substring("s3://".length(), slash);
     if (!bucket.equals(store.bucket())) {
@@ -115,19 +123,39 @@ public final class StageContext {
     }
     String prefix = folderPrefix(uri.substring(slash + 1));
     Path local = workDir.resolve("datasets").resolve(prefix);
+    // an upload's prefix is written once by the gateway and never changed, so a complete, verified
+    // copy of it stays valid: a dataset of 100,000 photos is not listed and hashed again every step
+    Path complete = workDir.resolve("datasets").resolve(prefix.substring(0, prefix.length() - 1) + ".complete");
+    boolean immutable = prefix.startsWith(Keys.UPLOADS_PREFIX);
     synchronized (this) {
+      if (immutable && Files.isRegularFile(complete) && Files.isDirectory(local)) {
+        return local;
+      }
+      int files = 0;
       for (String key : store.list(prefix)) {
         ArtifactRef ref = store.find(key).orElseThrow(() -> new IllegalArgumentException("dataset.uri: " + key + " vanished while listed"));
         Path target = local.resolve(key.substring(prefix.length()));
         if (!isCopyOf(target, ref)) {
           store.get(ref, target);
         }
+        files++;
+      }
+      if (immutable && files > 0) {
+        writeMarker(complete, files);
       }
     }
     if (!Files.isDirectory(local)) {
       throw new IllegalArgumentException("dataset.uri: no objects under " + uri);
     }
     return local;
+  }
+
+  private static void writeMarker(Path marker, int files) {
+    try {
+      Files.writeString(marker, files + " files verified\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + marker, e);
+    }
   }
 
   /** {@code a/b}, {@code a/b/} and {@code a/b//} all name the folder {@code a/b/}. */
