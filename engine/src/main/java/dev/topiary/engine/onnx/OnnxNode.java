@@ -82,9 +82,19 @@ final class OnnxNode {
     return a == null ? dflt : a.getI();
   }
 
+  /**
+   * A float attribute as the decimal number it was written as: ONNX stores float32, so PyTorch's
+   * {@code eps=1e-3} arrives as 0.0010000000475; the shortest decimal that rounds to the same
+   * float32 (1e-3) is what the user wrote, and a model re-imports with the attributes it had.
+   */
   double f(String attr, double dflt) {
     AttributeProto a = attrs.get(attr);
-    return a == null ? dflt : a.getF();
+    return a == null ? dflt : decimal(a.getF());
+  }
+
+  /** The shortest decimal that rounds to {@code f}: a float32 as the number it was written as. */
+  static double decimal(float f) {
+    return Double.parseDouble(Float.toString(f));
   }
 
   String s(String attr, String dflt) {

@@ -67,7 +67,7 @@ final class OnnxNodeExporters {
     m.put(OpType.MUL, same("Mul"));
     m.put(OpType.SUB, same("Sub"));
     m.put(OpType.DIV, same("Div"));
-    m.put(OpType.DROPOUT, same("Identity"));
+    m.put(OpType.DROPOUT, OnnxNodeExporters::dropout);
     m.put(OpType.IDENTITY, same("Identity"));
     // the value is an initializer named <node>.value like every parameter; readers read the node's name
     m.put(OpType.CONSTANT, (n, out) -> out.node("Identity", List.of(out.param(n, ParamRole.VALUE)), n.name()));
@@ -78,6 +78,19 @@ final class OnnxNodeExporters {
   /** The ONNX op of that name on the node's inputs, without attributes (the broadcasting arithmetic, activations). */
   private static NodeExporter same(String onnxOp) {
     return (n, out) -> out.node(onnxOp, n.inputs(), n.name());
+  }
+
+  /**
+   * A Dropout stays a Dropout (its ratio kept, so the model re-imports as it was); ONNX Runtime
+   * runs it as the identity in inference.
+   */
+  private static void dropout(Node n, OnnxEmitter out) {
+    float ratio = (float) ((dev.topiary.engine.graph.Dropout) n.op()).ratio();
+    if (out.opset() < 12) {
+      out.node("Dropout", n.inputs(), n.name()).addAttribute(OnnxEmitter.real("ratio", ratio));
+    } else {
+      out.node("Dropout", List.of(n.inputs().get(0), out.floats(n.name() + "/ratio", new int[0], ratio)), n.name());
+    }
   }
 
   private static void conv(Node n, OnnxEmitter out) {

@@ -8,6 +8,7 @@ import dev.topiary.engine.graph.Op;
 import dev.topiary.engine.graph.OpType;
 import dev.topiary.engine.graph.ParamRole;
 import dev.topiary.engine.graph.SiLU;
+import dev.topiary.engine.graph.ZeroPadShortcut;
 import java.util.List;
 
 /**
@@ -22,7 +23,27 @@ final class OnnxRewrites {
     draft.removeUnused();
     fuseGatedActivations(draft);
     fuseGemmBias(draft);
+    fuseShortcutPadding(draft);
     draft.removeUnused();
+  }
+
+  /**
+   * {@code F.pad(x[:, :, ::s, ::s], channels)}, imported as a subsampling then a channel padding,
+   * is one option-A shortcut ({@code ZeroPadShortcut(s, before, after)}), as the zoo builds it.
+   */
+  static void fuseShortcutPadding(IrDraft draft) {
+    for (IrDraft.Draft pad : List.copyOf(draft.nodes)) {
+      if (!(pad.op instanceof ZeroPadShortcut p) || p.stride() != 1 || pad.inputs.size() != 1) {
+        continue;
+      }
+      IrDraft.Draft sub = draft.node(pad.inputs.get(0));
+      if (sub != null && sub.op instanceof ZeroPadShortcut s && s.padBefore() == 0 && s.padAfter() == 0
+          && draft.readers(sub.name).size() == 1 && !draft.isOutput(sub.name)) {
+        pad.op = new ZeroPadShortcut(s.stride(), p.padBefore(), p.padAfter());
+        pad.inputs = new java.util.ArrayList<>(sub.inputs);
+        draft.nodes.remove(sub);
+      }
+    }
   }
 
   /**

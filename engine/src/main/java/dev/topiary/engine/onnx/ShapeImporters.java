@@ -3,6 +3,7 @@ package dev.topiary.engine.onnx;
 import dev.topiary.engine.graph.Flatten;
 import dev.topiary.engine.graph.Reshape;
 import dev.topiary.engine.graph.Resize;
+import dev.topiary.engine.graph.Upsample;
 import dev.topiary.engine.graph.TensorShape;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -152,6 +153,10 @@ final class ShapeImporters {
       if (!coordinates.equals(Resize.ASYMMETRIC) || !rounding.equals("floor")) {
         throw n.unsupported("nearest resize with coordinate_transformation_mode '" + coordinates + "' and nearest_mode '"
             + rounding + "' is not supported (torch's nearest is 'asymmetric' with 'floor')");
+      }
+      if (scale[0] == scale[1] && scale[0] >= 1 && scale[0] == Math.rint(scale[0])) {
+        // nn.Upsample(scale_factor=s): each pixel repeated s x s times, the IR's Upsample (as the zoo's YOLOv5)
+        return TensorImporters.one(n.add(new Upsample((int) scale[0]), x));
       }
     } else if (mode.equals("linear") || mode.equals("bilinear")) {
       mode = Resize.LINEAR;

@@ -18,6 +18,7 @@ import dev.topiary.engine.graph.ParamRole;
 import dev.topiary.engine.graph.Relu;
 import dev.topiary.engine.graph.Sigmoid;
 import dev.topiary.engine.graph.Slice;
+import dev.topiary.engine.graph.ZeroPadShortcut;
 import dev.topiary.engine.graph.Softmax;
 import dev.topiary.engine.graph.Sub;
 import dev.topiary.engine.graph.TensorShape;
@@ -196,8 +197,13 @@ final class TensorImporters {
       axes = new long[starts.length];
       Arrays.setAll(axes, i -> i);
     }
+    ZeroPadShortcut subsample = subsample(n, x, starts, ends, axes, steps);
+    if (subsample != null) {
+      return one(n.add(subsample, x));
+    }
     if (starts.length != 1 || axes.length != 1 || (steps != null && (steps.length != 1 || steps[0] != 1))) {
-      throw n.unsupported("only a slice of the channels with step 1 is supported (axes " + Arrays.toString(axes) + ")");
+      throw n.unsupported("only a slice of the channels with step 1, or x[:, :, ::s, ::s], is supported (axes "
+          + Arrays.toString(axes) + ", steps " + Arrays.toString(steps) + ")");
     }
     channelAxis(n, axes[0], x);
     int c = x.shape().channels();
@@ -207,6 +213,24 @@ final class TensorImporters {
       return List.of(x);
     }
     return one(n.add(new Slice(start, end), x));
+  }
+
+  /**
+   * {@code x[:, :, ::s, ::s]}, the subsampling of an option-A shortcut (HRank's and the CIFAR
+   * ResNets'): the whole height and width from 0 with one step s on both; null for any other slice.
+   */
+  private static ZeroPadShortcut subsample(OnnxNode n, Value.MapRef x, long[] starts, long[] ends, long[] axes, long[] steps) {
+    if (axes.length != 2 || steps == null || steps.length != 2 || steps[0] != steps[1] || steps[0] < 1 || x.shape().rank() != 3) {
+      return null;
+    }
+    int[] size = {x.shape().height(), x.shape().width()};
+    for (int i = 0; i < 2; i++) {
+      long axis = axes[i] < 0 ? axes[i] + 4 : axes[i];
+      if (axis != 2 + i || clampIndex(starts[i], size[i]) != 0 || clampIndex(ends[i], size[i]) != size[i]) {
+        return null;
+      }
+    }
+    return new ZeroPadShortcut((int) steps[0], 0, 0);
   }
 
   private static long clampIndex(long i, int size) {
@@ -235,11 +259,19 @@ final class TensorImporters {
     if (value != 0) {
       throw n.unsupported("padding value " + value + " is not supported (only 0)");
     }
-    if (p == null || p.length != 8 || p[0] != 0 || p[1] != 0 || p[4] != 0 || p[5] != 0) {
-      throw n.unsupported("pads " + Arrays.toString(p) + ": only height and width of [N, C, H, W] may be padded");
+    if (p == null || p.length != 8 || p[0] != 0 || p[4] != 0) {
+      throw n.unsupported("pads " + Arrays.toString(p) + ": only the channels, height and width of [N, C, H, W] may be padded");
     }
     if (Arrays.stream(p).anyMatch(v -> v < 0)) {
       throw n.unsupported("negative pads (cropping) " + Arrays.toString(p) + " are not supported");
+    }
+    boolean channels = p[1] != 0 || p[5] != 0;
+    boolean spatial = p[2] != 0 || p[3] != 0 || p[6] != 0 || p[7] != 0;
+    if (channels && spatial) {
+      throw n.unsupported("pads " + Arrays.toString(p) + ": channels and height/width padded in one Pad are not supported");
+    }
+    if (channels) { // zero channels appended, as an option-A shortcut does (a rewrite joins it to its subsampling)
+      return one(n.add(new ZeroPadShortcut(1, (int) p[1], (int) p[5]), x));
     }
     return one(n.add(new Pad((int) p[2], (int) p[3], (int) p[6], (int) p[7]), x));
   }
@@ -249,7 +281,7 @@ final class TensorImporters {
     if (n.proto.getOutputCount() > 1 && !n.proto.getOutput(1).isEmpty()) {
       throw n.unsupported("the mask output is not supported");
     }
-    double ratio = n.opset < 12 ? n.f("ratio", 0.5) : n.input(1) == null ? 0.5 : n.constant(1).scalar("Dropout's ratio");
+    double ratio = n.opset < 12 ? n.f("ratio", 0.5) : n.input(1) == null ? 0.5 : OnnxNode.decimal((float) n.constant(1).scalar("Dropout's ratio"));
     if (n.input(2) != null && n.constant(2).scalar("Dropout's training_mode") != 0) {
       throw n.unsupported("training_mode true is not supported: export in eval mode");
     }

@@ -84,6 +84,22 @@ class OnnxZooExportTest {
     assertTrue(diff <= ExportChecks.TOLERANCE, label + " opset " + opset + (fold ? " folded" : "") + ": ORT differs from DJL by " + diff);
   }
 
+  /** import(export(m)) gives back every zoo model: the same graph (nodes, ops, names) and the same weights. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("architectures")
+  void exportThenImportGivesTheSameZooModel(String label, ModelSpec spec, int bnLeft, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws java.io.IOException {
+    Model model = MODELS.computeIfAbsent(label, k -> ModelFixtures.randomised(Zoo.build(spec), 13));
+    java.nio.file.Path file = dir.resolve(model.graph().name() + ".onnx"); // the importer names the graph after its file
+    OnnxExporter.builder().build().write(model, file);
+    Model back = OnnxImporter.builder().build().importFile(file);
+    assertEquals(dev.topiary.engine.graph.GraphJson.write(model.graph()), dev.topiary.engine.graph.GraphJson.write(back.graph()), label);
+    assertEquals(model.weights().keys(), back.weights().keys(), label);
+    for (var k : model.weights().keys()) {
+      assertEquals(model.weights().get(k), back.weights().get(k), label + " " + k);
+    }
+  }
+
   @Test
   void prunedModelsExportAndMatchDjl() throws OrtException {
     for (String arch : List.of("resnet20", "mobilenetv2")) {
