@@ -41,11 +41,16 @@ class OnnxJobTest {
 
   static String spec(String name, Map<String, Object> onnx, String dataset) {
     return """
-        {"name": "%s", "model": {"onnx": {"bucket": "%s", "key": "%s", "sha256": "%s", "size": %s}},
+        {"name": "%s", "model": {"onnx": %s},
          "dataset": %s,
          "prune": {"criterion": "l1", "select": {"globalRatio": 0.25}},
          "schedule": {"mode": "oneshot", "finetune": {"epochs": 1}}}
-        """.formatted(name, onnx.get("bucket"), onnx.get("key"), onnx.get("sha256"), onnx.get("size"), dataset);
+        """.formatted(name, ref(onnx), dataset);
+  }
+
+  static String ref(Map<String, Object> r) {
+    return "{\"bucket\": \"%s\", \"key\": \"%s\", \"sha256\": \"%s\", \"size\": %s}".formatted(r.get("bucket"), r.get("key"),
+        r.get("sha256"), r.get("size"));
   }
 
   static String submit(String token, String spec) {
@@ -82,6 +87,15 @@ class OnnxJobTest {
   }
 
   @Test
+  void runsTheGraphChecksOnTheImportedGraph() {
+    JsonPath up = upload(TestServers.ACME, "resnet.onnx", OnnxFixtures.resnet());
+    String spec = spec("exclude-missing", up.getMap("onnx"), "{\"kind\": \"fashion-mnist\"}")
+        .replace("{\"globalRatio\": 0.25}", "{\"globalRatio\": 0.25, \"exclude\": [\"conv9\"]}");
+    given().auth().oauth2(TestServers.ACME).contentType("application/json").body(spec).post("/api/v1/jobs").then().statusCode(400)
+        .body("errors[0].field", equalTo("prune.select.exclude[0]")).body("errors[0].message", containsString("has no node 'conv9'"));
+  }
+
+  @Test
   void refusesAModelWhoseClassesDifferFromTheDatasetsWithBothNumbers() {
     Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
     for (String split : List.of("train", "test")) {
@@ -107,6 +121,15 @@ class OnnxJobTest {
     JsonPath up = upload(TestServers.ACME, "lenet.onnx", OnnxFixtures.lenet());
     String message = refusal(TestServers.ACME, spec("channels", up.getMap("onnx"), "{\"kind\": \"cifar10\", \"uri\": \"" + uri + "\"}"));
     assertTrue(message.contains("takes 1 channel [1, 28, 28] but dataset cifar10 has 3-channel images"), message);
+
+    // the same check for a stored graph with weights
+    JsonPath graph = given().auth().oauth2(TestServers.ACME).multiPart("graph.json", "g.json", Fixtures.lenetGraphJson(), "application/json")
+        .multiPart("weights.safetensors", "w.safetensors", Fixtures.lenetWeights(), "application/octet-stream")
+        .post("/api/v1/models").then().statusCode(201).extract().jsonPath();
+    String graphSpec = spec("graph-channels", up.getMap("onnx"), "{\"kind\": \"cifar10\", \"uri\": \"" + uri + "\"}")
+        .replaceFirst("\"onnx\": \\{[^}]*\\}", "\"graph\": " + ref(graph.getMap("graph")) + ", \"weights\": " + ref(graph.getMap("weights")));
+    given().auth().oauth2(TestServers.ACME).contentType("application/json").body(graphSpec).post("/api/v1/jobs").then().statusCode(400)
+        .body("errors[0].field", equalTo("model.graph")).body("errors[0].message", containsString("but dataset cifar10 has 3-channel images"));
   }
 
   @Test
