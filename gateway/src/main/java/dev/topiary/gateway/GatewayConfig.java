@@ -26,6 +26,13 @@ public interface GatewayConfig {
   @WithDefault("268435456")
   long maxModelBytes();
 
+  /**
+   * Largest {@code model.onnx} upload, in bytes; also the ONNX importer's file limit. The default
+   * takes torchvision's ResNet-50 (about 100 MB) with room to spare.
+   */
+  @WithDefault("536870912")
+  long maxOnnxBytes();
+
   /** Largest dataset upload in bytes: the files sent, and for a zip also its uncompressed content. */
   @WithDefault("1073741824")
   long maxDatasetBytes();

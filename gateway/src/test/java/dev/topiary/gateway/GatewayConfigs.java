@@ -30,6 +30,11 @@ public final class GatewayConfigs {
       }
 
       @Override
+      public long maxOnnxBytes() {
+        return 1 << 20;
+      }
+
+      @Override
       public long maxDatasetBytes() {
         return 1 << 20;
       }

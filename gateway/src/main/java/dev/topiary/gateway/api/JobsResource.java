@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.topiary.gateway.GatewayConfig;
 import dev.topiary.gateway.auth.CallerTenant;
 import dev.topiary.gateway.report.JobReport;
-import dev.topiary.gateway.report.ModelZip;
 import dev.topiary.gateway.report.ReportHtml;
 import dev.topiary.gateway.submit.JobCanceller;
 import dev.topiary.gateway.submit.JobSubmitter;
@@ -31,7 +30,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.StreamingOutput;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.Locale;
@@ -116,18 +114,21 @@ public class JobsResource {
     return r.build();
   }
 
-  /** The pruned model (the final evaluation's model) as a zip; 409 until the job completed. */
+  /**
+   * The pruned model (the final evaluation's model): {@code format} zip (default, the model folder) or onnx
+   * ({@code foldBn} folds BatchNorm first); 409 until the job completed.
+   */
   @GET
   @Path("/{id}/model")
-  @Produces("application/zip")
-  public Response model(@PathParam("id") String id) {
+  @Produces({"application/zip", MediaType.APPLICATION_OCTET_STREAM})
+  public Response model(@PathParam("id") String id, @QueryParam("format") String format,
+      @QueryParam("foldBn") @DefaultValue("false") boolean foldBn) {
     JobState job = job(id);
     ModelEvaluated last = job.finalEvaluation();
     if (last == null) {
       throw ApiException.conflict("state", "job " + id + " is " + job.details().state() + "; the pruned model exists once it completed");
     }
-    StreamingOutput body = out -> ModelZip.write(store, last.artifacts().model(), out);
-    return Response.ok(body, "application/zip").header("Content-Disposition", "attachment; filename=\"" + id + "-model.zip\"").build();
+    return ModelDownloads.respond(store, last.artifacts().model(), format, foldBn, id + "-model");
   }
 
   /** Cancels the job; an optional JSON body {@code {"reason": "..."}}. 202 with the marker and the event. */

@@ -17,6 +17,7 @@ import dev.topiary.pipeline.plan.JobPlan;
 import dev.topiary.pipeline.plan.Submission;
 import dev.topiary.pipeline.store.ArtifactStore;
 import dev.topiary.pipeline.store.Keys;
+import dev.topiary.pipeline.store.ModelRef;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -29,7 +30,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The one way a job is accepted, for REST and for the job-requests topic alike: read the spec
- * strictly, check what it cites in the store, check it against the stored graph, compile and store
+ * strictly, check what it cites in the store, check it against the stored or imported graph (and
+ * that graph against the dataset's classes and channels, {@link DatasetFit}), compile and store
  * the plan, publish {@code JobSubmitted} keyed by the job id, and apply it to this gateway's view at
  * once, so that the caller can read the job right after the 201. Refusals are {@link ApiException}s
  * listing every problem (400, or 413 for an oversized spec) and leave nothing stored; a failed
@@ -98,14 +100,16 @@ public class JobSubmitter {
     List<SpecProblem> problems = new ArrayList<>(inputs.problems());
     if (problems.isEmpty() && stored.isPresent()) {
       problems.addAll(JobSpecs.problems(spec, stored.get()));
+      problems.addAll(DatasetFit.problems(spec, stored.get(), spec.model().onnx() != null ? "model.onnx" : "model.graph", store));
     }
     if (!problems.isEmpty()) {
       throw refusal(problems);
     }
     Submission submission;
     try {
-      submission = Submission.builder().setStore(store).setJobId(jobId).setSpec(spec).optGraph(stored.orElse(null))
-          .optTenant(tenant).optRequestId(requestId).build();
+      Submission.Builder b = Submission.builder().setStore(store).setJobId(jobId).setSpec(spec).optTenant(tenant).optRequestId(requestId);
+      Optional<ModelRef> imported = inputs.importedModel();
+      submission = (imported.isPresent() ? b.optImported(stored.orElseThrow(), imported.get()) : b.optGraph(stored.orElse(null))).build();
     } catch (TopiaryException | IllegalArgumentException e) {
       throw ApiException.badRequest("", "the plan cannot be compiled: " + e.getMessage());
     }

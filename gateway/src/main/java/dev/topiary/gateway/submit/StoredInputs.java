@@ -3,6 +3,8 @@ package dev.topiary.gateway.submit;
 import dev.topiary.engine.TopiaryException;
 import dev.topiary.engine.graph.Graph;
 import dev.topiary.engine.graph.GraphJson;
+import dev.topiary.engine.model.Model;
+import dev.topiary.gateway.upload.OnnxUploads;
 import dev.topiary.pipeline.job.JobSpec;
 import dev.topiary.pipeline.job.ModelSource;
 import dev.topiary.pipeline.job.SpecProblem;
@@ -11,6 +13,7 @@ import dev.topiary.pipeline.store.ArtifactNotFoundException;
 import dev.topiary.pipeline.store.ArtifactRef;
 import dev.topiary.pipeline.store.ArtifactStore;
 import dev.topiary.pipeline.store.Keys;
+import dev.topiary.pipeline.store.ModelRef;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,14 +22,21 @@ import java.util.Optional;
 /**
  * The checks of what a valid spec cites in the store, for one tenant: a stored graph, weights and
  * an {@code s3://} dataset must be the tenant's own uploads ({@code uploads/<tenant>/...} in the
- * store's bucket), exist, and match the cited hash and size; the graph must read strictly. A local
- * dataset path is refused unless the gateway allows them. Stateless per call.
+ * store's bucket), exist, and match the cited hash and size; the graph must read strictly. A cited
+ * {@code model.onnx} must be an ONNX upload: the model folder its upload imported beside it
+ * ({@code graph.json}, {@code weights.safetensors}, written by the gateway only) is what the job
+ * starts from, its graph read hash-verified. A local dataset path is refused unless the gateway
+ * allows them. One instance per submission.
  */
 final class StoredInputs {
+  private static final String ONNX_FIELD = "model.onnx";
+  private static final String ONNX_FILE = OnnxUploads.ONNX_PART;
+
   private final ArtifactStore store;
   private final String tenant;
   private final boolean allowLocalDatasets;
   private final List<SpecProblem> problems = new ArrayList<>();
+  private ModelRef imported;
 
   StoredInputs(ArtifactStore store, String tenant, boolean allowLocalDatasets) {
     this.store = store;
@@ -34,12 +44,15 @@ final class StoredInputs {
     this.allowLocalDatasets = allowLocalDatasets;
   }
 
-  /** Runs every check; returns the stored graph when the spec cites one and it reads. */
+  /** Runs every check; returns the stored or imported graph when the spec cites one and it reads. */
   Optional<Graph> check(JobSpec spec) {
     ModelSource model = spec.model();
     Graph graph = null;
     if (model.graph() != null && owned("model.graph", model.graph())) {
-      graph = readGraph(model.graph());
+      graph = readGraph("model.graph", model.graph());
+    }
+    if (model.onnx() != null && owned(ONNX_FIELD, model.onnx()) && present(ONNX_FIELD, model.onnx())) {
+      graph = imported(model.onnx());
     }
     if (model.weights() != null && owned("model.weights", model.weights())) {
       present("model.weights", model.weights());
@@ -55,6 +68,32 @@ final class StoredInputs {
     return problems;
   }
 
+  /** For a spec citing {@code model.onnx} that checked out: the imported model folder the job starts from. */
+  Optional<ModelRef> importedModel() {
+    return Optional.ofNullable(imported);
+  }
+
+  /** The graph imported at upload beside the cited file; sets {@link #imported}. */
+  private Graph imported(ArtifactRef onnx) {
+    String file = "/" + ONNX_FILE;
+    if (!onnx.key().endsWith(file)) {
+      problems.add(new SpecProblem(ONNX_FIELD, onnx.key() + " is not an uploaded " + ONNX_FILE + " (POST /api/v1/models answers with its key)"));
+      return null;
+    }
+    String prefix = onnx.key().substring(0, onnx.key().length() - ONNX_FILE.length());
+    Optional<ArtifactRef> graph = store.find(prefix + Model.GRAPH_FILE);
+    Optional<ArtifactRef> weights = store.find(prefix + Model.WEIGHTS_FILE);
+    if (graph.isEmpty() || weights.isEmpty()) {
+      problems.add(new SpecProblem(ONNX_FIELD, "the upload under " + prefix + " lacks the model imported from it; upload the file again"));
+      return null;
+    }
+    Graph g = readGraph(ONNX_FIELD, graph.get());
+    if (g != null) {
+      imported = new ModelRef(graph.get(), weights.get(), store.find(prefix + Model.HISTORY_FILE).orElse(null));
+    }
+    return g;
+  }
+
   private boolean owned(String field, ArtifactRef ref) {
     String mine = Keys.tenantUploads(tenant);
     if (!ref.bucket().equals(store.bucket()) || !ref.key().startsWith(mine)) {
@@ -65,27 +104,31 @@ final class StoredInputs {
     return true;
   }
 
-  private Graph readGraph(ArtifactRef ref) {
+  private Graph readGraph(String field, ArtifactRef ref) {
     try {
       return GraphJson.read(new String(store.getBytes(ref), StandardCharsets.UTF_8), ref.key());
     } catch (ArtifactNotFoundException e) {
-      problems.add(new SpecProblem("model.graph", "no stored object at " + ref.key()));
+      problems.add(new SpecProblem(field, "no stored object at " + ref.key()));
     } catch (ArtifactIntegrityException e) {
-      problems.add(new SpecProblem("model.graph", "the stored object " + ref.key() + " does not match the cited sha256 and size"));
+      problems.add(new SpecProblem(field, "the stored object " + ref.key() + " does not match the cited sha256 and size"));
     } catch (TopiaryException | IllegalArgumentException e) {
-      problems.add(new SpecProblem("model.graph", "not a valid graph.json: " + e.getMessage()));
+      problems.add(new SpecProblem(field, "not a valid graph.json: " + e.getMessage()));
     }
     return null;
   }
 
-  private void present(String field, ArtifactRef ref) {
+  private boolean present(String field, ArtifactRef ref) {
     Optional<ArtifactRef> stored = store.find(ref.key());
     if (stored.isEmpty()) {
       problems.add(new SpecProblem(field, "no stored object at " + ref.key()));
-    } else if (!stored.get().sha256().equals(ref.sha256()) || stored.get().size() != ref.size()) {
+      return false;
+    }
+    if (!stored.get().sha256().equals(ref.sha256()) || stored.get().size() != ref.size()) {
       problems.add(new SpecProblem(field, "the stored object " + ref.key() + " has sha256 " + stored.get().sha256() + " and "
           + stored.get().size() + " bytes, not the cited " + ref.sha256() + " and " + ref.size()));
+      return false;
     }
+    return true;
   }
 
   private void checkDataset(String uri) {

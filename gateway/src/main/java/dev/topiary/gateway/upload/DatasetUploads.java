@@ -18,7 +18,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -83,7 +82,7 @@ public class DatasetUploads {
     } catch (IOException e) {
       throw new UncheckedIOException("spooling the dataset upload", e);
     } finally {
-      deleteTree(dir);
+      TempDirs.deleteTree(dir);
     }
   }
 
@@ -195,17 +194,6 @@ public class DatasetUploads {
       return Files.size(f);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    if (dir == null) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cleaning " + dir, e);
     }
   }
 }

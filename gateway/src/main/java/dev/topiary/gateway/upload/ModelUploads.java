@@ -48,7 +48,8 @@ public class ModelUploads {
    */
   public StoredModel accept(String tenant, Path graphFile, Path weightsFile) {
     if (graphFile == null) {
-      throw ApiException.badRequest(GRAPH_PART, "required: a multipart part named " + GRAPH_PART);
+      throw ApiException.badRequest(GRAPH_PART, "required: a multipart part named " + GRAPH_PART + " (with " + WEIGHTS_PART
+          + "), or one part named model.onnx");
     }
     if (weightsFile == null) {
       throw ApiException.badRequest(WEIGHTS_PART, "required: a multipart part named " + WEIGHTS_PART

@@ -8,6 +8,7 @@ import dev.topiary.pipeline.event.LayerPruned;
 import dev.topiary.pipeline.event.ModelEvaluated;
 import dev.topiary.pipeline.event.PipelineEvent;
 import dev.topiary.pipeline.event.RankComputed;
+import dev.topiary.pipeline.event.StepEvent;
 import dev.topiary.pipeline.plan.JobPlan;
 import dev.topiary.pipeline.plan.PlanStep;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -62,6 +64,7 @@ public final class JobState {
   private ModelEvaluated finalEvaluation;
   private JobDetails.Failure failure;
   private String cancelReason;
+  private final ModelArtifacts models = new ModelArtifacts();
   private final List<StreamEvent> events = new ArrayList<>();
   private final Set<String> seen = new HashSet<>();
   private final List<Consumer<StreamEvent>> listeners = new ArrayList<>();
@@ -114,6 +117,7 @@ public final class JobState {
       name = s.name();
       totalSteps = s.totalSteps();
       submittedAt = s.occurredAt();
+      models.record(0, s.attempt(), s.artifacts().model());
       fillPlan(loadedPlan);
       if (phase == null) {
         phase = Phase.SUBMITTED;
@@ -170,7 +174,8 @@ public final class JobState {
     }
   }
 
-  private void endStep(PipelineEvent e) {
+  private void endStep(StepEvent e) {
+    models.record(e.stepIndex(), e.attempt(), e.artifacts().model());
     stepEnds.merge(e.stepIndex(), new StepEnd(e.occurredAt(), e.attempt()), (a, b) -> b.attempt >= a.attempt ? b : a);
   }
 
@@ -178,6 +183,16 @@ public final class JobState {
     if (phase == null || !phase.ended()) {
       phase = p;
     }
+  }
+
+  /** The models the job produced so far, by step (the submission's first). */
+  public synchronized List<ModelArtifact> models() {
+    return models.list(plan);
+  }
+
+  /** The model step {@code step} ended with (0: the submission's); empty when it has not ended with one. */
+  public synchronized Optional<ModelArtifact> model(int step) {
+    return models.at(step, plan);
   }
 
   /** The events so far, and from now on every new one to {@code listener}, with no gap or overlap. */

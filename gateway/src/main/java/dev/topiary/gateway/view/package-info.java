@@ -4,6 +4,7 @@
  * group each start, nothing committed), so a restarted gateway rebuilds the same view; {@link
  * dev.topiary.gateway.view.JobView} folds the events into one {@link
  * dev.topiary.gateway.view.JobState} per job (idempotent: a redelivered event changes nothing) and
- * hands live events to server-sent-event subscribers. No database.
+ * hands live events to server-sent-event subscribers; each job's state also keeps the model each
+ * step ended with ({@link dev.topiary.gateway.view.ModelArtifact}), for the downloads. No database.
  */
 package dev.topiary.gateway.view;

@@ -13,14 +13,11 @@ import dev.topiary.pipeline.store.ArtifactStore;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 /** {@code POST /api/v1/datasets}: each format read by the engine, stored under a server-chosen prefix, citable by its uri. */
@@ -63,8 +60,8 @@ class DatasetUploadTest {
     Map<String, byte[]> entries = new LinkedHashMap<>();
     for (String split : List.of("train", "test")) {
       for (String cls : List.of("cat", "dog")) {
-        entries.put(split + "/" + cls + "/" + "a.png", png(cls.equals("cat") ? 0x00ff00 : 0xff0000));
-        entries.put(split + "/" + cls + "/" + "b.png", png(0x0000ff));
+        entries.put(split + "/" + cls + "/" + "a.png", Fixtures.png(cls.equals("cat") ? 0x00ff00 : 0xff0000));
+        entries.put(split + "/" + cls + "/" + "b.png", Fixtures.png(0x0000ff));
       }
     }
     JsonPath r = given().auth().oauth2(TestServers.ACME).multiPart("kind", "image-folder").multiPart("file", "pets.zip", Fixtures.zip(entries))
@@ -72,17 +69,5 @@ class DatasetUploadTest {
         .extract().jsonPath();
     String prefix = r.getString("uri").substring("s3://topiary/".length()) + "/";
     assertEquals(List.of(prefix + "test/cat/a.png", prefix + "test/cat/b.png"), store.list(prefix + "test/cat/"));
-  }
-
-  private static byte[] png(int rgb) throws IOException {
-    BufferedImage img = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
-    for (int y = 0; y < 8; y++) {
-      for (int x = 0; x < 8; x++) {
-        img.setRGB(x, y, rgb);
-      }
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ImageIO.write(img, "png", out);
-    return out.toByteArray();
   }
 }

@@ -89,8 +89,19 @@ public final class GatewayClient {
     return send(request("/api/v1/jobs/" + enc(id) + "/report").header("Accept", "text/html").GET().build());
   }
 
+  /** The pruned model of a completed job as a zip. */
   public byte[] model(String id) {
-    return send(request("/api/v1/jobs/" + enc(id) + "/model").header("Accept", "application/zip").GET().build());
+    return model(id, null, "zip", false);
+  }
+
+  /**
+   * A model of a job: the pruned model ({@code step} null) or the one step {@code step} ended with,
+   * as a zip or as ONNX ({@code foldBn} folds BatchNorm first).
+   */
+  public byte[] model(String id, Integer step, String format, boolean foldBn) {
+    String path = "/api/v1/jobs/" + enc(id) + (step == null ? "/model" : "/artifacts/" + step + "/model");
+    String query = "?format=" + enc(format) + (foldBn ? "&foldBn=true" : "");
+    return send(request(path + query).header("Accept", format.equals("onnx") ? "application/octet-stream" : "application/zip").GET().build());
   }
 
   public JsonNode cancel(String id, String reason) {

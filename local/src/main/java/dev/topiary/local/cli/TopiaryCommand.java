@@ -118,16 +118,30 @@ public final class TopiaryCommand {
     }
   }
 
-  @Command(name = "download", mixinStandardHelpOptions = true, description = "Downloads the pruned model (graph.json and weights.safetensors, zipped).")
+  @Command(name = "download", mixinStandardHelpOptions = true,
+      description = "Downloads the pruned model, or the model of one step: a zip of graph.json and weights.safetensors, or one ONNX file.")
   static final class Download implements Callable<Integer> {
     @Mixin Connection connection;
     @Parameters(paramLabel = "ID") String id;
-    @Option(names = {"-o", "--out"}, description = "Where to write the zip (default <id>-model.zip).") Path out;
+    @Option(names = "--format", defaultValue = "zip", description = "zip (graph.json and weights.safetensors) or onnx (default ${DEFAULT-VALUE}).")
+    String format;
+    @Option(names = "--fold-bn", description = "ONNX only: fold BatchNorm into the convolutions first.") boolean foldBn;
+    @Option(names = "--step", paramLabel = "N", description = "The model step N ended with (0: the submitted model; `topiary status ID` "
+        + "lists the steps); default the pruned model of the completed job.") Integer step;
+    @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "Where to write it (default <id>-model.<format>, or <id>-step<N>.<format>).")
+    Path out;
 
     @Override
     public Integer call() throws IOException {
-      Path target = out != null ? out : Path.of(id + "-model.zip");
-      Files.write(target, connection.client().model(id));
+      String f = format.toLowerCase(Locale.ROOT);
+      if (!f.equals("zip") && !f.equals("onnx")) {
+        throw new IllegalArgumentException("--format: expected zip or onnx, got '" + format + "'");
+      }
+      if (foldBn && f.equals("zip")) {
+        throw new IllegalArgumentException("--fold-bn: applies to --format onnx only");
+      }
+      Path target = out != null ? out : Path.of(id + (step == null ? "-model." : "-step" + step + ".") + f);
+      Files.write(target, connection.client().model(id, step, f, foldBn));
       System.out.println(target);
       return 0;
     }

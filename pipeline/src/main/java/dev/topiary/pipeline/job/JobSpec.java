@@ -15,8 +15,8 @@ public record JobSpec(
     int version, String name, long seed, ModelSource model, FitSpec baseline,
     DatasetSpec dataset, PruneSpec prune, ScheduleSpec schedule, EvalSpec eval) {
 
-  /** Whether the plan starts by training the model (no weights were given). */
+  /** Whether the plan starts by training the model (no weights were given, in a file or an ONNX model). */
   public boolean trainsBaseline() {
-    return model != null && model.weights() == null;
+    return model != null && !model.hasWeights();
   }
 }

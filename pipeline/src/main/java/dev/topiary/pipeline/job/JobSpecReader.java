@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  */
 final class JobSpecReader {
   static final List<String> TOP = List.of("version", "name", "seed", "model", "baseline", "dataset", "prune", "schedule", "eval");
-  static final List<String> MODEL = List.of("zoo", "numClasses", "inputShape", "widthMultiplier", "shortcut", "cifar", "graph", "weights");
+  static final List<String> MODEL = List.of("zoo", "numClasses", "inputShape", "widthMultiplier", "shortcut", "cifar", "graph", "weights", "onnx");
   static final List<String> ARTIFACT = List.of("bucket", "key", "sha256", "size");
   static final List<String> FIT = List.of("epochs", "optimizer", "lrSchedule");
   static final List<String> OPTIMIZER = List.of("type", "lr", "momentum", "weightDecay", "nesterov");
@@ -44,7 +44,8 @@ final class JobSpecReader {
     }
     n.only(MODEL);
     return new ModelSource(n.string("zoo"), n.integer("numClasses"), n.integers("inputShape"), n.number("widthMultiplier"),
-        n.string("shortcut"), n.bool("cifar"), artifact(n.object("graph")), artifact(n.object("weights")));
+        n.string("shortcut"), n.bool("cifar"), artifact(n.object("graph")), artifact(n.object("weights")),
+        artifact(n.object("onnx")));
   }
 
   /** A stored artifact; checked here, since the record refuses bad values. */

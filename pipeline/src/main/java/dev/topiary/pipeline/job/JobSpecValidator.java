@@ -2,6 +2,7 @@ package dev.topiary.pipeline.job;
 
 import dev.topiary.engine.data.DatasetCatalog;
 import dev.topiary.engine.zoo.Zoo;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -39,11 +40,25 @@ final class JobSpecValidator {
 
   private static void model(ModelSource m, Problems p) {
     if (m == null) {
-      p.add("model", "required: give zoo (an architecture) or graph (a stored graph.json)");
+      p.add("model", "required: give zoo (an architecture), graph (a stored graph.json) or onnx (an uploaded model.onnx)");
       return;
     }
-    if ((m.zoo() == null) == (m.graph() == null)) {
-      p.add("model", "give exactly one of zoo, graph" + (m.zoo() != null ? "; got both" : ""));
+    List<String> given = new ArrayList<>();
+    if (m.zoo() != null) {
+      given.add("zoo");
+    }
+    if (m.graph() != null) {
+      given.add("graph");
+    }
+    if (m.onnx() != null) {
+      given.add("onnx");
+    }
+    boolean refusedRef = p.hasUnder("model.graph") || p.hasUnder("model.onnx"); // read as absent: said already
+    if (given.size() != 1 && !refusedRef) {
+      p.add("model", "give exactly one of zoo, graph, onnx" + (given.isEmpty() ? "" : "; got " + String.join(" and ", given)));
+    }
+    if (m.onnx() != null && m.weights() != null) {
+      p.add("model.weights", "not used with model.onnx: the ONNX file holds its weights; remove it");
     }
     if (m.zoo() == null) {
       zooOptionsAbsent(m, p);
@@ -76,19 +91,19 @@ final class JobSpecValidator {
     List<String> names = List.of("numClasses", "inputShape", "widthMultiplier", "shortcut", "cifar");
     for (int i = 0; i < options.length; i++) {
       if (options[i] != null) {
-        p.add("model." + names.get(i), "a zoo option: applies only with model.zoo (a stored graph has its shapes)");
+        p.add("model." + names.get(i), "a zoo option: applies only with model.zoo (a stored graph or ONNX file has its shapes)");
       }
     }
   }
 
   private static void baseline(JobSpec s, Problems p) {
-    if (s.model() == null || p.hasUnder("model.weights")) {
+    if (s.model() == null || p.hasUnder("model.weights") || p.hasUnder("model.onnx")) {
       return;
     }
-    if (s.model().weights() == null && s.baseline() == null) {
+    if (!s.model().hasWeights() && s.baseline() == null) {
       p.add("baseline", "required when model.weights is not given: the model is trained from scratch first");
-    } else if (s.model().weights() != null && s.baseline() != null) {
-      p.add("baseline", "not used when model.weights is given; remove it");
+    } else if (s.model().hasWeights() && s.baseline() != null) {
+      p.add("baseline", "not used when " + (s.model().onnx() != null ? "model.onnx (which holds its weights)" : "model.weights") + " is given; remove it");
     } else if (s.baseline() != null) {
       ScheduleRules.fit(s.baseline(), "baseline", 1, p);
     }

@@ -6,8 +6,10 @@ import dev.topiary.pipeline.store.ArtifactRef;
 import java.util.List;
 
 /**
- * Where the model comes from: a zoo architecture with its options, or a graph already in the store;
- * in both cases with optional weights (none: the plan trains a baseline first). Immutable.
+ * Where the model comes from: a zoo architecture with its options, or a graph already in the store,
+ * in both cases with optional weights (none: the plan trains a baseline first); or an uploaded ONNX
+ * file, which holds its weights and which the accepting gateway imports to a graph and weights
+ * (the stages then see only those). Immutable.
  *
  * @param zoo architecture name ({@code dev.topiary.engine.zoo.Zoo#names}); null when {@code graph} is given
  * @param numClasses zoo option; null for the architecture's default
@@ -17,13 +19,26 @@ import java.util.List;
  * @param cifar zoo option (MobileNetV2's CIFAR stem); null for the default
  * @param graph a stored {@code graph.json}; null for a zoo model
  * @param weights stored {@code weights.safetensors} for the graph; null to train from scratch
+ * @param onnx a stored {@code model.onnx}; null unless the model is an uploaded ONNX file
  */
 public record ModelSource(
     String zoo, Integer numClasses, List<Integer> inputShape, Double widthMultiplier, String shortcut, Boolean cifar,
-    ArtifactRef graph, ArtifactRef weights) {
+    ArtifactRef graph, ArtifactRef weights, ArtifactRef onnx) {
 
   public ModelSource {
     inputShape = Lists.copy(inputShape);
+  }
+
+  /** A zoo model or a stored graph, with its options and optional weights; no ONNX file. */
+  public ModelSource(
+      String zoo, Integer numClasses, List<Integer> inputShape, Double widthMultiplier, String shortcut, Boolean cifar,
+      ArtifactRef graph, ArtifactRef weights) {
+    this(zoo, numClasses, inputShape, widthMultiplier, shortcut, cifar, graph, weights, null);
+  }
+
+  /** Whether the model comes with trained weights: given beside a graph, or inside an ONNX file. */
+  public boolean hasWeights() {
+    return weights != null || onnx != null;
   }
 
   /**

@@ -20,7 +20,9 @@ import java.time.Instant;
  * What accepting a job does, whoever accepts it (the gateway, an in-process run): compile the plan
  * from a valid spec and the model's graph, store {@code plan.json} (and, for a zoo model given
  * with weights, its {@code graph.json} as step 0's), and build the {@link JobSubmitted} that
- * announces the job. Publishing the event is the caller's part.
+ * announces the job. Publishing the event is the caller's part. A spec citing {@code model.onnx}
+ * needs the caller's import of it ({@link Builder#optImported}): the job then runs on that graph
+ * and those weights, as a stored-graph job does.
  *
  * <p>Lifecycle: build (the plan is compiled then, so a refusal stores nothing), then {@link
  * #store()} once. If storing fails halfway, what was written under {@code jobs/<jobId>/} is
@@ -32,6 +34,7 @@ public final class Submission {
   private final String jobId;
   private final JobSpec spec;
   private final Graph graph;
+  private final ModelRef imported;
   private final String tenant;
   private final String requestId;
   private final Instant occurredAt;
@@ -42,6 +45,7 @@ public final class Submission {
     jobId = b.jobId;
     spec = b.spec;
     graph = b.graph != null ? b.graph : graphOf(store, spec);
+    imported = b.imported;
     tenant = b.tenant;
     requestId = b.requestId;
     occurredAt = b.occurredAt != null ? b.occurredAt : Instant.now();
@@ -65,9 +69,14 @@ public final class Submission {
   /**
    * The model's graph: the zoo's for a zoo model, else the stored {@code graph.json} (hash-verified
    * and strictly read).
+   *
+   * @throws IllegalStateException for an ONNX model, whose graph is the caller's import
    */
   public static Graph graphOf(ArtifactStore store, JobSpec spec) {
     ModelSource source = spec.model();
+    if (source.onnx() != null) {
+      throw new IllegalStateException("spec '" + spec.name() + "' cites model.onnx: pass the imported graph and weights (optImported)");
+    }
     if (source.graph() == null) {
       return JobSpecs.zooGraph(spec);
     }
@@ -93,7 +102,9 @@ public final class Submission {
       ArtifactRef planRef = store.put(Keys.plan(jobId), PlanJson.toBytes(plan));
       ModelSource source = spec.model();
       Artifacts artifacts = Artifacts.NONE;
-      if (source.weights() != null) {
+      if (imported != null) {
+        artifacts = Artifacts.of(imported);
+      } else if (source.weights() != null) {
         ArtifactRef graphRef = source.graph() != null ? source.graph()
             : store.put(Keys.step(jobId, 0, "submit", Model.GRAPH_FILE), GraphJson.write(graph).getBytes(StandardCharsets.UTF_8));
         artifacts = Artifacts.of(new ModelRef(graphRef, source.weights(), null));
@@ -111,6 +122,7 @@ public final class Submission {
     private String jobId;
     private JobSpec spec;
     private Graph graph;
+    private ModelRef imported;
     private String tenant;
     private String requestId;
     private Instant occurredAt;
@@ -137,6 +149,16 @@ public final class Submission {
     /** The model's graph when the caller has it already (it checked the spec against it); else {@link #graphOf}. */
     public Builder optGraph(Graph graph) {
       this.graph = graph;
+      return this;
+    }
+
+    /**
+     * The import of the spec's {@code model.onnx}: its graph and the stored graph and weights the
+     * job starts from (step 0's model). Required exactly when the spec cites {@code model.onnx}.
+     */
+    public Builder optImported(Graph graph, ModelRef model) {
+      this.graph = graph;
+      this.imported = model;
       return this;
     }
 
@@ -167,6 +189,14 @@ public final class Submission {
       }
       if (spec.model() == null) {
         throw new IllegalArgumentException("spec.model: required");
+      }
+      if ((spec.model().onnx() != null) != (imported != null)) {
+        throw new IllegalArgumentException("imported: " + (imported == null
+            ? "required for a spec citing model.onnx: the graph and weights imported from it"
+            : "only for a spec citing model.onnx"));
+      }
+      if (imported != null && graph == null) {
+        throw new IllegalArgumentException("imported: the imported graph is required");
       }
     }
 
