@@ -18,7 +18,7 @@ import java.util.TreeSet;
  * channels, or 1-channel images replicated; height and width are always padded or resized).
  * What is known cheaply: Fashion-MNIST and MNIST are 10 classes of 1x28x28, CIFAR-10 and CIFAR-100
  * 10 and 100 classes of 3x32x32; an uploaded image folder has 3 channels and its classes are the
- * sub-folders of its {@code train/} split, found by listing keys. An IDX folder or a local image
+ * sub-folders of its {@code train/} split (or its top-level folders), found by listing keys. An IDX folder or a local image
  * folder is not checked here (the stage reports a mismatch). Stateless.
  */
 final class DatasetFit {
@@ -66,17 +66,25 @@ final class DatasetFit {
     };
   }
 
-  /** The sub-folders of an uploaded image folder's {@code train/} split, by listing keys (no download); null when none. */
+  /**
+   * The classes of an uploaded image folder, by listing keys (no download): the sub-folders of its
+   * {@code train/} split, or, for one folder of classes (split by {@code dataset.valFraction}), its
+   * top-level folders; null when none is found.
+   */
   private static Integer folderClasses(String uri, ArtifactStore store) {
-    String prefix = uri.substring(("s3://" + store.bucket() + "/").length()).replaceAll("/+$", "") + "/train/";
-    TreeSet<String> classes = new TreeSet<>();
-    for (String key : store.list(prefix)) {
-      String rest = key.substring(prefix.length());
-      int slash = rest.indexOf('/');
-      if (slash > 0) {
-        classes.add(rest.substring(0, slash));
+    String root = uri.substring(("s3://" + store.bucket() + "/").length()).replaceAll("/+$", "") + "/";
+    TreeSet<String> top = new TreeSet<>();
+    TreeSet<String> train = new TreeSet<>();
+    for (String key : store.list(root)) {
+      String[] seg = key.substring(root.length()).split("/");
+      if (seg.length >= 2) {
+        top.add(seg[0]);
+      }
+      if (seg.length >= 3 && seg[0].equals("train")) {
+        train.add(seg[1]);
       }
     }
+    TreeSet<String> classes = top.contains("train") ? train : top;
     return classes.isEmpty() ? null : classes.size();
   }
 }

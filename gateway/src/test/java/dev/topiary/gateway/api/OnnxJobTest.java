@@ -108,6 +108,15 @@ class OnnxJobTest {
     JsonPath up = upload(TestServers.ACME, "resnet.onnx", OnnxFixtures.resnet());
     assertEquals("the model has 10 classes (output 'output') but dataset image-folder has 2 classes",
         refusal(TestServers.ACME, spec("classes", up.getMap("onnx"), "{\"kind\": \"image-folder\", \"uri\": \"" + uri + "\"}")));
+    // one folder of classes (split by valFraction at job time): its top-level folders are the classes
+    Map<String, byte[]> single = new java.util.LinkedHashMap<>();
+    for (String cls : List.of("ant", "bee", "cow")) {
+      single.put(cls + "/a.png", Fixtures.png(0x0000ff));
+    }
+    String one = given().auth().oauth2(TestServers.ACME).multiPart("kind", "image-folder").multiPart("file", "bugs.zip", Fixtures.zip(single))
+        .post("/api/v1/datasets").then().statusCode(201).extract().path("uri");
+    assertEquals("the model has 10 classes (output 'output') but dataset image-folder has 3 classes",
+        refusal(TestServers.ACME, spec("classes-one-folder", up.getMap("onnx"), "{\"kind\": \"image-folder\", \"uri\": \"" + one + "\"}")));
   }
 
   @Test
