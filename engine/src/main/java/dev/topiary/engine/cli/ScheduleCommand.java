@@ -111,7 +111,7 @@ final class ScheduleCommand implements Callable<Integer> {
     DataSpec.Loaders loaders = data.loaders(start.graph().inputs().get(0).shape().toArray(), model.seed);
     PruningSchedule schedule = schedule(m, criterion.scorer(model.seed, () -> loaders));
     System.out.printf("%s schedule on %s: %d train / %d test images%n", mode, start.graph().name(),
-        loaders.train().dataset().size(), loaders.test().dataset().size());
+        loaders.train().size(), loaders.test().size());
     ScheduleResult r = schedule.run(start, loaders, new Printer());
     r.model().save(out);
     Evaluation e = Fitter.evaluate(r.model(), loaders);

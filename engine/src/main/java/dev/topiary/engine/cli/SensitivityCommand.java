@@ -61,7 +61,7 @@ final class SensitivityCommand implements Callable<Integer> {
     DependencyGraph deps = DependencyGraph.of(m.graph()); // the analysis prunes every prunable group
     Map<Integer, float[]> scores = criterion.scorer(model.seed, () -> loaders).score(m, deps);
     System.out.printf("sensitivity of %s: %d groups x %d ratios on %d test images%n", m.graph().name(), deps.prunableGroups().size(),
-        ratios.length, loaders.test().dataset().size());
+        ratios.length, loaders.test().size());
     SensitivityResult result = SensitivityAnalysis.run(m, scores, ratios, x -> Fitter.evaluate(x, loaders).top1(),
         c -> System.out.printf("  measured #%d %s%n", c.groupId(), c.groupName()));
     System.out.print(result.table());

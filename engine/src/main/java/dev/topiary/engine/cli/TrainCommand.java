@@ -35,7 +35,7 @@ final class TrainCommand implements Callable<Integer> {
     int[] input = start.graph().inputs().get(0).shape().toArray();
     DataSpec.Loaders loaders = data.spec(model.seed).open(input);
     System.out.printf("training %s on %s: %d train / %d test images, %d epochs%n", start.graph().name(), data.kind,
-        loaders.train().dataset().size(), loaders.test().dataset().size(), epochs);
+        loaders.train().size(), loaders.test().size(), epochs);
     Fitter.Outcome o = Fitter.fit(start, loaders, fit, r -> System.out.println(Console.epoch(r)),
         m -> java.util.Map.of(), java.util.List.of(), checkpoints);
     o.model().save(out);

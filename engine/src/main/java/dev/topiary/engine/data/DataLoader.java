@@ -29,7 +29,7 @@ import java.util.SplittableRandom;
  * while the caller works on the current one; it stops after the last batch, or by itself shortly
  * after an iteration is abandoned.
  */
-public final class DataLoader {
+public final class DataLoader implements BatchSource {
   private final ImageDataset dataset;
   private final SampleTransform transform;
   private final ImageShape sampleShape;
@@ -67,6 +67,7 @@ public final class DataLoader {
    * The batches of {@code epoch} as {@code [data, labels]} lists, the shape the training loop and
    * the importance criteria read; closing a list closes its arrays.
    */
+  @Override
   public Iterable<NDList> epochAsLists(int epoch, NDManager manager) {
     return () -> {
       java.util.Iterator<Batch> it = epoch(epoch, manager).iterator();
@@ -87,7 +88,11 @@ public final class DataLoader {
 
   /** The dataset indices in the order epoch {@code epoch} visits them. */
   public int[] order(int epoch) {
-    int n = dataset.size();
+    return order(dataset.size(), shuffle, seed, epoch);
+  }
+
+  /** {@code 0..n-1}, Fisher-Yates shuffled by a source that depends only on {@code (seed, epoch)}. */
+  static int[] order(int n, boolean shuffle, long seed, int epoch) {
     int[] order = new int[n];
     for (int i = 0; i < n; i++) {
       order[i] = i;
@@ -104,13 +109,20 @@ public final class DataLoader {
     return order;
   }
 
+  @Override
+  public int size() {
+    return dataset.size();
+  }
+
   /** Number of batches per epoch (a partial last batch counts unless dropLast is set). */
+  @Override
   public int numBatches() {
     int n = dataset.size();
     return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
   }
 
   /** Shape of one sample after the transform: the {@code [C, H, W]} of every batch. */
+  @Override
   public ImageShape sampleShape() {
     return sampleShape;
   }
@@ -119,6 +131,7 @@ public final class DataLoader {
     return dataset;
   }
 
+  @Override
   public int batchSize() {
     return batchSize;
   }
@@ -133,6 +146,11 @@ public final class DataLoader {
 
   /** The random source for the transform of dataset sample {@code index} in {@code epoch}. */
   SplittableRandom sampleRandom(int epoch, int index) {
+    return sampleRandom(seed, epoch, index);
+  }
+
+  /** The random source of sample {@code index} in {@code epoch}: a function of the three numbers alone. */
+  static SplittableRandom sampleRandom(long seed, int epoch, int index) {
     return new SplittableRandom(mix(mix(seed ^ mix(epoch)) + index));
   }
 

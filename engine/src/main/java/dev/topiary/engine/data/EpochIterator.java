@@ -100,6 +100,11 @@ final class EpochIterator implements Iterator<Batch> {
 
   /** An engine-owned copy of the first {@code shape.size()} values staged in {@code staging}. */
   private NDArray copyOut(ByteBuffer staging, Shape shape, DataType type) {
+    return copyOut(manager, staging, shape, type);
+  }
+
+  /** An engine-owned copy of the first {@code shape.size()} values of a reused staging buffer. */
+  static NDArray copyOut(NDManager manager, ByteBuffer staging, Shape shape, DataType type) {
     ByteBuffer view = staging.duplicate().order(ByteOrder.nativeOrder());
     view.position(0).limit(Math.toIntExact(shape.size()) * type.getNumOfBytes());
     try (NDArray wrapper = manager.create(view, shape, type)) {

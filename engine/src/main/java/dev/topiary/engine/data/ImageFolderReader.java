@@ -147,7 +147,7 @@ public final class ImageFolderReader {
   }
 
   /** CHW bytes with {@code channels} channels (1: luma, 3: RGB); alpha is dropped. */
-  private static byte[] toBytes(BufferedImage img, int channels) {
+  static byte[] toBytes(BufferedImage img, int channels) {
     int h = img.getHeight();
     int w = img.getWidth();
     int plane = h * w;
@@ -183,13 +183,13 @@ public final class ImageFolderReader {
     return out;
   }
 
-  private static boolean isImageFile(Path p) {
+  static boolean isImageFile(Path p) {
     String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
     return Files.isRegularFile(p)
         && (name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg"));
   }
 
-  private static List<Path> list(Path dir, Predicate<Path> keep) {
+  static List<Path> list(Path dir, Predicate<Path> keep) {
     try (Stream<Path> entries = Files.list(dir)) {
       return entries
           .filter(p -> !p.getFileName().toString().startsWith("."))

@@ -1,0 +1,25 @@
+package dev.topiary.engine.data;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+
+/**
+ * Epochs of {@code [data float32 [B,C,H,W], labels int32 [B]]} batches, whether from a dataset in
+ * memory ({@link DataLoader}) or streamed from files ({@link StreamingLoader}). The order and
+ * augmentation of an epoch depend only on the source's seed and the epoch number.
+ */
+public interface BatchSource {
+  /** The batches of {@code epoch} ({@code >= 0}), created in {@code manager}; closing a list closes its arrays. */
+  Iterable<NDList> epochAsLists(int epoch, NDManager manager);
+
+  /** Number of samples per epoch. */
+  int size();
+
+  /** Number of batches per epoch. */
+  int numBatches();
+
+  int batchSize();
+
+  /** The {@code [C, H, W]} of every sample in a batch. */
+  ImageShape sampleShape();
+}
