@@ -52,7 +52,7 @@ final class FolderTransform {
     resample(img, box, dst, offset);
   }
 
-  private void resample(PixelImage img, CropBox box, float[] dst, int offset) {
+  void resample(PixelImage img, CropBox box, float[] dst, int offset) {
     int oh = out.height();
     int ow = out.width();
     int h = img.height();
