@@ -21,7 +21,7 @@ import javax.imageio.stream.ImageOutputStream;
  * Writes a deterministic image folder for benchmarks and tests: {@code out/train/<class>/} and
  * {@code out/val/<class>/} of colour pictures made from Fashion-MNIST (10 classes). Picture {@code
  * i} of a split is Fashion-MNIST image {@code i mod n} of the matching split, upscaled bilinearly
- * to {@code size × size}, its garment painted in one colour over a background of another and
+ * to {@code size × size}, its garment painted in a bright colour over a dark background and
  * sprinkled with noise, all drawn from a random source seeded by {@code (seed, split, i)}; JPEGs
  * are written at quality 0.9. Two runs with the same arguments therefore write the same bytes,
  * whatever the number of threads that encode them.
@@ -76,8 +76,9 @@ public final class SyntheticImageFolder {
     src.toFloat(k, gray, 0);
     float[] big = new float[size * size];
     Resize.resample(gray, 1, src.height(), src.width(), big, size, size, Resize.Interpolation.BILINEAR);
-    int[] fg = {random.nextInt(256), random.nextInt(256), random.nextInt(256)};
-    int[] bg = {random.nextInt(256), random.nextInt(256), random.nextInt(256)};
+    // a bright garment on a dark ground in random hues: the shape, not the colour, tells the class
+    int[] fg = {128 + random.nextInt(128), 128 + random.nextInt(128), 128 + random.nextInt(128)};
+    int[] bg = {random.nextInt(128), random.nextInt(128), random.nextInt(128)};
     BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_3BYTE_BGR);
     byte[] bgr = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
     for (int p = 0; p < big.length; p++) {
