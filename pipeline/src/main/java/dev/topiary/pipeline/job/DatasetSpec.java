@@ -4,6 +4,7 @@ import dev.topiary.engine.data.DatasetCatalog;
 import dev.topiary.engine.data.InputFit;
 import dev.topiary.engine.workflow.DataSpec;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -17,10 +18,23 @@ import java.util.Locale;
  * @param testLimit the first n test samples, 0 for all
  * @param batchSize batch size of training, scoring and evaluation
  * @param fit {@code pad} (zero-pad smaller images, resize larger) or {@code resize}
- * @param augment random crop and flip during training
+ * @param augment random crop and flip during training (image-folder: random resized crop and flip)
+ * @param mean image-folder only: per model input channel, in [0, 1] pixel units; null for ImageNet's
+ * @param std image-folder only: as many values as {@code mean}, each > 0; null exactly when {@code mean} is
+ * @param valFraction image-folder only: the held-out fraction of a single folder of class folders; null for 0.1
+ * @param workers image-folder only: decoding threads; null for 2
+ * @param prefetch image-folder only: batches decoded ahead; null for 4
  */
-public record DatasetSpec(String kind, String uri, int trainLimit, int testLimit, int batchSize, String fit, boolean augment) {
+public record DatasetSpec(String kind, String uri, int trainLimit, int testLimit, int batchSize, String fit, boolean augment,
+    List<Double> mean, List<Double> std, Double valFraction, Integer workers, Integer prefetch) {
   public static final int DEFAULT_BATCH_SIZE = 128;
+  /** Upper bound of {@code workers} and {@code prefetch}. */
+  public static final int MAX_THREADS = 64;
+
+  /** A dataset without image-folder options. */
+  public DatasetSpec(String kind, String uri, int trainLimit, int testLimit, int batchSize, String fit, boolean augment) {
+    this(kind, uri, trainLimit, testLimit, batchSize, fit, augment, null, null, null, null, null);
+  }
 
   public DatasetCatalog.Kind catalogKind() {
     return DatasetCatalog.Kind.of(kind);
@@ -33,6 +47,23 @@ public record DatasetSpec(String kind, String uri, int trainLimit, int testLimit
    */
   public DataSpec toDataSpec(Path location, long seed) {
     InputFit.SizeMode mode = InputFit.SizeMode.valueOf(fit.toUpperCase(Locale.ROOT));
-    return new DataSpec(catalogKind(), location, trainLimit, testLimit, batchSize, mode, augment, seed);
+    return new DataSpec(catalogKind(), location, trainLimit, testLimit, batchSize, mode, augment, seed, streaming());
+  }
+
+  private DataSpec.Streaming streaming() {
+    DataSpec.Streaming d = DataSpec.Streaming.DEFAULT;
+    return new DataSpec.Streaming(floats(mean), floats(std), valFraction == null ? d.valFraction() : valFraction,
+        workers == null ? d.workers() : workers, prefetch == null ? d.prefetch() : prefetch);
+  }
+
+  private static float[] floats(List<Double> values) {
+    if (values == null) {
+      return null;
+    }
+    float[] out = new float[values.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = values.get(i).floatValue();
+    }
+    return out;
   }
 }

@@ -16,6 +16,7 @@ final class GraphChecks {
   private GraphChecks() {}
 
   static void check(JobSpec spec, Graph graph, Problems p) {
+    normalisationFits(spec.dataset(), graph, p);
     PruneSpec prune = spec.prune();
     if (prune == null || prune.select() == null || prune.granularity() == null || p.hasUnder("prune")) {
       return;
@@ -57,5 +58,16 @@ final class GraphChecks {
       return false;
     }
     return true;
+  }
+
+  /** An image folder's mean has one value per channel of the model's input. */
+  private static void normalisationFits(DatasetSpec d, Graph graph, Problems p) {
+    if (d == null || d.mean() == null || p.hasUnder("dataset")) {
+      return;
+    }
+    long channels = graph.inputs().get(0).shape().toArray()[0];
+    if (d.mean().size() != channels) {
+      p.add("dataset.mean", d.mean().size() + " values but model '" + graph.name() + "' takes " + channels + " input channels");
+    }
   }
 }

@@ -19,7 +19,8 @@ final class JobSpecReader {
   static final List<String> FIT = List.of("epochs", "optimizer", "lrSchedule");
   static final List<String> OPTIMIZER = List.of("type", "lr", "momentum", "weightDecay", "nesterov");
   static final List<String> LR_SCHEDULE = List.of("type", "milestones", "gamma");
-  static final List<String> DATASET = List.of("kind", "uri", "trainLimit", "testLimit", "batchSize", "fit", "augment");
+  static final List<String> DATASET = List.of("kind", "uri", "trainLimit", "testLimit", "batchSize", "fit", "augment",
+      "mean", "std", "valFraction", "workers", "prefetch");
   static final List<String> PRUNE = List.of("granularity", "criterion", "rankBatches", "select");
   static final List<String> SELECT = List.of("compressRate", "configList", "globalRatio", "targetFlopsReduction", "sparsityRules",
       "globalSparsity", "nm", "roundTo", "minChannels", "coupledRate", "exclude");
@@ -114,7 +115,8 @@ final class JobSpecReader {
     }
     n.only(DATASET);
     return new DatasetSpec(n.string("kind"), n.string("uri"), or(n.integer("trainLimit"), 0), or(n.integer("testLimit"), 0),
-        or(n.integer("batchSize"), DatasetSpec.DEFAULT_BATCH_SIZE), or(n.string("fit"), "pad"), or(n.bool("augment"), false));
+        or(n.integer("batchSize"), DatasetSpec.DEFAULT_BATCH_SIZE), or(n.string("fit"), "pad"), or(n.bool("augment"), false),
+        n.numbers("mean"), n.numbers("std"), n.number("valFraction"), n.integer("workers"), n.integer("prefetch"));
   }
 
   private static PruneSpec prune(SpecNode n) {

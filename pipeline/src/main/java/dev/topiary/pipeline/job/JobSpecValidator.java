@@ -140,6 +140,7 @@ final class JobSpecValidator {
     if (!List.of("pad", "resize").contains(d.fit())) {
       p.add("dataset.fit", "expected pad or resize, got '" + d.fit() + "'");
     }
+    StreamingChecks.check(d, kind, p);
   }
 
   private static String uriProblem(String uri) {
