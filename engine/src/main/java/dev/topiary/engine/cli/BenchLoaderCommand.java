@@ -46,8 +46,8 @@ final class BenchLoaderCommand implements Callable<Integer> {
       }
     }
     double s = (System.nanoTime() - start) / 1e9;
-    System.out.printf(Locale.ROOT, "loader: %d images in %.2f s = %.1f images/s (batch %d, %d workers, prefetch %d, peak ready %d)%n",
-        seen, s, seen / s, batch, workers, loader.prefetch(), loader.stats().peakReady());
+    System.out.printf(Locale.ROOT, "loader: %d images in %.2f s = %.1f images/s (batch %d, %d workers, prefetch %d, peak ready %d); JVM peak RSS %s%n",
+        seen, s, seen / s, batch, workers, loader.prefetch(), loader.stats().peakReady(), peakRss());
     if (trainImages > 0) {
       train(all);
     }
@@ -66,6 +66,17 @@ final class BenchLoaderCommand implements Callable<Integer> {
     double waited = trainLoader.stats().waitNanos() / 1e9;
     System.out.printf(Locale.ROOT, "train %s: %d images in %.2f s = %.1f images/s; step waited on the loader %.2f s (%.1f%% of training time)%n",
         m.graph().name(), subset.size(), trainSeconds, r.imagesPerSecond(), waited, 100 * waited / trainSeconds);
+    System.out.println("JVM peak RSS after training: " + peakRss());
+  }
+
+  /** The process's peak resident set (VmHWM), or "n/a" off Linux. */
+  private static String peakRss() {
+    try {
+      return java.nio.file.Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM:"))
+          .map(l -> l.substring(6).trim()).findFirst().orElse("n/a");
+    } catch (java.io.IOException e) {
+      return "n/a";
+    }
   }
 
   private StreamingLoader loader(ImageFolderIndex index) {
