@@ -22,5 +22,11 @@
  * labels) created lazily in a caller's {@code NDManager}; the order and augmentation of an epoch
  * depend only on the seed and the epoch number. Nothing here depends on DJL's {@code
  * ai.djl.training.dataset} classes.
+ *
+ * <p>Image folders of any size stream instead: {@link dev.topiary.engine.data.ImageFolderIndex}
+ * lists files and labels (and splits them), {@link dev.topiary.engine.data.StreamingLoader} decodes
+ * and transforms them on worker threads into a bounded set of batch buffers, with the same
+ * seed-only determinism. Both loaders are {@link dev.topiary.engine.data.BatchSource}s. {@link
+ * dev.topiary.engine.data.SyntheticImageFolder} writes deterministic folders for benchmarks and tests.
  */
 package dev.topiary.engine.data;
