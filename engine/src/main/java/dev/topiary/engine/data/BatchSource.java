@@ -2,6 +2,7 @@ package dev.topiary.engine.data;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import java.util.Iterator;
 
 /**
  * Epochs of {@code [data float32 [B,C,H,W], labels int32 [B]]} batches, whether from a dataset in
@@ -22,4 +23,23 @@ public interface BatchSource {
 
   /** The {@code [C, H, W]} of every sample in a batch. */
   ImageShape sampleShape();
+
+  /** {@code batches} as {@code [data, labels]} lists, the shape the training loop and the criteria read. */
+  static Iterable<NDList> asLists(Iterable<Batch> batches) {
+    return () -> {
+      Iterator<Batch> it = batches.iterator();
+      return new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return it.hasNext();
+        }
+
+        @Override
+        public NDList next() {
+          Batch b = it.next();
+          return new NDList(b.data(), b.labels());
+        }
+      };
+    };
+  }
 }

@@ -69,21 +69,7 @@ public final class DataLoader implements BatchSource {
    */
   @Override
   public Iterable<NDList> epochAsLists(int epoch, NDManager manager) {
-    return () -> {
-      java.util.Iterator<Batch> it = epoch(epoch, manager).iterator();
-      return new java.util.Iterator<NDList>() {
-        @Override
-        public boolean hasNext() {
-          return it.hasNext();
-        }
-
-        @Override
-        public NDList next() {
-          Batch b = it.next();
-          return new NDList(b.data(), b.labels());
-        }
-      };
-    };
+    return BatchSource.asLists(epoch(epoch, manager));
   }
 
   /** The dataset indices in the order epoch {@code epoch} visits them. */

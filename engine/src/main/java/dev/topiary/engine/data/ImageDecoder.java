@@ -105,7 +105,8 @@ final class ImageDecoder implements AutoCloseable {
     return new PixelImage(out, channels, h, w);
   }
 
-  private static void store(byte[] out, int p, int plane, int channels, int r, int g, int b) {
+  /** Writes one RGB pixel at plane offset {@code p}: as luma (ITU-R 601) for 1 channel, as R, G, B for 3. */
+  static void store(byte[] out, int p, int plane, int channels, int r, int g, int b) {
     if (channels == 1) {
       out[p] = (byte) Math.round(0.299f * r + 0.587f * g + 0.114f * b);
     } else {

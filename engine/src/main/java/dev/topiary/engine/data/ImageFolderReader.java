@@ -172,13 +172,7 @@ public final class ImageFolderReader {
       int r = (argb[p] >> 16) & 0xFF;
       int g = (argb[p] >> 8) & 0xFF;
       int b = argb[p] & 0xFF;
-      if (channels == 1) {
-        out[p] = (byte) Math.round(0.299f * r + 0.587f * g + 0.114f * b);
-      } else {
-        out[p] = (byte) r;
-        out[plane + p] = (byte) g;
-        out[2 * plane + p] = (byte) b;
-      }
+      ImageDecoder.store(out, p, plane, channels, r, g, b);
     }
     return out;
   }

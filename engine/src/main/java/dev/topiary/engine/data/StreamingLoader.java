@@ -2,7 +2,6 @@ package dev.topiary.engine.data;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import java.util.Iterator;
 import java.util.Objects;
 
 /**
@@ -59,21 +58,7 @@ public final class StreamingLoader implements BatchSource {
 
   @Override
   public Iterable<NDList> epochAsLists(int epoch, NDManager manager) {
-    return () -> {
-      Iterator<Batch> it = epoch(epoch, manager).iterator();
-      return new Iterator<>() {
-        @Override
-        public boolean hasNext() {
-          return it.hasNext();
-        }
-
-        @Override
-        public NDList next() {
-          Batch b = it.next();
-          return new NDList(b.data(), b.labels());
-        }
-      };
-    };
+    return BatchSource.asLists(epoch(epoch, manager));
   }
 
   @Override
