@@ -64,7 +64,13 @@ public final class ImageFolderIndex {
   public static ImageFolderIndex[] trainAndHeldOut(Path root, double valFraction, long seed) {
     Path train = root.resolve("train");
     if (!Files.isDirectory(train)) {
-      return scan(root).splitByFraction(valFraction == 0 ? DEFAULT_VAL_FRACTION : valFraction, seed);
+      double f = valFraction == 0 ? DEFAULT_VAL_FRACTION : valFraction;
+      ImageFolderIndex[] parts = scan(root).splitByFraction(f, seed);
+      if (parts[1].size() == 0) {
+        throw new InvalidDatasetException(root + ": valFraction " + f
+            + " holds out no image (every class folder has a single image)");
+      }
+      return parts;
     }
     if (valFraction != 0) {
       throw new InvalidDatasetException(root + ": valFraction is for one folder of class folders, but "

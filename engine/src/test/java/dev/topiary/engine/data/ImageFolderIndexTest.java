@@ -93,6 +93,13 @@ class ImageFolderIndexTest {
   }
 
   @Test
+  void aSplitThatHoldsOutNothingIsRefused() throws IOException {
+    files(root, 1, 1);
+    var e = assertThrows(InvalidDatasetException.class, () -> ImageFolderIndex.trainAndHeldOut(root, 0.5, 0));
+    assertTrue(e.getMessage().contains("valFraction 0.5 holds out no image"), e.getMessage());
+  }
+
+  @Test
   void anEmptyClassFolderIsNamed() throws IOException {
     files(root, 1);
     Files.createDirectories(root.resolve("empty"));
