@@ -61,6 +61,9 @@ final class CpuConvRoutes {
    * with, which the configuration does not hold.
    */
   static Route route(Conv conv, NDArray x, NDArray w, NDArray bias, Route preferred, boolean backward) {
+    if (backward && crashesOneDnn(conv, w)) {
+      return Route.SLOW;
+    }
     Key key = new Key(dims(x), dims(w), conv, bias != null, backward, JniUtils.getNumThreads());
     double[] check = CHECKS.get(key);
     if (check == null) {
@@ -71,6 +74,24 @@ final class CpuConvRoutes {
       CHECKS.put(key, check);
     }
     return oneOrder(x) ? choose(check, Route.NCHW, false) : choose(check, preferred, true);
+  }
+
+  /**
+   * Whether oneDNN's weight gradient of this conv would crash the process, so that it cannot even be
+   * checked: on these AVX-512 hosts, {@code jit_avx512_common_1x1_convolution_bwd_weights} corrupts
+   * the heap (SIGSEGV, "double free or corruption") for a strided 1x1 conv reading 2 to 15 channels,
+   * at some map sizes: probed one process per shape, in both orders, at 1 and 2 threads, it crashed
+   * for 3, 4, 5, 7, 8, 12 and 15 channels at 28x28 and 32x32 with stride 2 (batch 2 to 32, 8 to 32
+   * output channels), and not for 1, 16, 17, 20 to 100 channels, stride 1, a 3x3 kernel, or the
+   * forward pass. An imported ResNet's 8-to-16 projection shortcut hit it at its first training
+   * step. The rule covers every strided 1x1 conv of 2 to 15 input channels, wider than the crashes
+   * seen, since a crash cannot be caught; their weight gradients then come from libtorch's own kernels.
+   */
+  static boolean crashesOneDnn(Conv conv, NDArray w) {
+    long in = w.getShape().get(1) * conv.groups();
+    boolean oneByOne = conv.kernel().h() == 1 && conv.kernel().w() == 1;
+    boolean strided = conv.stride().h() > 1 || conv.stride().w() > 1;
+    return oneByOne && strided && in > 1 && in < 16;
   }
 
   /** Whether the NCHW and NHWC orders of x are the same memory: one channel, or one pixel. */

@@ -55,6 +55,42 @@ class CpuConvRoutesTest {
     assertEquals(Route.SLOW, CpuConvRoutes.choose(new double[] {0.6, 0.6, 2e-7}, Route.NCHW, false));
   }
 
+  /**
+   * oneDNN's 1x1 backward-weights kernel corrupts the heap for this shape (an imported ResNet's
+   * 8-to-16 stride-2 shortcut at batch 32): the route must not run it, not even to check it, or this
+   * test's JVM dies.
+   */
+  @Test
+  void aStridedOneByOneConvOfFewChannelsTrainsOnTheSlowKernelsWithoutTouchingOneDnn() {
+    Conv conv = new Conv(16, Hw.square(1), Hw.square(2), Hw.square(0), Hw.square(1), 1, false);
+    NDArray x = manager.randomNormal(new Shape(32, 8, 32, 32));
+    NDArray w = manager.randomNormal(new Shape(16, 8, 1, 1));
+    assertEquals(Route.SLOW, CpuConvRoutes.route(conv, x, w, null, Route.NHWC, true));
+    assertTrue(CpuConvRoutes.crashesOneDnn(conv, w));
+    assertFalse(CpuConvRoutes.crashesOneDnn(new Conv(16, Hw.square(1), Hw.square(1), Hw.square(0), Hw.square(1), 1, false), w),
+        "stride 1 runs oneDNN");
+    assertFalse(CpuConvRoutes.crashesOneDnn(conv, manager.zeros(new Shape(16, 16, 1, 1))), "16 channels run oneDNN");
+    // and the slow kernels get it right
+    Conv small = new Conv(5, Hw.square(1), Hw.square(2), Hw.square(0), Hw.square(1), 1, false);
+    long[] xs = {3, 7, 10, 10};
+    Random r = new Random(5);
+    float[] xv = random(r, 3 * 7 * 10 * 10);
+    float[] wv = random(r, 5 * 7);
+    NDArray xa = manager.create(xv, new Shape(xs));
+    NDArray wa = manager.create(wv, new Shape(5, 7, 1, 1));
+    xa.setRequiresGradient(true);
+    wa.setRequiresGradient(true);
+    float[] dy;
+    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      NDArray out = ScriptedOps.slowConv2d(xa, wa, null, CpuConvRoutes.params(small, false));
+      dy = random(r, (int) out.size());
+      assertClose(ConvReference.forward(xv, xs, wv, null, small), out.toFloatArray());
+      gc.backward(out.mul(manager.create(dy, out.getShape())).sum());
+    }
+    assertClose(ConvReference.inputGradient(dy, xs, wv, small), xa.getGradient().toFloatArray());
+    assertClose(ConvReference.weightGradient(dy, xv, xs, small), wa.getGradient().toFloatArray());
+  }
+
   @Test
   void slowKernelsComputeConv2dAndItsGradientsWithGroupsDilationStrideAndBias() {
     slowKernelsMatchTheReference(false);
