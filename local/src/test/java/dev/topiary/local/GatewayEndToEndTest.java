@@ -25,11 +25,13 @@ import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A user's job through the real local stack: the gateway and the four stage services as separate
  * processes, submitted over REST, followed over server-sent events, reported and downloaded; then
- * every metric the Grafana dashboards query is found on the running services' {@code /q/metrics}.
+ * every metric the Grafana dashboards query is found on the running services' {@code /q/metrics};
+ * and a user's own ONNX model on their own images, over REST and as a Kafka job request.
  */
 class GatewayEndToEndTest {
   private static final String SPEC = """
@@ -56,6 +58,59 @@ class GatewayEndToEndTest {
     if (stack != null) {
       stack.close();
     }
+  }
+
+  /**
+   * README's "Bring your own model" through the service: an ONNX file and a zipped ImageFolder
+   * uploaded with the CLI, an L1 job to -50% FLOPs with fine-tuning, watched to the end, the pruned
+   * model downloaded as ONNX, run in ONNX Runtime against DJL, its MACs against the report's.
+   */
+  @Test
+  void anUploadedOnnxModelIsPrunedOnAnUploadedImageFolderAndComesBackAsOnnx(@TempDir Path work) throws Exception {
+    OnnxJobFlow flow = new OnnxJobFlow(gateway.url(), stack.token(), work);
+    JsonNode model = flow.json(flow.cli("upload", "model", flow.onnxFile().toString()));
+    assertEquals(9_938, model.path("params").asLong(), model.toString());
+    assertTrue(model.path("batchNorm").asBoolean(), model.toString());
+    JsonNode data = flow.json(flow.cli("upload", "dataset", "--kind", "image-folder", flow.imageFolderZip(300, 100).toString()));
+    assertEquals(10, data.path("numClasses").asInt(), data.toString());
+
+    String id = gateway.submit(OnnxJobFlow.spec("onnx-e2e", model.path("onnx"), data.path("uri").asText()), true).path("jobId").asText();
+    gateway.events(id, (type, event) -> { });
+    JsonNode job = gateway.job(id);
+    assertEquals("completed", job.path("state").asText(), job.toString());
+    flow.checkDownloadedModel(gateway, id);
+  }
+
+  /** The same job from a training pipeline: a Kafka job request citing the uploads, with the tenant's token. */
+  @Test
+  void aKafkaJobRequestCitingUploadedOnnxAndImagesRunsToTheEnd(@TempDir Path work) throws Exception {
+    OnnxJobFlow flow = new OnnxJobFlow(gateway.url(), stack.token(), work);
+    JsonNode model = flow.json(flow.cli("upload", "model", flow.onnxFile().toString()));
+    JsonNode data = flow.json(flow.cli("upload", "dataset", "--kind", "image-folder", flow.imageFolderZip(200, 60).toString()));
+    String spec = OnnxJobFlow.spec("onnx-kafka-e2e", model.path("onnx"), data.path("uri").asText());
+    java.util.Properties props = new java.util.Properties();
+    props.put("bootstrap.servers", stack.bootstrapServers());
+    try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(props,
+        new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+      var record = new org.apache.kafka.clients.producer.ProducerRecord<String, byte[]>(dev.topiary.pipeline.event.Topics.JOB_REQUESTS,
+          "nightly-build-41", spec.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      record.headers().add("authorization", ("Bearer " + stack.token()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      record.headers().add("content-type", "application/yaml".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      producer.send(record).get();
+    }
+    String id = null;
+    for (long end = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos(); id == null && System.nanoTime() < end; Thread.sleep(200)) {
+      for (JsonNode j : gateway.jobs(null, 0, 50).path("items")) {
+        if (j.path("name").asText().equals("onnx-kafka-e2e")) {
+          id = j.path("id").asText();
+        }
+      }
+    }
+    assertTrue(id != null && id.startsWith("r-"), "the request became a job: " + id);
+    gateway.events(id, (type, event) -> { });
+    JsonNode job = gateway.job(id);
+    assertEquals("completed", job.path("state").asText(), job.toString());
+    flow.checkDownloadedModel(gateway, id);
   }
 
   @Test

@@ -17,13 +17,14 @@ import java.util.TreeSet;
  * image channels against the model's input as the engine's {@code InputFit} can fit them (the same
  * channels, or 1-channel images replicated; height and width are always padded or resized).
  * What is known cheaply: Fashion-MNIST and MNIST are 10 classes of 1x28x28, CIFAR-10 and CIFAR-100
- * 10 and 100 classes of 3x32x32; an uploaded image folder has 3 channels and its classes are the
- * sub-folders of its {@code train/} split (or its top-level folders), found by listing keys. An IDX folder or a local image
- * folder is not checked here (the stage reports a mismatch). Stateless.
+ * 10 and 100 classes of 3x32x32; an uploaded image folder fits any channel count (its pictures
+ * are converted as they are decoded) and its classes are the sub-folders of its {@code train/}
+ * split (or its top-level folders), found by listing keys. An IDX folder or a local image folder is
+ * not checked here (the stage reports a mismatch). Stateless.
  */
 final class DatasetFit {
   /** What the dataset holds, as far as the check needs. */
-  private record Facts(String what, int channels, Integer classes) {}
+  private record Facts(String what, Integer channels, Integer classes) {}
 
   private DatasetFit() {}
 
@@ -42,7 +43,7 @@ final class DatasetFit {
     if (input.size() != 3) {
       out.add(new SpecProblem(field, "the model's input '" + model.inputName() + "' has shape " + input
           + ", not an image [C, H, W] that " + data.what() + " can feed"));
-    } else if (data.channels() != input.get(0) && data.channels() != 1) {
+    } else if (data.channels() != null && data.channels() != input.get(0) && data.channels() != 1) {
       out.add(new SpecProblem(field, "the model's input '" + model.inputName() + "' takes " + input.get(0) + " channel"
           + (input.get(0) == 1 ? "" : "s") + " " + input + " but " + data.what() + " has " + data.channels()
           + "-channel images; only 1-channel images can be fitted to more channels"));
@@ -61,7 +62,8 @@ final class DatasetFit {
       case FASHION_MNIST, MNIST -> new Facts(what, 1, 10);
       case CIFAR10 -> new Facts(what, 3, 10);
       case CIFAR100 -> new Facts(what, 3, 100);
-      case IMAGE_FOLDER -> d.uri() != null && d.uri().startsWith("s3://") ? new Facts(what, 3, folderClasses(d.uri(), store)) : null;
+      // an image folder streams, each picture converted to the model's channels as it is decoded
+      case IMAGE_FOLDER -> d.uri() != null && d.uri().startsWith("s3://") ? new Facts(what, null, folderClasses(d.uri(), store)) : null;
       case IDX -> null;
     };
   }

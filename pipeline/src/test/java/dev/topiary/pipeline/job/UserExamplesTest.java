@@ -37,6 +37,19 @@ class UserExamplesTest {
     assertTrue(Files.readString(file).startsWith("#"), "says what it does");
   }
 
+  /** The bring-your-own-model example: valid as it stands, once its upload refs are pasted in. */
+  @Test
+  void theOnnxExampleCitesAnUploadedModelAndImageFolder() throws IOException {
+    Path file = EXAMPLES.resolve("onnx").resolve("mobilenetv2-own-images.yaml");
+    JobSpec spec = JobSpecs.parseYaml(Files.readString(file));
+    assertEquals(List.of(), JobSpecs.problems(spec));
+    assertEquals("mobilenetv2-own-images", spec.name());
+    assertTrue(spec.model().onnx().key().endsWith("/model.onnx"));
+    assertFalse(spec.trainsBaseline(), "the ONNX file holds its weights");
+    assertEquals("image-folder", spec.dataset().kind());
+    assertTrue(spec.dataset().uri().startsWith("s3://topiary/uploads/local/datasets/"));
+  }
+
   @Test
   void coversTheMethodsUsersAskFor() throws IOException {
     List<JobSpec> specs = examples().map(p -> {
