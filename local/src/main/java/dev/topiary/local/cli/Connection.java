@@ -12,7 +12,9 @@ import picocli.CommandLine.Option;
 /**
  * Where the gateway is and who we are: {@code --url} and {@code --token}, else the environment
  * ({@code TOPIARY_URL}, {@code TOPIARY_TOKEN}), else the running local stack's {@code
- * .run/local/stack.json}, else {@code http://localhost:8080} with no token.
+ * .run/local/stack.json} in the checkout ({@code ./topiary} passes its folder as the system property
+ * {@code topiary.root}, so the commands work from any folder), else {@code http://localhost:8080}
+ * with no token.
  */
 public final class Connection {
   static final String DEFAULT_URL = "http://localhost:8080";
@@ -23,7 +25,8 @@ public final class Connection {
   @Option(names = "--token", description = "API token (default: $TOPIARY_TOKEN, or the local stack's).")
   String token;
 
-  @Option(names = "--stack-file", defaultValue = ".run/local/" + LocalStack.STACK_FILE, hidden = true)
+  // the checkout's own stack, wherever the command runs from (./topiary passes its folder as topiary.root)
+  @Option(names = "--stack-file", defaultValue = "${sys:topiary.root:-.}/.run/local/" + LocalStack.STACK_FILE, hidden = true)
   Path stackFile;
 
   GatewayClient client() {

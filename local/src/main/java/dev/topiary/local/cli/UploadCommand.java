@@ -70,7 +70,11 @@ final class UploadCommand {
         readable(f);
       }
       JsonNode answer = connection.client().uploadDataset(kind, files);
-      System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(answer));
+      // the stored files' refs, one per picture of a photo folder, would bury the answer: their count instead
+      com.fasterxml.jackson.databind.node.ObjectNode shown = answer.deepCopy();
+      shown.remove("files");
+      shown.put("storedFiles", answer.path("files").size());
+      System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(shown));
       System.err.println("cite it in a job spec:");
       System.err.println("dataset: {kind: " + answer.path("kind").asText() + ", uri: " + answer.path("uri").asText() + "}");
       return 0;

@@ -77,6 +77,19 @@ class CliViewsTest {
     Connection explicit = new Connection();
     new CommandLine(new Holder(explicit)).parseArgs("--stack-file", stack.toString(), "--url", "http://gw:8080/");
     assertEquals("http://gw:8080", explicit.client().url());
+
+    // from any folder: ./topiary passes its checkout as topiary.root, where the local stack writes stack.json
+    Path root = dir.resolve("checkout");
+    Files.createDirectories(root.resolve(".run/local"));
+    Files.copy(stack, root.resolve(".run/local/stack.json"));
+    System.setProperty("topiary.root", root.toString());
+    try {
+      Connection fromElsewhere = new Connection();
+      new CommandLine(new Holder(fromElsewhere)).parseArgs();
+      assertEquals("http://localhost:18080", fromElsewhere.client().url());
+    } finally {
+      System.clearProperty("topiary.root");
+    }
   }
 
   @CommandLine.Command(name = "holder")
