@@ -25,7 +25,9 @@ public final class GatewayClient {
 
   private final String base;
   private final String token;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  // HTTP/1.1: the default HTTP/2 first offers an h2c upgrade, and a large upload then crawls (98 MB: 69 s against 4.5 s)
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
 
   public GatewayClient(String url, String token) {
     this.base = url.replaceAll("/+$", "");
