@@ -67,7 +67,7 @@ final class CpuConvRoutes {
     Key key = new Key(dims(x), dims(w), conv, bias != null, backward, JniUtils.getNumThreads());
     double[] check = CHECKS.get(key);
     if (check == null) {
-      check = ScriptedOps.convCheck(x, w, bias, params(conv, backward));
+      check = checkTwice(x, w, bias, params(conv, backward));
       if (check[0] == UNJUDGED) {
         return oneOrder(x) ? Route.NCHW : preferred; // NaN or infinite values: check on a later input
       }
@@ -92,6 +92,23 @@ final class CpuConvRoutes {
     boolean oneByOne = conv.kernel().h() == 1 && conv.kernel().w() == 1;
     boolean strided = conv.stride().h() > 1 || conv.stride().w() > 1;
     return oneByOne && strided && in > 1 && in < 16;
+  }
+
+  /**
+   * The check, run twice, a route counted wrong if either run found it wrong. oneDNN can answer a
+   * configuration right the first time it runs it in a process and wrong from then on: the input
+   * gradient of a 3x3 conv reading 16 channels in NCHW order (ConvNumericsTest) agreed with NHWC in
+   * 1 of 200 checks (the first) and was 0.2 off in the other 199, so a check that happened to be that
+   * first call trusted NCHW for every later pass.
+   */
+  static double[] checkTwice(NDArray x, NDArray w, NDArray bias, double[] params) {
+    double[] first = ScriptedOps.convCheck(x, w, bias, params);
+    double[] second = ScriptedOps.convCheck(x, w, bias, params);
+    if (first[0] == UNJUDGED || second[0] == UNJUDGED) {
+      return first[0] == UNJUDGED ? first : second;
+    }
+    // not computed is -1, below every difference
+    return new double[] {Math.max(first[0], second[0]), Math.max(first[1], second[1]), Math.max(first[2], second[2])};
   }
 
   /** Whether the NCHW and NHWC orders of x are the same memory: one channel, or one pixel. */
