@@ -6,22 +6,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.topiary.deploy.DashboardQueries;
 import dev.topiary.local.cli.GatewayClient;
+import dev.topiary.pipeline.event.Topics;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,18 +96,18 @@ class GatewayEndToEndTest {
     JsonNode model = flow.json(flow.cli("upload", "model", flow.onnxFile().toString()));
     JsonNode data = flow.json(flow.cli("upload", "dataset", "--kind", "image-folder", flow.imageFolderZip(200, 60).toString()));
     String spec = OnnxJobFlow.spec("onnx-kafka-e2e", model.path("onnx"), data.path("uri").asText());
-    java.util.Properties props = new java.util.Properties();
+    Properties props = new Properties();
     props.put("bootstrap.servers", stack.bootstrapServers());
-    try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(props,
-        new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
-      var record = new org.apache.kafka.clients.producer.ProducerRecord<String, byte[]>(dev.topiary.pipeline.event.Topics.JOB_REQUESTS,
-          "nightly-build-41", spec.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      record.headers().add("authorization", ("Bearer " + stack.token()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      record.headers().add("content-type", "application/yaml".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    try (var producer = new KafkaProducer<String, byte[]>(props,
+        new StringSerializer(), new ByteArraySerializer())) {
+      var record = new ProducerRecord<String, byte[]>(Topics.JOB_REQUESTS,
+          "nightly-build-41", spec.getBytes(StandardCharsets.UTF_8));
+      record.headers().add("authorization", ("Bearer " + stack.token()).getBytes(StandardCharsets.UTF_8));
+      record.headers().add("content-type", "application/yaml".getBytes(StandardCharsets.UTF_8));
       producer.send(record).get();
     }
     String id = null;
-    for (long end = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos(); id == null && System.nanoTime() < end; Thread.sleep(200)) {
+    for (long end = System.nanoTime() + Duration.ofSeconds(60).toNanos(); id == null && System.nanoTime() < end; Thread.sleep(200)) {
       for (JsonNode j : gateway.jobs(null, 0, 50).path("items")) {
         if (j.path("name").asText().equals("onnx-kafka-e2e")) {
           id = j.path("id").asText();
@@ -132,7 +140,7 @@ class GatewayEndToEndTest {
     long before = report.path("baseline").path("macs").asLong();
     long after = report.path("pruned").path("macs").asLong();
     assertTrue(after <= before / 2, after + " MACs after, " + before + " before");
-    String html = new String(gateway.reportHtml(id), java.nio.charset.StandardCharsets.UTF_8);
+    String html = new String(gateway.reportHtml(id), StandardCharsets.UTF_8);
     assertTrue(html.contains("<svg"), "charts in the report page");
     assertTrue(html.contains("<g class=\"series\" id=\"latency-onnxruntime\">"), "a latency series per runtime");
     List<String> runtimes = new ArrayList<>();

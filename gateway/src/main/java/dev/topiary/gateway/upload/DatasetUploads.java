@@ -104,17 +104,7 @@ public class DatasetUploads {
     Part zip = parts.get(0);
     checkName(zip.fileName());
     ImageFolderCheck check = new ImageFolderCheck(zip.fileName());
-    new ZipExtractor(config.maxDatasetBytes(), config.maxDatasetFiles()).extract(zip.file(), zip.fileName(), dir, new ZipExtractor.Listener() {
-      @Override
-      public void folder(String path) {
-        check.folder(path);
-      }
-
-      @Override
-      public void file(String path, Path file) throws IOException {
-        check.file(path, file);
-      }
-    });
+    new ZipExtractor(config.maxDatasetBytes(), config.maxDatasetFiles()).extract(zip.file(), zip.fileName(), dir, check);
     ImageFolderCheck.Summary s = check.finish();
     return new Found(s.trainSamples(), s.testSamples(), s.classNames().size(), s.shapes(), s.classNames());
   }

@@ -26,7 +26,7 @@ import javax.imageio.stream.ImageInputStream;
  * class names, so a class missing from one split would shift the others). Refusals are 400s on
  * the {@code file} part naming the zip and the entry. One instance per upload; not thread-safe.
  */
-final class ImageFolderCheck {
+final class ImageFolderCheck implements ZipExtractor.Listener {
   static final Set<String> SPLITS = Set.of("train", "val", "test");
   /** 36 megapixels (6000 x 6000): a bigger photo is most likely a decompression bomb. */
   private static final long MAX_PIXELS = 36_000_000L;
@@ -46,7 +46,8 @@ final class ImageFolderCheck {
   }
 
   /** A folder entry: a class folder must later hold an image, so it is counted with none yet. */
-  void folder(String path) {
+  @Override
+  public void folder(String path) {
     String[] seg = path.split("/");
     if (seg.length == 1 && !SPLITS.contains(seg[0])) {
       classCount(layout(false, path), seg[0]);
@@ -58,7 +59,8 @@ final class ImageFolderCheck {
   }
 
   /** A file entry, already unpacked at {@code file}. */
-  void file(String path, Path file) throws IOException {
+  @Override
+  public void file(String path, Path file) throws IOException {
     String[] seg = path.split("/");
     String split;
     String cls;

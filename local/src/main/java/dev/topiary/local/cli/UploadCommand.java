@@ -47,9 +47,9 @@ final class UploadCommand {
       System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(answer));
       System.err.println("cite it in a job spec:");
       System.err.println("model:");
-      for (String ref : List.of("onnx", "graph", "weights")) {
-        boolean onnxSource = answer.hasNonNull("onnx");
-        if (answer.hasNonNull(ref) && (!onnxSource || ref.equals("onnx"))) {
+      // an ONNX upload is cited by its file alone; a graph by its graph and weights
+      for (String ref : answer.hasNonNull("onnx") ? List.of("onnx") : List.of("graph", "weights")) {
+        if (answer.hasNonNull(ref)) {
           System.err.println("  " + ref + ": " + JSON.writeValueAsString(answer.get(ref)));
         }
       }
