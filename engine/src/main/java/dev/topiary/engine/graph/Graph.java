@@ -19,6 +19,10 @@ import java.util.regex.Pattern;
  * cycle; each op gets the number of inputs it takes and shapes it accepts; outputs exist. Nodes are
  * kept in a topological order that preserves the given order where it is already valid.
  * Immutable: surgery builds a new graph.
+ *
+ * <p>A graph may carry {@linkplain #metadata() metadata}: string pairs that belong to the model but
+ * are not nodes, such as a Detect head's anchors ({@code detect.anchors}). Surgery, JSON and ONNX
+ * (as {@code metadata_props}) keep them.
  */
 public final class Graph {
   /** Version of the JSON form written by {@link GraphJson}. */
@@ -33,10 +37,12 @@ public final class Graph {
   private final Map<String, Node> byName;
   private final Map<String, TensorShape> shapes;
   private final Map<String, List<String>> consumers;
+  private final Map<String, String> metadata;
 
   private Graph(String name, List<GraphInput> inputs, List<Node> sorted, List<String> outputs,
-      Map<String, TensorShape> shapes) {
+      Map<String, TensorShape> shapes, Map<String, String> metadata) {
     this.name = name;
+    this.metadata = Collections.unmodifiableMap(new java.util.TreeMap<>(metadata));
     this.inputs = List.copyOf(inputs);
     this.nodes = List.copyOf(sorted);
     this.outputs = List.copyOf(outputs);
@@ -56,7 +62,17 @@ public final class Graph {
 
   /** Validates and builds a graph. */
   public static Graph of(String name, List<GraphInput> inputs, List<Node> nodes, List<String> outputs) {
+    return of(name, inputs, nodes, outputs, Map.of());
+  }
+
+  /** Validates and builds a graph with metadata (keys non-blank, values non-null). */
+  public static Graph of(String name, List<GraphInput> inputs, List<Node> nodes, List<String> outputs, Map<String, String> metadata) {
     requireName(name, "graph name");
+    metadata.forEach((k, v) -> {
+      if (k == null || k.isBlank() || v == null) {
+        throw new InvalidModelException("graph '" + name + "': metadata keys must be non-blank and values non-null, got " + k + "=" + v);
+      }
+    });
     if (inputs.isEmpty()) {
       throw new InvalidModelException("graph '" + name + "' declares no input");
     }
@@ -102,7 +118,7 @@ public final class Graph {
         throw new InvalidModelException("output '" + out + "' is not a node or input of graph '" + name + "'");
       }
     }
-    return new Graph(name, inputs, sorted, outputs, shapes);
+    return new Graph(name, inputs, sorted, outputs, shapes, metadata);
   }
 
   /** A builder for a new graph. */
@@ -291,9 +307,20 @@ public final class Graph {
     return total;
   }
 
-  /** A builder seeded with this graph's inputs and nodes, to derive a new graph. */
+  /** The graph's metadata, sorted by key; empty for most graphs. */
+  public Map<String, String> metadata() {
+    return metadata;
+  }
+
+  /** This graph with its metadata replaced. */
+  public Graph withMetadata(Map<String, String> replaced) {
+    return of(name, inputs, nodes, outputs, replaced);
+  }
+
+  /** A builder seeded with this graph's inputs, nodes and metadata, to derive a new graph. */
   public GraphBuilder toBuilder() {
     GraphBuilder b = new GraphBuilder(name);
+    metadata.forEach(b::metadata);
     for (GraphInput in : inputs) {
       b.input(in.name(), in.shape().toArray());
     }

@@ -17,6 +17,7 @@ public final class GraphBuilder {
   private final List<Node> nodes = new ArrayList<>();
   private final List<String> outputs = new ArrayList<>();
   private final Map<String, TensorShape> shapes = new HashMap<>();
+  private final Map<String, String> metadata = new java.util.TreeMap<>();
 
   GraphBuilder(String name) {
     this.name = name;
@@ -76,8 +77,14 @@ public final class GraphBuilder {
     return shape(nodeName).channels();
   }
 
+  /** Sets one metadata pair of the graph (see {@link Graph#metadata()}). */
+  public GraphBuilder metadata(String key, String value) {
+    metadata.put(key, value);
+    return this;
+  }
+
   public Graph build() {
-    return Graph.of(name, inputs, nodes, outputs);
+    return Graph.of(name, inputs, nodes, outputs, metadata);
   }
 
   private void requireNew(String n) {

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -44,7 +45,7 @@ public final class GraphJson {
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .enable(SerializationFeature.INDENT_OUTPUT)
       .build();
-  private static final Set<String> TOP_FIELDS = Set.of("format", "version", "name", "inputs", "nodes", "outputs");
+  private static final Set<String> TOP_FIELDS = Set.of("format", "version", "name", "inputs", "nodes", "outputs", "metadata");
   private static final Set<String> NODE_FIELDS = Set.of("name", "op", "inputs", "attrs");
 
   private GraphJson() {}
@@ -72,6 +73,10 @@ public final class GraphJson {
     }
     ArrayNode outs = root.putArray("outputs");
     g.outputs().forEach(outs::add);
+    if (!g.metadata().isEmpty()) {
+      ObjectNode meta = root.putObject("metadata");
+      g.metadata().forEach(meta::put);
+    }
     try {
       return MAPPER.writeValueAsString(root) + "\n";
     } catch (JsonProcessingException e) {
@@ -91,6 +96,25 @@ public final class GraphJson {
       throw new InvalidModelException(file + ": cannot read graph: " + e.getMessage(), e);
     }
     return read(text, file.toString());
+  }
+
+  /** The optional {@code metadata} object: string values only. */
+  private static Map<String, String> metadata(JsonNode root) {
+    JsonNode meta = root.get("metadata");
+    if (meta == null) {
+      return Map.of();
+    }
+    if (!meta.isObject()) {
+      throw new InvalidModelException("field 'metadata' must be an object of strings");
+    }
+    Map<String, String> out = new java.util.TreeMap<>();
+    for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) meta::fields) {
+      if (!e.getValue().isTextual()) {
+        throw new InvalidModelException("metadata '" + e.getKey() + "' must be a string, got " + e.getValue().getNodeType());
+      }
+      out.put(e.getKey(), e.getValue().asText());
+    }
+    return out;
   }
 
   /** Parses graph JSON; {@code source} names it in error messages. */
@@ -133,7 +157,7 @@ public final class GraphJson {
       for (JsonNode o : array(root, "outputs", "graph")) {
         outputs.add(o.asText());
       }
-      return Graph.of(text(root, "name", "graph"), inputs, nodes, outputs);
+      return Graph.of(text(root, "name", "graph"), inputs, nodes, outputs, metadata(root));
     } catch (InvalidModelException e) {
       throw new InvalidModelException(source + ": " + e.getMessage(), e);
     }

@@ -45,6 +45,7 @@ public final class BnFolding {
       bnOfConv.put(conv, bn);
     });
     GraphBuilder b = Graph.builder(g.name());
+    g.metadata().forEach(b::metadata);
     for (GraphInput in : g.inputs()) {
       b.input(in.name(), in.shape().toArray());
     }

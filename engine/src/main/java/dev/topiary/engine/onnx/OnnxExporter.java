@@ -2,6 +2,7 @@ package dev.topiary.engine.onnx;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
@@ -83,12 +84,13 @@ public final class OnnxExporter {
     for (String o : g.outputs()) {
       graph.addOutput(valueInfo(o, g.shape(o)));
     }
-    return ModelProto.newBuilder()
+    ModelProto.Builder proto = ModelProto.newBuilder()
         .setIrVersion(irVersion(opset))
         .setProducerName(PRODUCER)
         .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
-        .setGraph(graph)
-        .build();
+        .setGraph(graph);
+    g.metadata().forEach((k, v) -> proto.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+    return proto.build();
   }
 
   /** The serialised ONNX model. */

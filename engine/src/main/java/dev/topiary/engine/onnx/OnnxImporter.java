@@ -140,7 +140,13 @@ public final class OnnxImporter {
       declareOutput(out.getName(), values, draft);
     }
     OnnxRewrites.apply(draft);
-    return draft.build(name.isEmpty() ? "model" : draft.freshName(name));
+    Model model = draft.build(name.isEmpty() ? "model" : draft.freshName(name));
+    if (proto.getMetadataPropsCount() == 0) {
+      return model;
+    }
+    Map<String, String> metadata = new java.util.TreeMap<>();
+    proto.getMetadataPropsList().forEach(e -> metadata.put(e.getKey(), e.getValue()));
+    return new Model(model.graph().withMetadata(metadata), model.weights(), model.history());
   }
 
   private static int opset(ModelProto proto) {

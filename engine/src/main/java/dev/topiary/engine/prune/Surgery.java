@@ -142,7 +142,7 @@ public final class Surgery {
       OpPruner p = PRUNERS.get(n.type());
       nodes.add(p == null ? n : n.withOp(p.apply(n, cuts, src, dst)));
     }
-    return Graph.of(g.name(), g.inputs(), nodes, g.outputs());
+    return Graph.of(g.name(), g.inputs(), nodes, g.outputs(), g.metadata());
   }
 
   private static int[] checkedUnits(ChannelGroup group, int[] units) {

@@ -62,14 +62,19 @@ public final class Sgd implements AutoCloseable {
    * autograd off (outside a gradient collector).
    */
   public void update(String name, Parameter parameter, NDArray gradient, double lr) {
+    update(name, parameter, gradient, lr, momentum);
+  }
+
+  private void update(String name, Parameter parameter, NDArray gradient, double lr, float momentumNow) {
     NDArray w = parameter.getArray();
     Scalars k = scalars(w);
+    k.momentum(momentumNow);
     if (decays(w)) {
       try (NDArray t = w.mul(k.weightDecay)) {
         gradient.addi(t);
       }
     }
-    NDArray direction = momentum == 0f ? gradient : applyMomentum(name, w, gradient, k);
+    NDArray direction = momentumNow == 0f ? gradient : applyMomentum(name, w, gradient, k);
     try (NDArray t = direction.mul(k.lr((float) lr))) {
       w.subi(t);
     }
@@ -87,12 +92,24 @@ public final class Sgd implements AutoCloseable {
    * those calls, not the kernels, bounded a GPU's training step). Must run with autograd off.
    */
   public void updateAll(List<Step> steps, double lr) {
+    updateAll(steps, lr, momentum);
+  }
+
+  /**
+   * As {@link #updateAll(List, double)} with the momentum factor of this step given (YOLOv5 warms it
+   * up from 0.8 to its final value over the first iterations); a momentum optimizer only.
+   */
+  public void updateAll(List<Step> steps, double lr, double momentumNow) {
+    if (momentum == 0f && momentumNow != 0) {
+      throw new IllegalArgumentException("momentum: this optimizer was built without momentum, got a step with " + momentumNow);
+    }
+    float m = momentum == 0f ? 0f : (float) momentumNow;
     if (steps.isEmpty()) {
       return;
     }
     if (!batchable(steps)) {
       for (Step s : steps) {
-        update(s.name(), s.parameter(), s.gradient(), lr);
+        update(s.name(), s.parameter(), s.gradient(), lr, m);
         TorchSupport.zeroGradient(s.parameter().getArray(), s.gradient());
       }
       return;
@@ -114,7 +131,7 @@ public final class Sgd implements AutoCloseable {
         bufs.add(buffers.get(s.name()));
       }
     }
-    ScriptedOps.sgdStep(params, grads, decayParams, decayGrads, bufs, (float) lr, weightDecay, momentum, 1f - dampening, nesterov);
+    ScriptedOps.sgdStep(params, grads, decayParams, decayGrads, bufs, (float) lr, weightDecay, m, 1f - dampening, nesterov);
   }
 
   /** libtorch arrays whose momentum buffers exist (the first step creates them one by one). */
@@ -167,7 +184,8 @@ public final class Sgd implements AutoCloseable {
   /** The update's factors as 0-d float32 arrays on the parameters' device; the learning rate is the last one used. */
   private final class Scalars {
     private final NDManager manager;
-    final NDArray momentum;
+    NDArray momentum;
+    private float momentumValue;
     final NDArray undamped;
     final NDArray weightDecay;
     private float lrValue = Float.NaN;
@@ -176,8 +194,18 @@ public final class Sgd implements AutoCloseable {
     Scalars(NDManager manager) {
       this.manager = manager;
       momentum = scalar(Sgd.this.momentum);
+      momentumValue = Sgd.this.momentum;
       undamped = scalar(1f - dampening);
       weightDecay = scalar(Sgd.this.weightDecay);
+    }
+
+    /** Sets the momentum factor the next update uses, rebuilding its array only when it changes. */
+    void momentum(float value) {
+      if (Float.compare(value, momentumValue) != 0) {
+        momentum.close();
+        momentum = scalar(value);
+        momentumValue = value;
+      }
     }
 
     /** The learning rate as an array, rebuilt only when it changes (once per epoch at most). */

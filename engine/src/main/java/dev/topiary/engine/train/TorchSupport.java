@@ -10,19 +10,19 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
 
 /** The few libtorch-specific calls of this package, kept in one place. */
-final class TorchSupport {
+public final class TorchSupport {
   private TorchSupport() {}
 
   /**
    * Autograd mode is per thread in libtorch and on by default in threads the engine did not start;
    * in-place updates of parameters need it off.
    */
-  static void disableAutogradOnThisThread() {
+  public static void disableAutogradOnThisThread() {
     JniUtils.setGradMode(false);
   }
 
   /** Zeroes the stored gradient of {@code weight} in place (NaN-safe, no allocation). */
-  static void zeroGradient(NDArray weight, NDArray gradient) {
+  public static void zeroGradient(NDArray weight, NDArray gradient) {
     if (weight instanceof PtNDArray pt) {
       JniUtils.zeroGrad(pt);
     } else {
@@ -31,7 +31,7 @@ final class TorchSupport {
   }
 
   /** The gradient stored with {@code weight}, as a new handle the caller closes; null when none was computed. */
-  static NDArray gradientOrNull(NDArray weight) {
+  public static NDArray gradientOrNull(NDArray weight) {
     if (weight instanceof PtNDArray pt) {
       return JniUtils.getGradient(pt);
     }
@@ -43,12 +43,12 @@ final class TorchSupport {
    * toDevice(device, true)}, which in DJL's PyTorch engine returns an alias on the same device, this
    * never shares storage.
    */
-  static NDArray copyTo(NDArray array, Device device) {
+  public static NDArray copyTo(NDArray array, Device device) {
     return array.getDevice().equals(device) ? array.duplicate() : array.toDevice(device, true);
   }
 
   /** The manager holding the block's parameters (the model's manager). */
-  static NDManager modelManager(Block block) {
+  public static NDManager modelManager(Block block) {
     for (Pair<String, Parameter> p : block.getParameters()) {
       if (p.getValue().isInitialized()) {
         return p.getValue().getArray().getManager();

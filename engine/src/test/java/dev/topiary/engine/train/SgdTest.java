@@ -164,4 +164,23 @@ class SgdTest {
       }
     }
   }
+
+  /** YOLOv5's momentum warm-up: a step's momentum given per call acts as an optimizer built with it. */
+  @Test
+  void momentumGivenPerStepActsAsThatMomentum() {
+    try (Sgd warming = Sgd.builder().optMomentum(0.937).optNesterov(true).build();
+        Sgd fixed = Sgd.builder().optMomentum(0.8).optNesterov(true).build()) {
+      Parameter a = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).build();
+      Parameter b = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).build();
+      a.setArray(manager.create(new float[] {1f, -2f}));
+      b.setArray(manager.create(new float[] {1f, -2f}));
+      for (int i = 0; i < 3; i++) {
+        NDArray g = manager.create(GRADIENTS[i]);
+        warming.updateAll(List.of(new Sgd.Step("w", a, g.duplicate())), LRS[i], 0.8);
+        fixed.updateAll(List.of(new Sgd.Step("w", b, g)), LRS[i]);
+        assertArrayEquals(b.getArray().toFloatArray(), a.getArray().toFloatArray(), "step " + i);
+      }
+      assertThrows(IllegalArgumentException.class, () -> Sgd.builder().build().updateAll(List.of(), 0.1, 0.9));
+    }
+  }
 }
