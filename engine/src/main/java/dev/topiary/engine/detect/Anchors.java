@@ -68,6 +68,60 @@ public final class Anchors {
     return wh[level].clone();
   }
 
+  /** The metadata form: levels separated by {@code ;}, values by {@code ,} ({@code 10,13,16,30,33,23;30,61,...}). */
+  public String format() {
+    StringBuilder s = new StringBuilder();
+    for (int l = 0; l < wh.length; l++) {
+      s.append(l == 0 ? "" : ";");
+      for (int i = 0; i < wh[l].length; i++) {
+        s.append(i == 0 ? "" : ",").append(trim(wh[l][i]));
+      }
+    }
+    return s.toString();
+  }
+
+  /** Strides in the metadata form, {@code 8,16,32}. */
+  public String formatStrides() {
+    StringBuilder s = new StringBuilder();
+    for (int l = 0; l < strides.length; l++) {
+      s.append(l == 0 ? "" : ",").append(strides[l]);
+    }
+    return s.toString();
+  }
+
+  /**
+   * Reads {@link #format()} and {@link #formatStrides()}'s forms.
+   *
+   * @throws IllegalArgumentException naming {@code field} and the bad value
+   */
+  public static Anchors parse(String anchors, String strides, String field) {
+    try {
+      String[] levels = anchors.split(";", -1);
+      String[] st = strides.split(",", -1);
+      int[] s = new int[st.length];
+      for (int i = 0; i < st.length; i++) {
+        s[i] = Integer.parseInt(st[i].trim());
+      }
+      float[][] wh = new float[levels.length][];
+      for (int l = 0; l < levels.length; l++) {
+        String[] v = levels[l].split(",", -1);
+        wh[l] = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+          wh[l][i] = Float.parseFloat(v[i].trim());
+        }
+      }
+      return new Anchors(s, wh);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(field + ": not a list of numbers: '" + anchors + "' (strides '" + strides + "')", e);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(field + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String trim(float v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e7 ? Integer.toString((int) v) : Float.toString(v);
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof Anchors a && Arrays.equals(strides, a.strides) && Arrays.deepEquals(wh, a.wh);

@@ -86,8 +86,18 @@ public record Slimming(FitSettings sparsityTraining, double sr, boolean decay, d
 
   /** The plan removing every unit below the global |gamma| threshold at {@code percent}. */
   public static PruningPlan plan(Model model, double percent) {
+    return plan(model, percent, SlimmingCut.NONE);
+  }
+
+  /**
+   * The plan removing the units below the global |gamma| threshold at {@code percent} (of the
+   * channels of the groups {@code cut} does not skip), within {@code cut}'s floor and rounding; in
+   * each group the units with the smallest scores go.
+   */
+  public static PruningPlan plan(Model model, double percent, SlimmingCut cut) {
     DependencyGraph deps = DependencyGraph.of(model.graph());
     Map<Integer, float[]> scores = gammaScores(model, deps);
+    scores.keySet().removeAll(cut.skipped(deps));
     if (scores.isEmpty()) {
       throw new InvalidPruningConfigException("network slimming needs BatchNormalization after prunable layers; graph '"
           + model.graph().name() + "' has none in any prunable group. " + NO_BATCH_NORM_HINT);
@@ -95,8 +105,8 @@ public record Slimming(FitSettings sparsityTraining, double sr, boolean decay, d
     float[] all = scores.values().stream().map(a -> a).reduce(new float[0], Slimming::concat);
     float[] sorted = all.clone();
     Arrays.sort(sorted);
-    int cut = (int) Math.floor(percent * sorted.length);
-    float threshold = cut < sorted.length ? sorted[cut] : Float.POSITIVE_INFINITY;
+    int at = (int) Math.floor(percent * sorted.length);
+    float threshold = at < sorted.length ? sorted[at] : Float.POSITIVE_INFINITY;
     // a group empties when all its units fall below the threshold: the largest safe threshold is
     // the smallest of the groups' largest scores
     float safe = Float.POSITIVE_INFINITY;
@@ -111,7 +121,7 @@ public record Slimming(FitSettings sparsityTraining, double sr, boolean decay, d
         tightest = deps.groups().get(e.getKey()).name();
       }
     }
-    if (threshold > safe) {
+    if (threshold > safe && !cut.hasFloor()) {
       int below = 0;
       for (float v : sorted) {
         if (v < safe) {
@@ -124,10 +134,16 @@ public record Slimming(FitSettings sparsityTraining, double sr, boolean decay, d
     }
     Map<Integer, int[]> removed = new HashMap<>();
     scores.forEach((id, s) -> {
-      int[] idx = java.util.stream.IntStream.range(0, s.length).filter(u -> s[u] < threshold).toArray();
+      int above = (int) java.util.stream.IntStream.range(0, s.length).filter(u -> s[u] >= threshold).count();
+      int drop = s.length - cut.kept(s.length, above);
+      int[] idx = java.util.stream.IntStream.range(0, s.length).boxed()
+          .sorted((a, b) -> s[a] != s[b] ? Float.compare(s[a], s[b]) : Integer.compare(a, b))
+          .limit(drop).mapToInt(Integer::intValue).sorted().toArray();
       removed.put(id, idx);
     });
-    return PruningPlan.of(deps, removed, String.format(Locale.ROOT, "slimming: |gamma| < %.4g (percent %.2f)", threshold, percent));
+    String floor = cut.equals(SlimmingCut.NONE) ? "" : String.format(Locale.ROOT, ", keep >= max(%d, %.2f of a group), rounded to %d%s",
+        cut.minKept(), cut.minKeptFraction(), cut.roundTo(), cut.skipShortcuts() ? ", shortcuts skipped" : "");
+    return PruningPlan.of(deps, removed, String.format(Locale.ROOT, "slimming: |gamma| < %.4g (percent %.2f%s)", threshold, percent, floor));
   }
 
   private static float[] concat(float[] a, float[] b) {
