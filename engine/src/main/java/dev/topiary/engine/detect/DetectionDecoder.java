@@ -60,7 +60,8 @@ public final class DetectionDecoder {
       List<float[]> out = new ArrayList<>(batch);
       for (int b = 0; b < batch; b++) {
         NDArray image = all.get(b);
-        NDArray passing = image.get(":, 4").gt(objThreshold);
+        // the row mask spread over each row's values: masked_select gives the passing rows, packed
+        NDArray passing = image.get(":, 4").gt(objThreshold).expandDims(1).broadcast(image.getShape());
         out.add(image.booleanMask(passing).toFloatArray());
       }
       return out;
