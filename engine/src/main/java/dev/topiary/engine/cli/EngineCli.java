@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
     description = "Train, evaluate, count, benchmark and prune CNNs with Topiary's engine (DJL + PyTorch, offline).",
     subcommands = {CountCommand.class, InitCommand.class, ImportCommand.class, ExportOnnxCommand.class, PredictCommand.class, TrainCommand.class, EvalCommand.class, BenchCommand.class, BenchHRankCommand.class,
         LatencyCommand.class, ExportGraphCommand.class, SizeCommand.class, GroupsCommand.class, RankCommand.class,
-        PruneCommand.class, ScheduleCommand.class, SensitivityCommand.class, TableCommand.class, ImageFolderDataCommand.class, BenchLoaderCommand.class})
+        PruneCommand.class, ScheduleCommand.class, SensitivityCommand.class, TableCommand.class, ImageFolderDataCommand.class, BenchLoaderCommand.class,
+        CheckDetectionMetricsCommand.class})
 public final class EngineCli {
   private EngineCli() {}
 
