@@ -68,9 +68,13 @@ public final class AutoAnchor {
    * @param current the head's anchors
    * @param imageSize the square input side, for the random start when k-means cannot run
    * @param seed fixes every random choice
-   * @throws IllegalArgumentException when there are no boxes or a size is negative or not finite
+   * @throws IllegalArgumentException when there are no boxes, a size is negative or not finite, or
+   *     the image size is not positive
    */
   public static Result check(float[][] boxWh, Anchors current, int imageSize, long seed) {
+    if (imageSize < 1) {
+      throw new IllegalArgumentException("imageSize: must be at least 1, got " + imageSize);
+    }
     float[][] wh = checkBoxes(boxWh);
     Fit now = fit(wh, pixelSizes(current));
     String head = String.format(Locale.ROOT, "AutoAnchor: %.2f anchors/target, %.3f Best Possible Recall (BPR). ",

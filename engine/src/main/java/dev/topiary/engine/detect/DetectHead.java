@@ -73,6 +73,9 @@ public final class DetectHead {
     TensorShape in = graph.inputs().get(0).shape();
     List<String> outs = graph.outputs();
     int n = outs.size();
+    if (n == 0) {
+      throw new InvalidModelException(where + ": has no outputs");
+    }
     int[] gh = new int[n];
     int[] gw = new int[n];
     int[] strides = new int[n];
@@ -104,9 +107,6 @@ public final class DetectHead {
         throw new InvalidModelException(where + ": output '" + name + "' has stride " + strides[l]
             + ", not above the previous level's " + strides[l - 1]);
       }
-    }
-    if (n == 0) {
-      throw new InvalidModelException(where + ": has no outputs");
     }
     return new DetectHead(outs, anchorsPerLevel, classes, in.height(), in.width(), gh, gw, strides);
   }

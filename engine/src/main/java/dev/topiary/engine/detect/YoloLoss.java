@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * YOLOv5 v6's training loss ({@code utils/loss.py} {@code ComputeLoss}, v6.2 = v7.0) on DJL
@@ -103,26 +105,10 @@ public final class YoloLoss {
       NDArray lobj = sub.zeros(new Shape());
       NDArray lcls = sub.zeros(new Shape());
       for (int l = 0; l < head.levels(); l++) {
-        NDArray map = maps.get(l);
-        TargetAssignment.Level t = assigned.level(l);
-        NDArray tobj = sub.zeros(new Shape((long) batch * head.anchorsPerLevel() * gh[l] * gw[l]));
-        if (t.count() > 0) {
-          NDArray ps = map.take(sub, sub.create(gatherIndex(t, gh[l], gw[l]), new Shape(t.count(), head.valuesPerAnchor())));
-          NDArray pxy = ps.get(":, 0:2").getNDArrayInternal().sigmoid().mul(2).sub(0.5);
-          NDArray pwh = ps.get(":, 2:4").getNDArrayInternal().sigmoid().mul(2).square()
-              .mul(sub.create(t.anchorWh(), new Shape(t.count(), 2)));
-          NDArray iou = CompleteIou.of(pxy.concat(pwh, 1), sub.create(t.box(), new Shape(t.count(), 4)));
-          lbox = lbox.add(iou.neg().add(1).mean());
-          int[] last = lastWriteRows(t, gh[l], gw[l]);
-          NDArray score = iou.stopGradient().clip(0f, Float.MAX_VALUE).take(sub, sub.create(last));
-          tobj = tobj.put(sub.create(cellIndex(t, last, gh[l], gw[l])), score);
-          if (head.numClasses() > 1) {
-            NDArray pcls = ps.get(":, 5:");
-            lcls = lcls.add(bceWithLogits(pcls, sub.create(oneHot(t), pcls.getShape())));
-          }
-        }
-        NDArray pobj = map.get(sub, new NDIndex(":, {}::{}", 4, head.valuesPerAnchor())).reshape(-1);
-        lobj = lobj.add(bceWithLogits(pobj, tobj).mul(balance[l]));
+        NDArray[] parts = level(sub, maps.get(l), assigned.level(l), batch, l);
+        lbox = parts[0] == null ? lbox : lbox.add(parts[0]);
+        lobj = lobj.add(parts[1].mul(balance[l]));
+        lcls = parts[2] == null ? lcls : lcls.add(parts[2]);
       }
       lbox = lbox.mul(box);
       lobj = lobj.mul(obj);
@@ -134,6 +120,34 @@ public final class YoloLoss {
       }
       return parts;
     }
+  }
+
+  /** One level's box, objectness (before balance) and class losses; box and class null without targets. */
+  private NDArray[] level(NDManager sub, NDArray map, TargetAssignment.Level t, int batch, int l) {
+    int h = head.gridHeight(l);
+    int w = head.gridWidth(l);
+    int no = head.valuesPerAnchor();
+    NDArray tobj = sub.zeros(new Shape((long) batch * head.anchorsPerLevel() * h * w));
+    NDArray lbox = null;
+    NDArray lcls = null;
+    if (t.count() > 0) {
+      NDArray ps = map.take(sub, sub.create(gatherIndex(t, h, w), new Shape(t.count(), no)));
+      NDArray pxy = ps.get(":, 0:2").getNDArrayInternal().sigmoid().mul(2).sub(0.5);
+      NDArray pwh = ps.get(":, 2:4").getNDArrayInternal().sigmoid().mul(2).square()
+          .mul(sub.create(t.anchorWh(), new Shape(t.count(), 2)));
+      NDArray iou = CompleteIou.of(pxy.concat(pwh, 1), sub.create(t.box(), new Shape(t.count(), 4)));
+      lbox = iou.neg().add(1).mean();
+      int[] last = lastWriteRows(t, h, w);
+      long[] lastRows = Arrays.stream(last).asLongStream().toArray();
+      NDArray score = iou.stopGradient().clip(0f, Float.MAX_VALUE).take(sub, sub.create(lastRows));
+      tobj = tobj.put(sub.create(cellIndex(t, last, h, w)), score);
+      if (head.numClasses() > 1) {
+        NDArray pcls = ps.get(":, 5:");
+        lcls = bceWithLogits(pcls, sub.create(oneHot(t), pcls.getShape()));
+      }
+    }
+    NDArray pobj = map.get(sub, new NDIndex(":, {}::{}", 4, no)).reshape(-1);
+    return new NDArray[] {lbox, bceWithLogits(pobj, tobj), lcls};
   }
 
   /** torch's {@code binary_cross_entropy_with_logits}, mean: {@code (1 - t) x + max(-x, 0) + log(1 + e^-|x|)}. */
@@ -176,7 +190,7 @@ public final class YoloLoss {
   /** Rows whose objectness write survives: of rows naming the same cell and anchor, the last, as index_put on the CPU. */
   private int[] lastWriteRows(TargetAssignment.Level t, int h, int w) {
     long[] cells = cellIndex(t, null, h, w);
-    java.util.Map<Long, Integer> last = new java.util.LinkedHashMap<>();
+    Map<Long, Integer> last = new LinkedHashMap<>();
     for (int r = 0; r < cells.length; r++) {
       last.remove(cells[r]);
       last.put(cells[r], r);

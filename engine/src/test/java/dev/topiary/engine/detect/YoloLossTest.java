@@ -11,6 +11,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import dev.topiary.engine.exec.GraphBlock;
+import dev.topiary.engine.graph.ParamKey;
+import dev.topiary.engine.graph.ParamRole;
 import dev.topiary.engine.zoo.ModelSpec;
 import dev.topiary.engine.zoo.Zoo;
 import org.junit.jupiter.api.AfterEach;
@@ -24,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * <p>With zero logits every sigmoid is 0.5, so each prediction is its anchor's box centred in the
  * cell: xy = 2 * 0.5 - 0.5 = 0.5, wh = (2 * 0.5)^2 * anchor. The target is (0.5, 0.5, 1.25,
  * 1.625) in cells; anchors 0, 1, 2 of level 0 take it (ratios 1, 2.31, 3.3), levels 1 and 2 none.
- * Gains at 64 px, 2 classes: box 0.05, obj 0.05^0 * (64/640)^2 = 0.01, cls 0.5 * 2/80 = 0.0125.
+ * Gains at 64 px, 2 classes: box 0.05, obj 1.0 * (64/640)^2 = 0.01, cls 0.5 * 2/80 = 0.0125.
  */
 class YoloLossTest {
   private static final double AREA_T = 1.25 * 1.625; // 2.03125 cells
@@ -120,6 +124,25 @@ class YoloLossTest {
   /** Flat index in a level-0 map [1, 3 * 7, 8, 8]. */
   private static int at(int anchor, int k, int y, int x) {
     return ((anchor * 7 + k) * 8 + y) * 8 + x;
+  }
+
+  @Test
+  void gradientReachesTheHeadConvsThroughATrainingForward() {
+    GraphBlock block = new GraphBlock(Zoo.build(ModelSpec.builder().setArch("yolov5n").optNumClasses(2)
+        .optInputShape(3, 64, 64).build()), 1);
+    block.initialize(manager);
+    YoloLoss loss = YoloLoss.builder().setHead(head).setAnchors(Anchors.yolov5Default()).build();
+    NDArray x = manager.randomUniform(0, 1, new Shape(2, 3, 64, 64));
+    try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
+      NDList maps = block.forward(new ParameterStore(manager, false), new NDList(x), true);
+      c.backward(loss.compute(manager, maps, new float[] {1, 0, 0.3f, 0.6f, 0.2f, 0.3f}).total());
+    }
+    for (int l = 0; l < 3; l++) {
+      float[] g = block.parameter(new ParamKey("model.24.m." + l, ParamRole.BIAS)).getArray().getGradient().toFloatArray();
+      assertTrue(Math.abs(g[4]) > 0, "objectness bias of level " + l);
+    }
+    float[] stem = block.parameter(new ParamKey("model.0.conv", ParamRole.WEIGHT)).getArray().getGradient().toFloatArray();
+    assertTrue(Math.abs(stem[0]) > 0, "the stem learns from the loss");
   }
 
   @Test
