@@ -20,7 +20,11 @@ import java.util.Map;
  * the assigned rows (only with more than one class, as YOLOv5); the objectness loss is BCE with
  * logits over the whole map against the CIoU of the assigned cells (detached, clamped at 0; YOLOv5's
  * {@code gr = 1}), times the level's balance [4.0, 1.0, 0.4]. The sums over levels are scaled by
- * the gains, and the total is {@code (box + obj + cls) * batch}, YOLOv5's return value.
+ * the gains, and the total is {@code (box + obj + cls) * batch}, YOLOv5's return value. Where
+ * several assigned rows name the same cell and anchor, the last row's CIoU is the objectness
+ * target, as YOLOv5's {@code tobj[b, a, gj, gi] = iou} leaves it on the CPU; resolving that on the
+ * host keeps the device write free of duplicates, so it is deterministic on a GPU too. Nothing is
+ * copied back to the host during a call: {@link Parts#values()} is the caller's choice.
  *
  * <p>Gains: the builder takes YOLOv5's {@code hyp.scratch-low.yaml} values (box 0.05, obj 1.0, cls
  * 0.5, anchor_t 4.0) and {@link #builder()}'s {@code build()} applies train.py's scaling: box
