@@ -34,8 +34,16 @@ enum Architecture {
       EnumSet.of(NUM_CLASSES, INPUT_SHAPE), CifarGoogLeNet::build),
   YOLOV5S_BACKBONE("yolov5s-backbone", "YOLOv5s v6 backbone and PANet neck, outputs P3, P4, P5; default 3x640x640",
       EnumSet.of(INPUT_SHAPE), spec -> YoloV5.build(spec, YoloV5.Scale.S, false)),
-  YOLOV5S("yolov5s", "YOLOv5s v6 with the Detect head's three 1x1 convs; default 3x640x640, 80 classes",
-      EnumSet.of(NUM_CLASSES, INPUT_SHAPE), spec -> YoloV5.build(spec, YoloV5.Scale.S, true));
+  YOLOV5N("yolov5n", "YOLOv5n v6 (depth 0.33, width 0.25) with the Detect head's three 1x1 convs; default 3x640x640, 80 classes",
+      EnumSet.of(NUM_CLASSES, INPUT_SHAPE), spec -> YoloV5.build(spec, YoloV5.Scale.N, true)),
+  YOLOV5S("yolov5s", "YOLOv5s v6 (depth 0.33, width 0.50) with the Detect head's three 1x1 convs; default 3x640x640, 80 classes",
+      EnumSet.of(NUM_CLASSES, INPUT_SHAPE), spec -> YoloV5.build(spec, YoloV5.Scale.S, true)),
+  YOLOV5M("yolov5m", "YOLOv5m v6 (depth 0.67, width 0.75) with the Detect head's three 1x1 convs; default 3x640x640, 80 classes",
+      EnumSet.of(NUM_CLASSES, INPUT_SHAPE), spec -> YoloV5.build(spec, YoloV5.Scale.M, true)),
+  YOLOV5L("yolov5l", "YOLOv5l v6 (depth 1.0, width 1.0) with the Detect head's three 1x1 convs; default 3x640x640, 80 classes",
+      EnumSet.of(NUM_CLASSES, INPUT_SHAPE), spec -> YoloV5.build(spec, YoloV5.Scale.L, true)),
+  YOLOV5X("yolov5x", "YOLOv5x v6 (depth 1.33, width 1.25) with the Detect head's three 1x1 convs; default 3x640x640, 80 classes",
+      EnumSet.of(NUM_CLASSES, INPUT_SHAPE), spec -> YoloV5.build(spec, YoloV5.Scale.X, true));
 
   private final String id;
   private final String description;

@@ -12,7 +12,7 @@ import java.util.StringJoiner;
  * Builder#build} is valid: the name is known and every option set is one the architecture uses.
  *
  * @param arch architecture name, one of {@link Zoo#names()}
- * @param numClasses classifier outputs (Detect classes for {@code yolov5s}); null for the default
+ * @param numClasses classifier outputs (Detect classes for the {@code yolov5*} detectors); null for the default
  * @param inputShape per-sample input {@code [C, H, W]}; null for the default
  * @param widthMultiplier channel multiplier of MobileNetV2; null for 1.0
  * @param shortcut CIFAR ResNet shortcut type; null for {@link Shortcut#A}

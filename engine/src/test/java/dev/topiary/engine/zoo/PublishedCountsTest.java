@@ -141,4 +141,26 @@ class PublishedCountsTest {
     assertEquals(6_996_640, neck.params() - 9_504); // fused, as 7,225,885 - 229,245
     assertEquals(7_851_212_800L, neck.macs());
   }
+
+  private static long fused(ModelStats s) {
+    return s.params() - s.params(EnumSet.of(OpType.BATCH_NORMALIZATION)) / 2;
+  }
+
+  @Test
+  void yolov5nMatchesUltralyticsBeforeAndAfterFusingBn() {
+    ModelStats full = stats(ModelSpec.of("yolov5n"));
+    // "YOLOv5n summary: 214 layers, 1872157 parameters, 1872157 gradients, 4.6 GFLOPs" when
+    // built, "213 layers, 1867405 parameters, 0 gradients, 4.5 GFLOPs" after fusing
+    assertEquals(1_872_157, full.params());
+    assertEquals(1_867_405, fused(full));
+    assertEquals(4.5e9, 2.0 * full.macs(), 0.02 * 4.5e9);
+  }
+
+  @Test
+  void yolov5mLAndXMatchUltralyticsFusedCounts() {
+    // the "Fusing layers..." summaries of yolov5m/l/x.pt (v6.x releases)
+    assertEquals(21_172_173, fused(stats(ModelSpec.of("yolov5m"))));
+    assertEquals(46_533_693, fused(stats(ModelSpec.of("yolov5l"))));
+    assertEquals(86_705_005, fused(stats(ModelSpec.of("yolov5x"))));
+  }
 }

@@ -40,7 +40,7 @@ class ZooTest {
   @Test
   void listsEveryArchitecture() {
     assertEquals(List.of("lenet5", "vgg16-bn", "resnet20", "resnet56", "resnet110", "mobilenetv2", "densenet40",
-        "googlenet", "yolov5s-backbone", "yolov5s"), Zoo.names());
+        "googlenet", "yolov5s-backbone", "yolov5n", "yolov5s", "yolov5m", "yolov5l", "yolov5x"), Zoo.names());
     assertTrue(Zoo.describe("resnet56").contains("shortcut A"));
   }
 
@@ -48,7 +48,7 @@ class ZooTest {
   void rejectsUnknownArchListingTheValidNames() {
     var e = assertThrows(IllegalArgumentException.class, () -> Zoo.build("resnet57"));
     assertEquals("arch 'resnet57' is unknown; valid: lenet5, vgg16-bn, resnet20, resnet56, resnet110, "
-        + "mobilenetv2, densenet40, googlenet, yolov5s-backbone, yolov5s", e.getMessage());
+        + "mobilenetv2, densenet40, googlenet, yolov5s-backbone, yolov5n, yolov5s, yolov5m, yolov5l, yolov5x", e.getMessage());
   }
 
   @Test
