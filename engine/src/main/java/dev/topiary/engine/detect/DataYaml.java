@@ -114,9 +114,9 @@ record DataYaml(String path, String train, String val, String test, Integer nc, 
       }
     }
     if (!list.isEmpty() && !map.isEmpty()) {
-      throw error(file, from, "names: mixes a list and an index map");
+      throw error(file, from - 1, "names: mixes a list and an index map");
     }
-    return map.isEmpty() ? list : indexed(file, from, map);
+    return map.isEmpty() ? list : indexed(file, from - 1, map);
   }
 
   private static List<String> flowNames(Path file, int line, String flow, char close) {

@@ -142,12 +142,12 @@ public final class YoloDataset {
         problems.add(where + "expected 5 numbers (class cx cy w h), got " + t.length + " fields");
         continue;
       }
-      float[] v = new float[5];
+      double[] v = new double[5];
       boolean numbers = true;
       for (int k = 0; k < 5 && numbers; k++) {
         try {
-          v[k] = Float.parseFloat(t[k]);
-          numbers = Float.isFinite(v[k]);
+          v[k] = Double.parseDouble(t[k]);
+          numbers = Double.isFinite(v[k]);
         } catch (NumberFormatException e) {
           numbers = false;
         }
@@ -172,8 +172,8 @@ public final class YoloDataset {
     return out;
   }
 
-  private static float clip(float v, int max) {
-    return Math.max(0, Math.min(max, v));
+  private static float clip(double v, int max) {
+    return (float) Math.max(0, Math.min(max, v));
   }
 
   private static Path withSuffix(Path rel, String suffix) {
