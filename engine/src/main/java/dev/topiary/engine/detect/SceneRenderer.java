@@ -11,7 +11,8 @@ import java.util.SplittableRandom;
  * Fashion-MNIST items, each scaled bilinearly to a square of {@value #MIN_SIDE}–{@value #MAX_SIDE}
  * of the side, tinted with a random colour (shaded by the garment's own intensity) and placed at a
  * random position where its box overlaps every item already placed by an IoU of at most
- * {@value #MAX_IOU}; an item that finds no place in {@value #TRIES} tries is skipped, so a scene
+ * {@value #MAX_IOU} and covers at most {@value #MAX_COVER} of the smaller box (so that no item
+ * hides behind another within the IoU bound, as a small box inside a large one would); an item that finds no place in {@value #TRIES} tries is skipped, so a scene
  * holds between 1 (the first item always fits) and the drawn count.
  *
  * <p>An item's pixels are those where its scaled intensity exceeds {@value #THRESHOLD}; only they
@@ -24,8 +25,10 @@ final class SceneRenderer {
   static final double MIN_SIDE = 0.15;
   static final double MAX_SIDE = 0.60;
   static final double MAX_IOU = 0.3;
+  static final double MAX_COVER = 0.5;
   static final int TRIES = 20;
   static final float THRESHOLD = 0.1f;
+  static final float MIN_CONTRAST = 100;
 
   private final ImageDataset items;
   private final int size;
@@ -49,10 +52,10 @@ final class SceneRenderer {
         int oy = random.nextInt(size - side + 1);
         float[] a = scaled(k, side);
         GroundTruth box = extent(a, side, ox, oy, items.label(k));
-        if (box == null || boxes.stream().anyMatch(b -> iou(b, box) > MAX_IOU)) {
+        if (box == null || boxes.stream().anyMatch(b -> iou(b, box) > MAX_IOU || cover(b, box) > MAX_COVER)) {
           continue;
         }
-        boolean[] mask = paint(rgb, a, side, ox, oy, tint);
+        boolean[] mask = paint(rgb, a, side, ox, oy, contrasting(tint, meanShade(a), rgb, box));
         boxes.add(box);
         if (masks != null) {
           masks.add(mask);
@@ -159,7 +162,7 @@ final class SceneRenderer {
           continue;
         }
         float alpha = Math.min(1, (v - THRESHOLD) / 0.15f);
-        float shade = 0.45f + 0.55f * v;
+        float shade = shade(v);
         int p = (oy + y) * size + ox + x;
         mask[p] = true;
         for (int c = 0; c < 3; c++) {
@@ -170,15 +173,72 @@ final class SceneRenderer {
     return mask;
   }
 
+  /**
+   * {@code tint}, or when the item's mean colour ({@code tint × shade}) lies within
+   * {@value #MIN_CONTRAST} (RGB distance) of the mean colour under the box, a tint whose mean is
+   * that colour's complement, so that no item vanishes into its background.
+   */
+  private float[] contrasting(float[] tint, float shade, float[] rgb, GroundTruth box) {
+    int plane = size * size;
+    float[] mean = new float[3];
+    int n = 0;
+    for (int y = (int) box.y1(); y < (int) box.y2(); y++) {
+      for (int x = (int) box.x1(); x < (int) box.x2(); x++, n++) {
+        for (int c = 0; c < 3; c++) {
+          mean[c] += rgb[c * plane + y * size + x];
+        }
+      }
+    }
+    float d2 = 0;
+    for (int c = 0; c < 3; c++) {
+      mean[c] /= n;
+      d2 += (tint[c] * shade - mean[c]) * (tint[c] * shade - mean[c]);
+    }
+    if (d2 >= MIN_CONTRAST * MIN_CONTRAST) {
+      return tint;
+    }
+    float[] out = new float[3];
+    for (int c = 0; c < 3; c++) {
+      out[c] = Math.min(255, Math.max(40, 255 - mean[c]) / shade);
+    }
+    return out;
+  }
+
+  private static float shade(float v) {
+    return 0.45f + 0.55f * v;
+  }
+
+  private static float meanShade(float[] a) {
+    float sum = 0;
+    int n = 0;
+    for (float v : a) {
+      if (v > THRESHOLD) {
+        sum += shade(v);
+        n++;
+      }
+    }
+    return n == 0 ? 1 : sum / n;
+  }
+
   private static float[] colour(SplittableRandom random, int lo, int hi) {
     return new float[] {lo + random.nextInt(hi - lo), lo + random.nextInt(hi - lo), lo + random.nextInt(hi - lo)};
   }
 
   static float iou(GroundTruth a, GroundTruth b) {
-    float iw = Math.max(0, Math.min(a.x2(), b.x2()) - Math.max(a.x1(), b.x1()));
-    float ih = Math.max(0, Math.min(a.y2(), b.y2()) - Math.max(a.y1(), b.y1()));
-    float inter = iw * ih;
+    float inter = intersection(a, b);
     float union = a.width() * a.height() + b.width() * b.height() - inter;
     return union <= 0 ? 0 : inter / union;
+  }
+
+  /** The share of the smaller box that the other covers. */
+  static float cover(GroundTruth a, GroundTruth b) {
+    float smaller = Math.min(a.width() * a.height(), b.width() * b.height());
+    return smaller <= 0 ? 0 : intersection(a, b) / smaller;
+  }
+
+  private static float intersection(GroundTruth a, GroundTruth b) {
+    float iw = Math.max(0, Math.min(a.x2(), b.x2()) - Math.max(a.x1(), b.x1()));
+    float ih = Math.max(0, Math.min(a.y2(), b.y2()) - Math.max(a.y1(), b.y1()));
+    return iw * ih;
   }
 }
