@@ -39,6 +39,11 @@ public record DetectionHyp(double lr0, double lrf, double momentum, double weigh
     return new DetectionHyp(lr0, lrf, momentum, weightDecay, epochs, warmupMomentum, warmupBiasLr, minIterations, nominalBatch, cosine);
   }
 
+  /** The nominal batch: gradients are accumulated up to it (64 in YOLOv5; the batch size itself means one step per batch). */
+  public DetectionHyp withNominalBatch(int v) {
+    return new DetectionHyp(lr0, lrf, momentum, weightDecay, warmupEpochs, warmupMomentum, warmupBiasLr, minWarmupIterations, v, cosine);
+  }
+
   public DetectionHyp withCosine(boolean v) {
     return new DetectionHyp(lr0, lrf, momentum, weightDecay, warmupEpochs, warmupMomentum, warmupBiasLr, minWarmupIterations, nominalBatch, v);
   }

@@ -1,0 +1,153 @@
+package dev.topiary.engine.cli;
+
+import dev.topiary.engine.detect.AutoAnchor;
+import dev.topiary.engine.detect.DetectHead;
+import dev.topiary.engine.detect.DetectionDataset;
+import dev.topiary.engine.detect.DetectionEpochResult;
+import dev.topiary.engine.detect.DetectionHyp;
+import dev.topiary.engine.detect.DetectionLoader;
+import dev.topiary.engine.detect.DetectionMetrics;
+import dev.topiary.engine.detect.DetectionTrainer;
+import dev.topiary.engine.detect.DetectorInfo;
+import dev.topiary.engine.detect.GroundTruth;
+import dev.topiary.engine.graph.TensorShape;
+import dev.topiary.engine.model.Model;
+import dev.topiary.engine.train.BnSparsityHook;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Option;
+
+/** {@code train --dataset yolo|coco}: YOLOv5's training of a detector, with its options. */
+final class DetectionTraining {
+  @Option(names = "--warmup-epochs", defaultValue = "3", description = "detection: warm-up epochs (at least 100 iterations, as YOLOv5; default ${DEFAULT-VALUE})")
+  double warmupEpochs;
+
+  @Option(names = "--min-warmup-iterations", defaultValue = "100", description = "detection: the warm-up's minimum iterations (default ${DEFAULT-VALUE})")
+  int minWarmupIterations;
+
+  @Option(names = "--nominal-batch", defaultValue = "64", description = "detection: gradients are accumulated up to this many pictures per step (YOLOv5's nbs; default ${DEFAULT-VALUE})")
+  int nominalBatch;
+
+  @Option(names = "--no-ema", description = "detection: validate and save the raw weights instead of their moving average")
+  boolean noEma;
+
+  @Option(names = "--no-autoanchor", description = "detection: keep the model's anchors even when they fit the boxes badly")
+  boolean noAutoanchor;
+
+  @Option(names = "--sr", defaultValue = "0", description = "L1 strength on BatchNorm scales (network slimming's sparsity training; decays as the seed's)")
+  double sr;
+
+  @Option(names = "--val-limit", defaultValue = "0", description = "detection: validate on the first N val images only (0: all)")
+  int valLimit;
+
+  /** Options the train command shares with the classification path, resolved for detection. */
+  record Common(int epochs, Double lr, Double momentum, double weightDecay, String schedule, int batch, int trainLimit, int workers,
+      long seed, boolean augment) {}
+
+  Model run(Model start, boolean fresh, String kind, Path dir, Common c) {
+    DetectHead head = DetectHead.of(start.graph());
+    TensorShape in = start.graph().inputs().get(0).shape();
+    if (in.height() != in.width()) {
+      throw new IllegalArgumentException("--input: a detector trains on square letterboxed pictures; the model's input is " + in);
+    }
+    int size = in.height();
+    DetectionDataset train = DetectionData.open(kind, dir, "train");
+    DetectionDataset val = DetectionData.open(kind, dir, "val");
+    if (train.classNames().size() != head.numClasses()) {
+      throw new IllegalArgumentException("--classes: the model's head predicts " + head.numClasses() + " classes but the dataset names "
+          + train.classNames().size() + " (" + String.join(", ", train.classNames()) + ")");
+    }
+    DetectorInfo info = new DetectorInfo(DetectorInfo.of(start.graph(), head.numClasses()).anchors(), train.classNames());
+    if (!noAutoanchor) {
+      AutoAnchor.Result check = AutoAnchor.check(boxSizes(train, size), info.anchors(), size, c.seed());
+      System.out.println(check.message());
+      info = new DetectorInfo(check.chosen(), train.classNames());
+    }
+    Model model = info.applyTo(start);
+    if (fresh) {
+      model = head.withInitialBiases(model);
+    }
+    DetectionLoader trainData = DetectionData.loader(train, size, in.channels(), c.batch(), c.augment(), c.seed(), c.workers(), c.trainLimit());
+    DetectionLoader valData = DetectionData.loader(val, size, in.channels(), c.batch(), false, c.seed(), c.workers(), valLimit);
+    DetectionHyp hyp = DetectionHyp.yolov5().withWarmup(warmupEpochs, minWarmupIterations).withCosine(cosine(c.schedule())).withNominalBatch(nominalBatch);
+    if (c.lr() != null) {
+      hyp = hyp.withLr0(c.lr());
+    }
+    if (c.momentum() != null) {
+      hyp = new DetectionHyp(hyp.lr0(), hyp.lrf(), c.momentum(), c.weightDecay(), hyp.warmupEpochs(), hyp.warmupMomentum(), hyp.warmupBiasLr(),
+          hyp.minWarmupIterations(), hyp.nominalBatch(), hyp.cosine());
+    }
+    System.out.printf("training %s on %s: %d train / %d val pictures at %d px, %d classes, %d epochs%n", model.graph().name(), dir,
+        trainData.size(), valData.size(), size, head.numClasses(), c.epochs());
+    DetectionTrainer.Builder b = DetectionTrainer.builder().setModel(model).setAnchors(info.anchors()).setTrainData(trainData)
+        .optValidationData(valData).setEpochs(c.epochs()).optHyp(hyp).optSeed(c.seed()).optEma(!noEma)
+        .optCallback(r -> System.out.println(line(r, c.epochs())));
+    if (sr > 0) {
+      b.optGradientHook(BnSparsityHook.decaying(sr));
+    }
+    return b.build().fit().model();
+  }
+
+  private static boolean cosine(String schedule) {
+    return switch (schedule == null ? "linear" : schedule.toLowerCase(Locale.ROOT)) {
+      case "linear" -> false;
+      case "cosine" -> true;
+      default -> throw new IllegalArgumentException("--schedule: a detector decays linearly or by cosine (linear, cosine), got '" + schedule + "'");
+    };
+  }
+
+  /** Every box's width and height once its picture is letterboxed to {@code size}. */
+  static float[][] boxSizes(DetectionDataset data, int size) {
+    List<float[]> wh = new ArrayList<>();
+    for (int i = 0; i < data.size(); i++) {
+      float r = (float) size / Math.max(data.width(i), data.height(i));
+      for (GroundTruth g : data.objects(i)) {
+        wh.add(new float[] {g.width() * r, g.height() * r});
+      }
+    }
+    return wh.toArray(float[][]::new);
+  }
+
+  static String line(DetectionEpochResult r, int epochs) {
+    return String.format(Locale.ROOT, "epoch %d/%d  box %.4f obj %.4f cls %.4f  P %.3f R %.3f mAP@.5 %.3f mAP@.5:.95 %.3f  lr %.5f  %.0f img/s  %.1f s",
+        r.epoch() + 1, epochs, r.boxLoss(), r.objLoss(), r.clsLoss(), r.precision(), r.recall(), r.map50(), r.map5095(), r.lr(),
+        r.imagesPerSecond(), r.wallSeconds());
+  }
+
+  /** The metrics table of a detector on the dataset's {@code val} split, as {@code val.py} prints it. */
+  static String evaluate(Model m, String kind, Path dir, int batch, int workers, int limit) {
+    DetectHead head = DetectHead.of(m.graph());
+    TensorShape in = m.graph().inputs().get(0).shape();
+    DetectionDataset val = DetectionData.open(kind, dir, "val");
+    DetectorInfo info = DetectorInfo.of(m.graph(), head.numClasses());
+    DetectionLoader data = DetectionData.loader(val, in.height(), in.channels(), batch, false, 0, workers, limit);
+    DetectionMetrics.Result r;
+    try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager(dev.topiary.engine.exec.EngineSettings.computeDevice())) {
+      r = dev.topiary.engine.detect.DetectionEvaluator.evaluate(dev.topiary.engine.exec.BlockWeights.load(m, manager), data, info.anchors(), head.numClasses());
+    }
+    return String.format(Locale.ROOT, "%s on %s (val, %d pictures at %d px):%n", m.graph().name(), dir, data.size(), in.height())
+        + table(r, val.classNames());
+  }
+
+  private static int labels(DetectionMetrics.Result m) {
+    int n = 0;
+    for (int k = 0; k < m.numClasses(); k++) {
+      n += m.targets(k);
+    }
+    return n;
+  }
+
+  /** YOLOv5 val's table: one row for all classes, then one per class present. */
+  static String table(DetectionMetrics.Result m, List<String> names) {
+    StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%-14s %8s %8s %8s %8s %8s %10s%n", "Class", "Images", "Labels", "P", "R", "mAP@.5", "mAP@.5:.95"));
+    s.append(String.format(Locale.ROOT, "%-14s %8d %8d %8.3f %8.3f %8.3f %10.3f%n", "all", m.images(), labels(m), m.precision(), m.recall(), m.map50(), m.map()));
+    for (int k = 0; k < names.size(); k++) {
+      if (m.targets(k) > 0) {
+        s.append(String.format(Locale.ROOT, "%-14s %8s %8d %8.3f %8.3f %8.3f %10.3f%n", names.get(k), "", m.targets(k), m.precision(k), m.recall(k), m.ap50(k), m.ap(k)));
+      }
+    }
+    return s.toString();
+  }
+}
