@@ -1,11 +1,8 @@
 package dev.topiary.engine.cli;
 
-import dev.topiary.engine.InvalidDatasetException;
-import dev.topiary.engine.detect.CocoDataset;
 import dev.topiary.engine.detect.DetectionDataset;
+import dev.topiary.engine.detect.DetectionFolders;
 import dev.topiary.engine.detect.DetectionLoader;
-import dev.topiary.engine.detect.YoloDataset;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -15,8 +12,8 @@ import java.util.Locale;
  * images/<split>/}, the layouts {@code detection-data} writes.
  */
 final class DetectionData {
-  static final String YOLO = "yolo";
-  static final String COCO = "coco";
+  static final String YOLO = DetectionFolders.YOLO;
+  static final String COCO = DetectionFolders.COCO;
 
   private DetectionData() {}
 
@@ -28,25 +25,13 @@ final class DetectionData {
     if (dir == null) {
       throw new IllegalArgumentException("--data-dir: a " + kind + " dataset needs its folder (write one with `engine detection-data`)");
     }
-    return switch (kind.toLowerCase(Locale.ROOT)) {
-      case YOLO -> YoloDataset.open(Files.isDirectory(dir) ? dir.resolve("data.yaml") : dir, split);
-      case COCO -> {
-        Path json = dir.resolve("annotations").resolve("instances_" + split + ".json");
-        if (!Files.isRegularFile(json)) {
-          throw new InvalidDatasetException(json + ": no such file (a COCO dataset folder holds annotations/instances_" + split + ".json and images/" + split + "/)");
-        }
-        yield CocoDataset.open(json, dir.resolve("images").resolve(split));
-      }
-      default -> throw new IllegalArgumentException("--dataset: '" + kind + "' is not a detection dataset (yolo or coco)");
-    };
+    if (!isDetection(kind.toLowerCase(Locale.ROOT))) {
+      throw new IllegalArgumentException("--dataset: '" + kind + "' is not a detection dataset (yolo or coco)");
+    }
+    return DetectionFolders.open(kind, dir, split);
   }
 
   static DetectionLoader loader(DetectionDataset data, int imageSize, int channels, int batch, boolean augment, long seed, int workers, int limit) {
-    DetectionLoader.Builder b = DetectionLoader.builder().setDataset(data).setImageSize(imageSize).setBatchSize(batch)
-        .optAugment(augment).optSeed(seed).optChannels(channels).optWorkers(workers);
-    if (limit > 0) {
-      b.optLimit(limit);
-    }
-    return b.build();
+    return DetectionFolders.loader(data, imageSize, channels, batch, augment, seed, workers, limit);
   }
 }

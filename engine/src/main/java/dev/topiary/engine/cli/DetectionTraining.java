@@ -1,6 +1,5 @@
 package dev.topiary.engine.cli;
 
-import dev.topiary.engine.detect.AutoAnchor;
 import dev.topiary.engine.detect.DetectHead;
 import dev.topiary.engine.detect.DetectionDataset;
 import dev.topiary.engine.detect.DetectionEpochResult;
@@ -9,12 +8,11 @@ import dev.topiary.engine.detect.DetectionLoader;
 import dev.topiary.engine.detect.DetectionMetrics;
 import dev.topiary.engine.detect.DetectionTrainer;
 import dev.topiary.engine.detect.DetectorInfo;
-import dev.topiary.engine.detect.GroundTruth;
+import dev.topiary.engine.detect.DetectorSetup;
 import dev.topiary.engine.graph.TensorShape;
 import dev.topiary.engine.model.Model;
 import dev.topiary.engine.train.BnSparsityHook;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Option;
@@ -49,26 +47,20 @@ final class DetectionTraining {
   Model run(Model start, boolean fresh, String kind, Path dir, Common c) {
     DetectHead head = DetectHead.of(start.graph());
     TensorShape in = start.graph().inputs().get(0).shape();
-    if (in.height() != in.width()) {
-      throw new IllegalArgumentException("--input: a detector trains on square letterboxed pictures; the model's input is " + in);
-    }
-    int size = in.height();
+    int size = DetectorSetup.squareSide(start);
     DetectionDataset train = DetectionData.open(kind, dir, "train");
     DetectionDataset val = DetectionData.open(kind, dir, "val");
-    if (train.classNames().size() != head.numClasses()) {
-      throw new IllegalArgumentException("--classes: the model's head predicts " + head.numClasses() + " classes but the dataset names "
-          + train.classNames().size() + " (" + String.join(", ", train.classNames()) + ")");
+    DetectorSetup.Prepared prepared;
+    try {
+      prepared = DetectorSetup.forTraining(start, train, fresh, !noAutoanchor, c.seed());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage().replaceFirst("^numClasses:", "--classes:").replaceFirst("^inputShape:", "--input:"), e);
     }
-    DetectorInfo info = new DetectorInfo(DetectorInfo.of(start.graph(), head.numClasses()).anchors(), train.classNames());
-    if (!noAutoanchor) {
-      AutoAnchor.Result check = AutoAnchor.check(boxSizes(train, size), info.anchors(), size, c.seed());
-      System.out.println(check.message());
-      info = new DetectorInfo(check.chosen(), train.classNames());
+    if (prepared.anchorReport() != null) {
+      System.out.println(prepared.anchorReport());
     }
-    Model model = info.applyTo(start);
-    if (fresh) {
-      model = head.withInitialBiases(model);
-    }
+    DetectorInfo info = prepared.info();
+    Model model = prepared.model();
     DetectionLoader trainData = DetectionData.loader(train, size, in.channels(), c.batch(), c.augment(), c.seed(), c.workers(), c.trainLimit());
     DetectionLoader valData = DetectionData.loader(val, size, in.channels(), c.batch(), false, c.seed(), c.workers(), valLimit);
     DetectionHyp hyp = DetectionHyp.yolov5().withWarmup(warmupEpochs, minWarmupIterations).withCosine(cosine(c.schedule())).withNominalBatch(nominalBatch);
@@ -96,18 +88,6 @@ final class DetectionTraining {
       case "cosine" -> true;
       default -> throw new IllegalArgumentException("--schedule: a detector decays linearly or by cosine (linear, cosine), got '" + schedule + "'");
     };
-  }
-
-  /** Every box's width and height once its picture is letterboxed to {@code size}. */
-  static float[][] boxSizes(DetectionDataset data, int size) {
-    List<float[]> wh = new ArrayList<>();
-    for (int i = 0; i < data.size(); i++) {
-      float r = (float) size / Math.max(data.width(i), data.height(i));
-      for (GroundTruth g : data.objects(i)) {
-        wh.add(new float[] {g.width() * r, g.height() * r});
-      }
-    }
-    return wh.toArray(float[][]::new);
   }
 
   static String line(DetectionEpochResult r, int epochs) {

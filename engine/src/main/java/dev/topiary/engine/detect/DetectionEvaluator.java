@@ -4,7 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.topiary.engine.exec.BlockWeights;
+import dev.topiary.engine.exec.EngineSettings;
 import dev.topiary.engine.exec.GraphBlock;
+import dev.topiary.engine.model.Model;
 import java.nio.FloatBuffer;
 import java.util.List;
 
@@ -17,6 +20,18 @@ import java.util.List;
  */
 public final class DetectionEvaluator {
   private DetectionEvaluator() {}
+
+  /**
+   * A stored detector on {@code data}, on {@link EngineSettings#computeDevice()}, with the anchors of
+   * its graph's metadata ({@link DetectorInfo}) and its head's class count.
+   */
+  public static DetectionMetrics.Result evaluate(Model model, DetectionLoader data) {
+    int numClasses = DetectHead.of(model.graph()).numClasses();
+    Anchors anchors = DetectorInfo.of(model.graph(), numClasses).anchors();
+    try (NDManager manager = NDManager.newBaseManager(EngineSettings.computeDevice())) {
+      return evaluate(BlockWeights.load(model, manager), data, anchors, numClasses);
+    }
+  }
 
   public static DetectionMetrics.Result evaluate(GraphBlock block, DetectionLoader data, Anchors anchors, int numClasses) {
     return evaluate(block, data, anchors, numClasses, NmsSettings.VALIDATE);

@@ -8,19 +8,36 @@ import java.util.List;
  * The eval stage measured the current model ({@code artifacts.model}) on the test split: accuracy,
  * size, work and latency. The plan tells a baseline evaluation from the final one.
  *
- * @param top1 top-1 accuracy, a fraction
- * @param top5 top-5 accuracy, a fraction
- * @param loss mean cross-entropy
+ * <p><b>Detection</b> (an additive change, schema version 1 kept): a detector's evaluation carries
+ * {@code detection} (YOLOv5 val's metrics on the val split) instead of {@code top1}, {@code top5}
+ * and {@code loss}, which are then absent. A classifier's evaluation is written as before.
+ *
+ * @param top1 top-1 accuracy, a fraction; null for a detector
+ * @param top5 top-5 accuracy, a fraction; null for a detector
+ * @param loss mean cross-entropy; null for a detector
  * @param params learnable parameters (BatchNorm running statistics excluded)
  * @param macs multiply-accumulates per image (Conv and Gemm)
  * @param sizeBytes the model files' total size
  * @param zippedBytes the same files zipped
  * @param latency one entry per device, runtime and batch size timed
+ * @param detection a detector's metrics; null for a classifier
  */
 public record ModelEvaluated(
     String jobId, int stepIndex, int attempt, Instant occurredAt, ArtifactRef plan, Artifacts artifacts,
-    double top1, double top5, double loss, long params, long macs, long sizeBytes, long zippedBytes,
-    List<Latency> latency) implements StepEvent {
+    @Nullable Double top1, @Nullable Double top5, @Nullable Double loss, long params, long macs, long sizeBytes, long zippedBytes,
+    List<Latency> latency, @Nullable DetectionFigures detection) implements StepEvent {
+
+  /** A classifier's evaluation. */
+  public ModelEvaluated(String jobId, int stepIndex, int attempt, Instant occurredAt, ArtifactRef plan, Artifacts artifacts,
+      double top1, double top5, double loss, long params, long macs, long sizeBytes, long zippedBytes, List<Latency> latency) {
+    this(jobId, stepIndex, attempt, occurredAt, plan, artifacts, Double.valueOf(top1), Double.valueOf(top5), Double.valueOf(loss), params,
+        macs, sizeBytes, zippedBytes, latency, null);
+  }
+
+  /** Whether this is a detector's evaluation. */
+  public boolean detects() {
+    return detection != null;
+  }
 
   /**
    * Inference latency of one batch in one runtime.
@@ -64,12 +81,22 @@ public record ModelEvaluated(
   public ModelEvaluated {
     Checks.header(jobId, stepIndex, attempt, occurredAt);
     Checks.step(plan, artifacts, true);
-    Checks.fraction(top1, "top1");
-    Checks.fraction(top5, "top5");
-    if (top5 < top1) {
+    if (detection == null && (top1 == null || top5 == null || loss == null)) {
+      throw new IllegalArgumentException((top1 == null ? "top1" : top5 == null ? "top5" : "loss")
+          + ": required for a classifier's evaluation (one without detection)");
+    }
+    if (top1 != null) {
+      Checks.fraction(top1, "top1");
+    }
+    if (top5 != null) {
+      Checks.fraction(top5, "top5");
+    }
+    if (top1 != null && top5 != null && top5 < top1) {
       throw new IllegalArgumentException("top5: must be >= top1 (" + top1 + "), got " + top5);
     }
-    Checks.finite(loss, "loss");
+    if (loss != null) {
+      Checks.finite(loss, "loss");
+    }
     Checks.nonNegative(params, "params");
     Checks.nonNegative(macs, "macs");
     Checks.nonNegative(sizeBytes, "sizeBytes");

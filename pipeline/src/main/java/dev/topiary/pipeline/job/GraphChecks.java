@@ -1,6 +1,7 @@
 package dev.topiary.pipeline.job;
 
 import dev.topiary.engine.TopiaryException;
+import dev.topiary.engine.detect.DetectHead;
 import dev.topiary.engine.graph.Graph;
 import dev.topiary.engine.graph.OpType;
 import dev.topiary.engine.prune.DependencyGraph;
@@ -17,6 +18,9 @@ final class GraphChecks {
 
   static void check(JobSpec spec, Graph graph, Problems p) {
     normalisationFits(spec.dataset(), graph, p);
+    if (spec.detects()) {
+      detector(spec, graph, p);
+    }
     PruneSpec prune = spec.prune();
     if (prune == null || prune.select() == null || prune.granularity() == null || p.hasUnder("prune")) {
       return;
@@ -58,6 +62,33 @@ final class GraphChecks {
       return false;
     }
     return true;
+  }
+
+  /**
+   * A detection job's model has a Detect head and a square input, and a generated dataset's ten
+   * classes are the head's (an upload's or a folder's classes are checked where they are read).
+   */
+  private static void detector(JobSpec spec, Graph graph, Problems p) {
+    String field = spec.model() != null && spec.model().zoo() != null ? "model.zoo" : "model";
+    DetectHead head;
+    try {
+      head = DetectHead.of(graph);
+    } catch (TopiaryException | IllegalArgumentException e) {
+      p.add(field, "task detection needs a detector with a YOLOv5 Detect head (zoo yolov5n, yolov5s, ...); graph '" + graph.name()
+          + "' has none: " + e.getMessage());
+      return;
+    }
+    int[] in = graph.inputs().get(0).shape().toArray();
+    if (in.length != 3 || in[1] != in[2]) {
+      p.add(field.equals("model.zoo") ? "model.inputShape" : field, "a detector takes a square input [C, S, S] (pictures are letterboxed); got "
+          + java.util.Arrays.toString(in));
+    }
+    DatasetSpec d = spec.dataset();
+    if (d != null && DatasetSpec.GENERATED.equals(d.kind()) && head.numClasses() != DatasetSpec.GENERATED_CLASSES) {
+      p.add(field.equals("model.zoo") ? "model.numClasses" : field, "the model's head predicts " + head.numClasses()
+          + " classes but the generated scenes have " + DatasetSpec.GENERATED_CLASSES + " (Fashion-MNIST's); set model.numClasses: "
+          + DatasetSpec.GENERATED_CLASSES);
+    }
   }
 
   /** An image folder's mean has one value per channel of the model's input. */

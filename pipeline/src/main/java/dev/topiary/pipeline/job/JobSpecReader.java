@@ -13,14 +13,14 @@ import java.util.regex.Pattern;
  * cannot be read becomes null and reading goes on, so one pass finds every problem.
  */
 final class JobSpecReader {
-  static final List<String> TOP = List.of("version", "name", "seed", "model", "baseline", "dataset", "prune", "schedule", "eval");
+  static final List<String> TOP = List.of("version", "name", "seed", "task", "model", "baseline", "dataset", "prune", "schedule", "eval");
   static final List<String> MODEL = List.of("zoo", "numClasses", "inputShape", "widthMultiplier", "shortcut", "cifar", "graph", "weights", "onnx");
   static final List<String> ARTIFACT = List.of("bucket", "key", "sha256", "size");
-  static final List<String> FIT = List.of("epochs", "optimizer", "lrSchedule");
+  static final List<String> FIT = List.of("epochs", "optimizer", "lrSchedule", "nominalBatch", "warmupEpochs", "minWarmupIterations");
   static final List<String> OPTIMIZER = List.of("type", "lr", "momentum", "weightDecay", "nesterov");
   static final List<String> LR_SCHEDULE = List.of("type", "milestones", "gamma");
   static final List<String> DATASET = List.of("kind", "uri", "trainLimit", "testLimit", "batchSize", "fit", "augment",
-      "mean", "std", "valFraction", "workers", "prefetch");
+      "mean", "std", "valFraction", "workers", "prefetch", "train", "val", "size", "seed", "maxObjects");
   static final List<String> PRUNE = List.of("granularity", "criterion", "rankBatches", "select");
   static final List<String> SELECT = List.of("compressRate", "configList", "globalRatio", "targetFlopsReduction", "sparsityRules",
       "globalSparsity", "nm", "roundTo", "minChannels", "coupledRate", "exclude");
@@ -28,15 +28,24 @@ final class JobSpecReader {
   static final List<String> EVAL = List.of("batchSizes", "devices");
   private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
 
+  /** The defaults that differ by task: a detection job's are YOLOv5's. */
+  private record Defaults(OptimizerSpec optimizer, LrScheduleSpec lrSchedule, int batchSize) {
+    static final Defaults CLASSIFICATION = new Defaults(OptimizerSpec.DEFAULT, LrScheduleSpec.DEFAULT, DatasetSpec.DEFAULT_BATCH_SIZE);
+    static final Defaults DETECTION = new Defaults(OptimizerSpec.DETECTION_DEFAULT, LrScheduleSpec.DETECTION_DEFAULT,
+        DatasetSpec.DEFAULT_DETECTION_BATCH_SIZE);
+  }
+
   private JobSpecReader() {}
 
   static JobSpec read(JsonNode root, Problems problems) {
     SpecNode r = new SpecNode(root, "", problems);
     r.only(TOP);
+    String task = r.string("task");
+    Defaults d = JobSpec.DETECTION.equals(task) ? Defaults.DETECTION : Defaults.CLASSIFICATION;
     return new JobSpec(
         or(r.integer("version"), JobSpecs.VERSION), r.string("name"), or(r.longInteger("seed"), 0L),
-        model(r.object("model")), fit(r.object("baseline")), dataset(r.object("dataset")), prune(r.object("prune")),
-        schedule(r.object("schedule")), eval(r.object("eval")));
+        model(r.object("model")), fit(r.object("baseline"), d), dataset(r.object("dataset"), d), prune(r.object("prune")),
+        schedule(r.object("schedule"), d), eval(r.object("eval")), task);
   }
 
   private static ModelSource model(SpecNode n) {
@@ -81,42 +90,43 @@ final class JobSpecReader {
     return p.hasUnder(n.path()) ? null : new ArtifactRef(bucket, key, sha, size);
   }
 
-  static FitSpec fit(SpecNode n) {
+  private static FitSpec fit(SpecNode n, Defaults d) {
     if (n == null) {
       return null;
     }
     n.only(FIT);
-    return new FitSpec(n.integer("epochs"), optimizer(n.object("optimizer")), lrSchedule(n.object("lrSchedule")));
+    return new FitSpec(n.integer("epochs"), optimizer(n.object("optimizer"), d.optimizer()), lrSchedule(n.object("lrSchedule"), d.lrSchedule()),
+        n.integer("nominalBatch"), n.number("warmupEpochs"), n.integer("minWarmupIterations"));
   }
 
-  private static OptimizerSpec optimizer(SpecNode n) {
+  private static OptimizerSpec optimizer(SpecNode n, OptimizerSpec d) {
     if (n == null) {
-      return OptimizerSpec.DEFAULT;
+      return d;
     }
     n.only(OPTIMIZER);
-    OptimizerSpec d = OptimizerSpec.DEFAULT;
     return new OptimizerSpec(or(n.string("type"), d.type()), or(n.number("lr"), d.lr()), or(n.number("momentum"), d.momentum()),
         or(n.number("weightDecay"), d.weightDecay()), or(n.bool("nesterov"), d.nesterov()));
   }
 
-  private static LrScheduleSpec lrSchedule(SpecNode n) {
+  private static LrScheduleSpec lrSchedule(SpecNode n, LrScheduleSpec d) {
     if (n == null) {
-      return LrScheduleSpec.DEFAULT;
+      return d;
     }
     n.only(LR_SCHEDULE);
-    String type = or(n.string("type"), LrScheduleSpec.DEFAULT.type());
+    String type = or(n.string("type"), d.type());
     Double gamma = n.number("gamma");
     return new LrScheduleSpec(type, n.integers("milestones"), gamma == null && "multistep".equals(type) ? Double.valueOf(0.1) : gamma);
   }
 
-  private static DatasetSpec dataset(SpecNode n) {
+  private static DatasetSpec dataset(SpecNode n, Defaults d) {
     if (n == null) {
       return null;
     }
     n.only(DATASET);
     return new DatasetSpec(n.string("kind"), n.string("uri"), or(n.integer("trainLimit"), 0), or(n.integer("testLimit"), 0),
-        or(n.integer("batchSize"), DatasetSpec.DEFAULT_BATCH_SIZE), or(n.string("fit"), "pad"), or(n.bool("augment"), false),
-        n.numbers("mean"), n.numbers("std"), n.number("valFraction"), n.integer("workers"), n.integer("prefetch"));
+        or(n.integer("batchSize"), d.batchSize()), or(n.string("fit"), "pad"), or(n.bool("augment"), false),
+        n.numbers("mean"), n.numbers("std"), n.number("valFraction"), n.integer("workers"), n.integer("prefetch"),
+        n.integer("train"), n.integer("val"), n.integer("size"), n.longInteger("seed"), n.integer("maxObjects"));
   }
 
   private static PruneSpec prune(SpecNode n) {
@@ -186,7 +196,7 @@ final class JobSpecReader {
     return n.string("nm");
   }
 
-  private static ScheduleSpec schedule(SpecNode n) {
+  private static ScheduleSpec schedule(SpecNode n, Defaults d) {
     if (n == null) {
       return null;
     }
@@ -216,13 +226,14 @@ final class JobSpecReader {
           + "; mode " + mode.id() + " takes: " + String.join(", ", mode.settings()));
     }
     return switch (mode) {
-      case ONESHOT -> new ScheduleSpec.OneShot(fit(n.object("finetune")));
-      case LAYERWISE -> new ScheduleSpec.Layerwise(fit(n.object("perStep")), fit(n.object("finalTune")));
-      case STAGES -> new ScheduleSpec.Stages(n.numbers("flopsReductions"), fit(n.object("perStage")));
+      case ONESHOT -> new ScheduleSpec.OneShot(fit(n.object("finetune"), d));
+      case LAYERWISE -> new ScheduleSpec.Layerwise(fit(n.object("perStep"), d), fit(n.object("finalTune"), d));
+      case STAGES -> new ScheduleSpec.Stages(n.numbers("flopsReductions"), fit(n.object("perStage"), d));
       case GRADUAL -> new ScheduleSpec.Gradual(or(n.string("curve"), "agp"), or(n.number("initialSparsity"), 0.0), n.number("targetSparsity"),
-          or(n.integer("startEpoch"), 0), n.integer("endEpoch"), or(n.integer("interval"), 1), fit(n.object("finetune")));
-      case SLIMMING -> new ScheduleSpec.Slimming(or(n.number("sr"), 1e-4), or(n.bool("srDecay"), false), fit(n.object("sparsityTraining")),
-          n.number("percent"), fit(n.object("finetune")));
+          or(n.integer("startEpoch"), 0), n.integer("endEpoch"), or(n.integer("interval"), 1), fit(n.object("finetune"), d));
+      case SLIMMING -> new ScheduleSpec.Slimming(or(n.number("sr"), 1e-4), or(n.bool("srDecay"), false), fit(n.object("sparsityTraining"), d),
+          n.number("percent"), fit(n.object("finetune"), d), n.integer("minKept"), n.number("minKeptFraction"), n.integer("roundTo"),
+          n.bool("skipShortcuts"));
     };
   }
 

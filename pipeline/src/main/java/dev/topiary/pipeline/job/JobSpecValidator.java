@@ -30,11 +30,19 @@ final class JobSpecValidator {
     } else if (Names.checkName(s.name()) != null) {
       p.add("name", Names.checkName(s.name()));
     }
+    DetectionRules.task(s.task(), p);
     model(s.model(), p);
     baseline(s, p);
-    dataset(s.dataset(), p);
+    if (s.detects() && s.dataset() != null) {
+      DetectionRules.dataset(s.dataset(), p);
+    } else {
+      dataset(s.dataset(), p);
+    }
     PruneRules.check(s.prune(), s.schedule(), p);
-    ScheduleRules.check(s.schedule(), p);
+    if (s.detects()) {
+      DetectionRules.prune(s.prune(), p);
+    }
+    ScheduleRules.check(s.schedule(), s.detects(), p);
     eval(s.eval(), p);
   }
 
@@ -105,7 +113,7 @@ final class JobSpecValidator {
     } else if (s.model().hasWeights() && s.baseline() != null) {
       p.add("baseline", "not used when " + (s.model().onnx() != null ? "model.onnx (which holds its weights)" : "model.weights") + " is given; remove it");
     } else if (s.baseline() != null) {
-      ScheduleRules.fit(s.baseline(), "baseline", 1, p);
+      ScheduleRules.fit(s.baseline(), "baseline", 1, s.detects(), p);
     }
   }
 
@@ -117,6 +125,8 @@ final class JobSpecValidator {
     DatasetCatalog.Kind kind = null;
     if (d.kind() == null) {
       p.add("dataset.kind", "required; one of " + kinds());
+    } else if (d.detectionKind()) {
+      p.add("dataset.kind", "'" + d.kind() + "' is a detection dataset: set task: detection (with a detector such as yolov5n)");
     } else {
       try {
         kind = DatasetCatalog.Kind.of(d.kind());
@@ -141,6 +151,7 @@ final class JobSpecValidator {
       p.add("dataset.fit", "expected pad or resize, got '" + d.fit() + "'");
     }
     StreamingChecks.check(d, kind, p);
+    DetectionRules.notGenerated(d, p);
   }
 
   private static String uriProblem(String uri) {

@@ -13,6 +13,10 @@ import java.util.stream.Collectors;
 public record LrScheduleSpec(String type, List<Integer> milestones, Double gamma) {
   public static final LrScheduleSpec DEFAULT = new LrScheduleSpec("cosine", null, null);
   public static final List<String> TYPES = List.of("constant", "cosine", "multistep");
+  /** A detector's schedules (YOLOv5's): linear decay to lr0 * 0.01, or cosine. */
+  public static final List<String> DETECTION_TYPES = List.of("linear", "cosine");
+  /** A detection job's schedule when none is given: YOLOv5's linear decay. */
+  public static final LrScheduleSpec DETECTION_DEFAULT = new LrScheduleSpec("linear", null, null);
 
   public LrScheduleSpec {
     milestones = Lists.copy(milestones);

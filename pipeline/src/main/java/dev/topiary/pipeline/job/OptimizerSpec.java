@@ -11,4 +11,6 @@ package dev.topiary.pipeline.job;
 public record OptimizerSpec(String type, double lr, double momentum, double weightDecay, boolean nesterov) {
   /** SGD 0.05, momentum 0.9, weight decay 5e-4: the engine's default for small CNNs. */
   public static final OptimizerSpec DEFAULT = new OptimizerSpec("sgd", 0.05, 0.9, 5e-4, false);
+  /** A detection job's defaults: YOLOv5's {@code hyp.scratch-low.yaml} (lr0 0.01, momentum 0.937, Nesterov). */
+  public static final OptimizerSpec DETECTION_DEFAULT = new OptimizerSpec("sgd", 0.01, 0.937, 5e-4, true);
 }

@@ -15,7 +15,8 @@ public enum ScheduleMode {
   GRADUAL("gradual", List.of("curve", "initialSparsity", "targetSparsity", "startEpoch", "endEpoch", "interval", "finetune"),
       List.of(Granularity.UNSTRUCTURED)),
   /** Network slimming: BN-gamma sparsity training, one global gamma threshold, fine-tune. */
-  SLIMMING("slimming", List.of("sr", "srDecay", "sparsityTraining", "percent", "finetune"), List.of(Granularity.CHANNEL));
+  SLIMMING("slimming", List.of("sr", "srDecay", "sparsityTraining", "percent", "finetune", "minKept", "minKeptFraction",
+      "roundTo", "skipShortcuts"), List.of(Granularity.CHANNEL));
 
   private final String id;
   private final List<String> settings;

@@ -11,7 +11,7 @@ import java.util.List;
 final class ScheduleRules {
   private ScheduleRules() {}
 
-  static void check(ScheduleSpec s, Problems p) {
+  static void check(ScheduleSpec s, boolean detection, Problems p) {
     if (s == null) {
       if (!p.hasUnder("schedule")) {
         p.add("schedule", "required: mode and its settings");
@@ -19,14 +19,14 @@ final class ScheduleRules {
       return;
     }
     if (s instanceof OneShot o) {
-      fit(o.finetune(), "schedule.finetune", 0, p);
+      fit(o.finetune(), "schedule.finetune", 0, detection, p);
     } else if (s instanceof Layerwise l) {
-      fit(l.perStep(), "schedule.perStep", 0, p);
-      fit(l.finalTune(), "schedule.finalTune", 0, p);
+      fit(l.perStep(), "schedule.perStep", 0, detection, p);
+      fit(l.finalTune(), "schedule.finalTune", 0, detection, p);
     } else if (s instanceof Stages st) {
-      stages(st, p);
+      stages(st, detection, p);
     } else if (s instanceof Gradual g) {
-      gradual(g, p);
+      gradual(g, detection, p);
     } else if (s instanceof Slimming sl) {
       if (!(sl.sr() >= 0)) {
         p.add("schedule.sr", "must be >= 0, got " + sl.sr());
@@ -36,12 +36,26 @@ final class ScheduleRules {
       } else {
         Checks.openUnit(sl.percent(), "schedule.percent", p);
       }
-      fit(sl.sparsityTraining(), "schedule.sparsityTraining", 0, p);
-      fit(sl.finetune(), "schedule.finetune", 0, p);
+      fit(sl.sparsityTraining(), "schedule.sparsityTraining", 0, detection, p);
+      fit(sl.finetune(), "schedule.finetune", 0, detection, p);
+      cut(sl, p);
     }
   }
 
-  private static void stages(Stages st, Problems p) {
+  /** Slimming's per-group floor and rounding. */
+  private static void cut(Slimming sl, Problems p) {
+    if (sl.minKept() != null) {
+      Checks.atLeast(sl.minKept(), 0, "schedule.minKept", p);
+    }
+    if (sl.minKeptFraction() != null && !(sl.minKeptFraction() >= 0 && sl.minKeptFraction() <= 1)) {
+      p.add("schedule.minKeptFraction", "must be in [0, 1], got " + sl.minKeptFraction());
+    }
+    if (sl.roundTo() != null) {
+      Checks.atLeast(sl.roundTo(), 1, "schedule.roundTo", p);
+    }
+  }
+
+  private static void stages(Stages st, boolean detection, Problems p) {
     List<Double> r = st.flopsReductions();
     if (r == null || r.isEmpty()) {
       p.add("schedule.flopsReductions", "required for mode stages: cumulative FLOPs reductions rising in (0, 1), e.g. [0.2, 0.35, 0.5]");
@@ -55,10 +69,10 @@ final class ScheduleRules {
         prev = r.get(i);
       }
     }
-    fit(st.perStage(), "schedule.perStage", 0, p);
+    fit(st.perStage(), "schedule.perStage", 0, detection, p);
   }
 
-  private static void gradual(Gradual g, Problems p) {
+  private static void gradual(Gradual g, boolean detection, Problems p) {
     if (!Gradual.CURVES.contains(g.curve())) {
       p.add("schedule.curve", "expected agp or log, got '" + g.curve() + "'");
     }
@@ -77,14 +91,17 @@ final class ScheduleRules {
     } else if (g.endEpoch() <= g.startEpoch()) {
       p.add("schedule.endEpoch", "must be after startEpoch (" + g.startEpoch() + "), got " + g.endEpoch());
     }
-    fit(g.finetune(), "schedule.finetune", 1, p);
+    fit(g.finetune(), "schedule.finetune", 1, detection, p);
     if (g.finetune() != null && g.finetune().epochs() != null && g.endEpoch() != null && g.finetune().epochs() < g.endEpoch()) {
       p.add("schedule.finetune.epochs", "must be at least endEpoch (" + g.endEpoch() + ") to reach the target sparsity, got " + g.finetune().epochs());
     }
   }
 
-  /** Checks fit settings under {@code path}; epochs must be at least {@code minEpochs}. */
-  static void fit(FitSpec f, String path, int minEpochs, Problems p) {
+  /**
+   * Checks fit settings under {@code path}; epochs must be at least {@code minEpochs}. A detection
+   * job's schedules are YOLOv5's (linear, cosine) and it takes the warm-up and nominal batch.
+   */
+  static void fit(FitSpec f, String path, int minEpochs, boolean detection, Problems p) {
     if (f == null) {
       if (!p.hasUnder(path)) {
         p.add(path, "required" + (path.startsWith("schedule.") ? " for this mode" : "") + ": {epochs, optimizer, lrSchedule}");
@@ -109,10 +126,50 @@ final class ScheduleRules {
     if (!(o.weightDecay() >= 0)) {
       p.add(path + ".optimizer.weightDecay", "must be >= 0, got " + o.weightDecay());
     }
-    lrSchedule(f.lrSchedule(), path + ".lrSchedule", p);
+    if (detection) {
+      detectionFit(f, path, p);
+    } else {
+      if (f.nominalBatch() != null) {
+        p.add(path + ".nominalBatch", "applies to task detection only");
+      }
+      if (f.warmupEpochs() != null) {
+        p.add(path + ".warmupEpochs", "applies to task detection only");
+      }
+      if (f.minWarmupIterations() != null) {
+        p.add(path + ".minWarmupIterations", "applies to task detection only");
+      }
+      lrSchedule(f.lrSchedule(), path + ".lrSchedule", p);
+    }
+  }
+
+  private static void detectionFit(FitSpec f, String path, Problems p) {
+    if (f.nominalBatch() != null) {
+      Checks.atLeast(f.nominalBatch(), 1, path + ".nominalBatch", p);
+    }
+    if (f.warmupEpochs() != null && !(f.warmupEpochs() >= 0 && Double.isFinite(f.warmupEpochs()))) {
+      p.add(path + ".warmupEpochs", "must be >= 0, got " + f.warmupEpochs());
+    }
+    if (f.minWarmupIterations() != null) {
+      Checks.atLeast(f.minWarmupIterations(), 0, path + ".minWarmupIterations", p);
+    }
+    LrScheduleSpec s = f.lrSchedule();
+    if (!LrScheduleSpec.DETECTION_TYPES.contains(s.type())) {
+      p.add(path + ".lrSchedule.type", "a detector's learning rate decays linearly (YOLOv5's default) or by cosine: expected linear or cosine, got '"
+          + s.type() + "'");
+    }
+    if (s.milestones() != null) {
+      p.add(path + ".lrSchedule.milestones", "applies to type multistep only, which detection does not take");
+    }
+    if (s.gamma() != null) {
+      p.add(path + ".lrSchedule.gamma", "applies to type multistep only, which detection does not take");
+    }
   }
 
   private static void lrSchedule(LrScheduleSpec s, String path, Problems p) {
+    if ("linear".equals(s.type())) {
+      p.add(path + ".type", "linear applies to task detection only; expected one of " + String.join(", ", LrScheduleSpec.TYPES));
+      return;
+    }
     if (!LrScheduleSpec.TYPES.contains(s.type())) {
       p.add(path + ".type", "expected one of " + String.join(", ", LrScheduleSpec.TYPES) + ", got '" + s.type() + "'");
       return;

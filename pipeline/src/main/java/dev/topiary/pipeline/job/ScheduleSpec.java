@@ -103,9 +103,25 @@ public sealed interface ScheduleSpec {
    * @param sparsityTraining the sparsity-training run (0 epochs: cut the model as it is)
    * @param percent fraction of BN channels removed by one global |gamma| threshold, in (0, 1)
    * @param finetune after the cut
+   * @param minKept per group, keep at least this many channels; null for 0
+   * @param minKeptFraction per group, keep at least this fraction of the channels; null for 0
+   * @param roundTo round each group's kept count up to a multiple of this; null for 1
+   * @param skipShortcuts leave residual (shortcut) groups uncut, as the seed's yolov5prune; null for false
    */
   @JsonTypeName("slimming")
-  record Slimming(double sr, boolean srDecay, FitSpec sparsityTraining, Double percent, FitSpec finetune) implements ScheduleSpec {
+  record Slimming(double sr, boolean srDecay, FitSpec sparsityTraining, Double percent, FitSpec finetune, Integer minKept,
+      Double minKeptFraction, Integer roundTo, Boolean skipShortcuts) implements ScheduleSpec {
+    /** A cut without floor, rounding or skipped shortcuts. */
+    public Slimming(double sr, boolean srDecay, FitSpec sparsityTraining, Double percent, FitSpec finetune) {
+      this(sr, srDecay, sparsityTraining, percent, finetune, null, null, null, null);
+    }
+
+    /** The engine's cut; throws as {@link dev.topiary.engine.prune.schedule.SlimmingCut} does on values a validated spec never has. */
+    public dev.topiary.engine.prune.schedule.SlimmingCut cut() {
+      return new dev.topiary.engine.prune.schedule.SlimmingCut(minKept == null ? 0 : minKept, minKeptFraction == null ? 0 : minKeptFraction,
+          roundTo == null ? 1 : roundTo, skipShortcuts != null && skipShortcuts);
+    }
+
     @Override
     public ScheduleMode mode() {
       return ScheduleMode.SLIMMING;

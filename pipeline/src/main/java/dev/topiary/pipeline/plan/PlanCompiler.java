@@ -27,6 +27,12 @@ import java.util.function.IntFunction;
  * </pre>
  *
  * A bracketed tuning step is left out when its settings ask for 0 epochs.
+ *
+ * <p>A detection job's slimming measures the seed's four points: evaluate after sparsity training
+ * and after the cut too, {@code [sparsity-train, evaluate], slim, [evaluate, finetune]}, so that its
+ * evaluations are the baseline, after sparsity training, after the cut and after fine-tuning (an
+ * evaluation whose model would equal the one before is left out with the step it follows).
+ * Classification plans are unchanged.
  */
 public final class PlanCompiler {
   private PlanCompiler() {}
@@ -84,10 +90,17 @@ public final class PlanCompiler {
     } else if (schedule instanceof ScheduleSpec.Gradual g) {
       s.add(i -> new PlanStep.GradualTune(i, g.finetune(), g.sparsityPerEpoch()));
     } else if (schedule instanceof ScheduleSpec.Slimming sl) {
+      boolean points = spec.detects();
       if (sl.sparsityTraining().epochs() > 0) {
         s.add(i -> new PlanStep.SparsityTrain(i, sl.sparsityTraining()));
+        if (points) {
+          s.add(i -> new PlanStep.Evaluate(i, false));
+        }
       }
       s.add(PlanStep.Slim::new);
+      if (points && sl.finetune().epochs() > 0) {
+        s.add(i -> new PlanStep.Evaluate(i, false));
+      }
       s.tune(sl.finetune());
     }
     s.add(i -> new PlanStep.Evaluate(i, false));

@@ -16,6 +16,7 @@ import dev.topiary.engine.onnx.OnnxExporter;
 import dev.topiary.engine.onnx.OrtSessions;
 import dev.topiary.engine.train.Evaluation;
 import dev.topiary.engine.workflow.Fitter;
+import dev.topiary.pipeline.event.DetectionFigures;
 import dev.topiary.pipeline.event.ModelEvaluated;
 import dev.topiary.pipeline.event.PipelineEvent;
 import dev.topiary.pipeline.event.Stage;
@@ -30,7 +31,9 @@ import java.util.function.Consumer;
 
 /**
  * The eval stage: a {@link dev.topiary.pipeline.plan.PlanStep.Evaluate} measures the current model
- * (baseline or final) and emits {@link ModelEvaluated}: loss, top-1 and top-5 on the test split;
+ * (baseline or final) and emits {@link ModelEvaluated}: loss, top-1 and top-5 on the test split
+ * (a detection job: YOLOv5 val's precision, recall, mAP, per-class AP and PR curve on the val
+ * split, and in slimming the |gamma| histogram, {@link GammaFigures});
  * parameters and MACs from the graph; size of {@code graph.json} and {@code weights.safetensors},
  * raw and zipped; inference latency per batch size of {@code spec.eval} in DJL on each device
  * listed, and in ONNX Runtime on the CPU (the model exported in memory; the same batch sizes,
@@ -54,7 +57,18 @@ public final class EvalStage extends StageRunner {
     List<Device> devices = devices(eval);
     Model model = w.inputModel();
     byte[] onnx = onnx(model);
-    Evaluation e = Fitter.evaluate(model, w.data(model));
+    Double top1 = null;
+    Double top5 = null;
+    Double loss = null;
+    DetectionFigures detection = null;
+    if (w.plan.spec().detects()) {
+      detection = DetectionSteps.evaluate(w, model, GammaFigures.of(w, model));
+    } else {
+      Evaluation e = Fitter.evaluate(model, w.data(model));
+      top1 = e.top1();
+      top5 = e.top5();
+      loss = e.loss();
+    }
     ModelSize size = size(w.local("in"));
     List<ModelEvaluated.Latency> latency = new ArrayList<>();
     int[] batchSizes = eval.batchSizes().stream().mapToInt(Integer::intValue).toArray();
@@ -71,8 +85,8 @@ public final class EvalStage extends StageRunner {
     for (LatencyBench.Result r : ortLatency(onnx, bench, sample, batchSizes)) {
       latency.add(new ModelEvaluated.Latency("cpu", ModelEvaluated.Latency.ONNX_RUNTIME, r.batchSize(), r.medianMs(), r.p90Ms()));
     }
-    return new ModelEvaluated(w.plan.jobId(), w.step.index(), w.attempt, w.now(), w.input.plan(), w.artifacts(), e.top1(), e.top5(),
-        e.loss(), model.graph().parameterCount(), model.graph().macs(), size.rawBytes(), size.zippedBytes(), latency);
+    return new ModelEvaluated(w.plan.jobId(), w.step.index(), w.attempt, w.now(), w.input.plan(), w.artifacts(), top1, top5, loss,
+        model.graph().parameterCount(), model.graph().macs(), size.rawBytes(), size.zippedBytes(), latency, detection);
   }
 
   /**

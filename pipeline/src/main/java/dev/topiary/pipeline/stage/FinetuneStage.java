@@ -36,6 +36,9 @@ import java.util.function.Function;
  * the last ones. Emits one {@link EpochTuned} per epoch; the last, which ends the step, carries the
  * trained model, the earlier ones (progress) the step's input artifacts.
  *
+ * <p>A detection job's steps train the detector as YOLOv5 does ({@link DetectionSteps#tune}); they
+ * keep no epoch checkpoint, so a restarted detection step trains from its start.
+ *
  * <p><b>Resumable.</b> After every epoch but the last, the training checkpoint (parameters,
  * momentum, epochs done) is uploaded to the step's folder. A run restarted after a crash downloads
  * it and trains only the remaining epochs, ending bit-identical to an uninterrupted run on the CPU.
@@ -56,6 +59,9 @@ public final class FinetuneStage extends StageRunner {
     PlanStep.TuningStep step = (PlanStep.TuningStep) w.step;
     boolean baseline = step instanceof PlanStep.TrainBaseline;
     Model model = baseline ? Fitter.initialised(specGraph(w), w.seed()) : w.inputModel();
+    if (w.plan.spec().detects()) {
+      return DetectionSteps.tune(w, model, baseline, progress);
+    }
     SparsityMask masks = baseline ? null : w.inputMasks(model);
     Function<NDManager, Map<String, NDArray>> fixedMasks = masks == null ? m -> Map.of() : masks::toNDArrays;
     RisingMasks rising = step instanceof PlanStep.GradualTune g ? new RisingMasks(model, g.sparsityPerEpoch()::get, null, 0, null) : null;

@@ -35,7 +35,8 @@ import java.util.stream.IntStream;
  * PlanStep.Prune} by the spec's channel selector from the last scores, {@link PlanStep.PruneGroup}
  * one group's lowest-scored units (scores taken once on the original model), {@link
  * PlanStep.PruneToFlops} to a share of the original MACs from fresh scores, {@link PlanStep.Slim}
- * by the global |gamma| threshold. Mask steps ({@link PlanStep.Mask}, {@link PlanStep.NmMask})
+ * by the global |gamma| threshold within the spec's cut (per-group floor, rounding, skipped
+ * shortcuts). Surgery keeps the graph's metadata, so a detector's anchors and class names go on. Mask steps ({@link PlanStep.Mask}, {@link PlanStep.NmMask})
  * zero weights by magnitude and store the masked model with {@value SparsityMask#FILE_NAME}. Every
  * step emits {@link LayerPruned}. A surgery result carries no masks: they would not fit it.
  */
@@ -74,7 +75,8 @@ public final class PruneStage extends StageRunner {
     } else if (step instanceof PlanStep.PruneToFlops f) {
       plan = toFlops(deps, f, select, w);
     } else if (step instanceof PlanStep.Slim) {
-      plan = Slimming.plan(model, ((ScheduleSpec.Slimming) w.plan.spec().schedule()).percent());
+      ScheduleSpec.Slimming slimming = (ScheduleSpec.Slimming) w.plan.spec().schedule();
+      plan = Slimming.plan(model, slimming.percent(), slimming.cut());
     } else {
       throw unexpected(step);
     }

@@ -1,6 +1,7 @@
 package dev.topiary.pipeline.stage;
 
 import dev.topiary.engine.data.DatasetCatalog;
+import dev.topiary.engine.detect.DetectionScenes;
 import dev.topiary.engine.workflow.DataSpec;
 import dev.topiary.pipeline.job.DatasetSpec;
 import dev.topiary.pipeline.plan.JobPlan;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -111,6 +113,53 @@ public final class StageContext {
       return Path.of(uri);
     }
     return localCopy(uri);
+  }
+
+  /**
+   * The local folder of a detection job's dataset: a {@code yolo} or {@code coco} folder's path (an
+   * {@code s3://} upload copied first, as {@link #localCopy}), or the {@code generated} scenes,
+   * written once per set of fields under {@code <workDir>/datasets/generated/} by {@link
+   * DetectionScenes} (deterministic: every stage writes the same bytes) and marked complete; a
+   * half-written folder is never used (written aside, then moved into place).
+   */
+  Path detectionFolder(DatasetSpec dataset) {
+    if (!DatasetSpec.GENERATED.equals(dataset.kind())) {
+      return dataset.uri().startsWith("s3://") ? localCopy(dataset.uri()) : Path.of(dataset.uri());
+    }
+    long seed = dataset.seed() == null ? 0 : dataset.seed();
+    int maxObjects = dataset.maxObjects() == null ? DatasetSpec.MAX_OBJECTS : dataset.maxObjects();
+    String name = "scenes-" + dataset.train() + "-" + dataset.val() + "-" + dataset.size() + "-" + seed + "-" + maxObjects;
+    Path root = workDir.resolve("datasets").resolve("generated");
+    Path local = root.resolve(name);
+    Path complete = root.resolve(name + ".complete");
+    synchronized (this) {
+      if (Files.isRegularFile(complete) && Files.isDirectory(local)) {
+        return local;
+      }
+      try {
+        Files.createDirectories(root);
+        Path aside = Files.createTempDirectory(root, name + ".part-");
+        DetectionScenes.Written w = DetectionScenes.builder().setOut(aside).setTrain(dataset.train()).optVal(dataset.val())
+            .setSize(dataset.size()).optSeed(seed).optObjects(1, maxObjects).optSource(datasetRoot).build().write();
+        deleteTree(local);
+        Files.move(aside, local, StandardCopyOption.ATOMIC_MOVE);
+        writeMarker(complete, w.trainImages() + w.valImages());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write the generated scenes to " + local, e);
+      }
+    }
+    return local;
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+      for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(f);
+      }
+    }
   }
 
   /** The local, verified copy of an {@code s3://} dataset folder, downloaded as needed. */

@@ -46,6 +46,11 @@ public final class GammaHistogram {
     return new GammaHistogram(label, v);
   }
 
+  /** The legend's name of this histogram. */
+  public String label() {
+    return label;
+  }
+
   public int channels() {
     return values.length;
   }
@@ -80,22 +85,50 @@ public final class GammaHistogram {
    * stays visible), with a dashed line at {@code threshold} when it is finite and positive.
    */
   public static String svg(String title, List<GammaHistogram> histograms, float threshold) {
+    float max = 1e-6f;
+    for (GammaHistogram g : histograms) {
+      max = Math.max(max, g.max());
+    }
+    max = niceCeiling(max);
+    List<Binned> binned = new ArrayList<>();
+    for (GammaHistogram g : histograms) {
+      binned.add(new Binned(g.label, g.channels(), g.counts(BINS, max)));
+    }
+    return svg(title, binned, max, threshold);
+  }
+
+  /** Bins shared by histograms drawn together: their common upper bound, a 1-2-5 ceiling of the largest |gamma|. */
+  public static float sharedMax(List<GammaHistogram> histograms) {
+    float max = 1e-6f;
+    for (GammaHistogram g : histograms) {
+      max = Math.max(max, g.max());
+    }
+    return niceCeiling(max);
+  }
+
+  /** One histogram already binned: {@value #BINS} counts over {@code [0, max]} (as events carry it). */
+  public record Binned(String label, int channels, int[] counts) {}
+
+  /** Bins of {@link #svg}. */
+  public static final int BINS = 60;
+
+  /**
+   * The SVG of histograms already binned over {@code [0, max]} (the same drawing as {@link
+   * #svg(String, List, float)}), for a reader that holds counts rather than models.
+   */
+  public static String svg(String title, List<Binned> histograms, float max, float threshold) {
     int w = 760;
     int h = 380;
     int left = 60;
     int right = 20;
     int top = 40;
     int bottom = 50;
-    int bins = 60;
-    float max = 1e-6f;
-    for (GammaHistogram g : histograms) {
-      max = Math.max(max, g.max());
-    }
-    max = niceCeiling(max);
     int peak = 1;
     List<int[]> counts = new ArrayList<>();
-    for (GammaHistogram g : histograms) {
-      int[] c = g.counts(bins, max);
+    int bins = BINS;
+    for (Binned g : histograms) {
+      int[] c = g.counts();
+      bins = c.length;
       counts.add(c);
       for (int v : c) {
         peak = Math.max(peak, v);
@@ -130,9 +163,9 @@ public final class GammaHistogram {
         sb.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" fill-opacity=\"0.55\"/>%n",
             left + b * bw, top + ph - bh, Math.max(1, bw - 1), bh, colour));
       }
-      GammaHistogram g = histograms.get(k);
+      Binned g = histograms.get(k);
       sb.append(String.format(Locale.ROOT, "<rect x=\"%.0f\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/><text x=\"%.0f\" y=\"%d\">%s (%d channels)</text>%n",
-          w - right - 260.0, top + 8 + 16 * k, colour, w - right - 245.0, top + 17 + 16 * k, escape(g.label), g.channels()));
+          w - right - 260.0, top + 8 + 16 * k, colour, w - right - 245.0, top + 17 + 16 * k, escape(g.label()), g.channels()));
     }
     if (threshold > 0 && Float.isFinite(threshold) && threshold <= max) {
       double x = left + pw * threshold / max;
