@@ -8,8 +8,10 @@ import java.util.List;
  * A compiled job: the spec and the ordered steps that carry it out. Immutable; stored once as
  * {@code plan.json} and referenced by every step event, so every service sees the same plan.
  *
- * <p>Invariants: {@code steps.get(i).index() == i + 1}; the last step, and only it, is the final
- * {@link PlanStep.Evaluate}; the job is done when that step is.
+ * <p>Invariants: {@code steps.get(i).index() == i + 1}; the last step is the final {@link
+ * PlanStep.Evaluate} (not a baseline one); the job is done when that step is. Evaluations between
+ * (a detection job's slimming measures after sparsity training and after the cut) are not baselines
+ * either; a baseline evaluation never ends the plan.
  *
  * @param version the plan format version, {@link #VERSION}
  */
@@ -33,8 +35,8 @@ public record JobPlan(int version, String jobId, JobSpec spec, List<PlanStep> st
         throw new IllegalArgumentException("steps[" + i + "].index: expected " + (i + 1) + ", got " + steps.get(i).index());
       }
       boolean finalEval = steps.get(i) instanceof PlanStep.Evaluate e && !e.baseline();
-      if (finalEval != (i == steps.size() - 1)) {
-        throw new IllegalArgumentException("steps[" + i + "]: the final evaluation must be the last step, and only it");
+      if (i == steps.size() - 1 && !finalEval) {
+        throw new IllegalArgumentException("steps[" + i + "]: the last step must be the final evaluation");
       }
     }
   }

@@ -164,7 +164,7 @@ class InvalidSpecTest {
   void jsonIsAsStrictAsYaml() {
     String json = "{\"name\": \"t\", \"modle\": {}}";
     InvalidJobSpecException e = assertThrows(InvalidJobSpecException.class, () -> JobSpecs.parseJson(json));
-    assertEquals(new SpecProblem("modle", "unknown field; did you mean 'model'? valid fields: version, name, seed, model, baseline, dataset, prune, schedule, eval"),
+    assertEquals(new SpecProblem("modle", "unknown field; did you mean 'model'? valid fields: version, name, seed, task, model, baseline, dataset, prune, schedule, eval"),
         e.problems().get(0));
     assertTrue(e.problems().stream().anyMatch(p -> p.path().equals("model") && p.message().startsWith("required")), e.problems().toString());
   }
