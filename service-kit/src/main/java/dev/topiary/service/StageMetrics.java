@@ -100,9 +100,13 @@ public class StageMetrics {
         .tag("type", event.type().name().toLowerCase(Locale.ROOT)).register(registry).increment();
     if (event instanceof EpochTuned e) {
       Counter.builder("topiary.epochs.completed").tag("stage", stage).register(registry).increment();
-      lastAccuracyMicros.set(Math.round((e.valAccuracy() != null ? e.valAccuracy() : e.trainAccuracy()) * 1e6));
+      // a detector's epoch has no accuracy: its validation mAP@0.5 stands in
+      Double accuracy = e.valAccuracy() != null ? e.valAccuracy() : e.trainAccuracy() != null ? e.trainAccuracy() : e.map50();
+      if (accuracy != null) {
+        lastAccuracyMicros.set(Math.round(accuracy * 1e6));
+      }
     } else if (event instanceof ModelEvaluated e) {
-      lastAccuracyMicros.set(Math.round(e.top1() * 1e6));
+      lastAccuracyMicros.set(Math.round((e.detects() ? e.detection().map50() : e.top1()) * 1e6));
       lastParams.set(e.params());
       lastMacs.set(e.macs());
     } else if (event instanceof LayerPruned e) {

@@ -29,6 +29,16 @@ import java.util.stream.Stream;
 public final class YoloDataset {
   private YoloDataset() {}
 
+  /**
+   * The class names {@code dataYaml} declares, without opening a split (a submission's check of a
+   * detector's classes against a stored dataset reads only this file).
+   *
+   * @throws InvalidDatasetException naming the file and line when it is malformed
+   */
+  public static List<String> classNames(Path dataYaml) {
+    return classNames(dataYaml, DataYaml.read(dataYaml));
+  }
+
   /** Opens {@code split} ("train", "val" or "test") of the dataset described by {@code dataYaml}. */
   public static DetectionDataset open(Path dataYaml, String split) {
     DataYaml yaml = DataYaml.read(dataYaml);

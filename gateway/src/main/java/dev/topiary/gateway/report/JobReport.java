@@ -1,6 +1,7 @@
 package dev.topiary.gateway.report;
 
 import dev.topiary.gateway.view.JobDetails;
+import dev.topiary.pipeline.event.DetectionFigures;
 import dev.topiary.pipeline.event.ModelEvaluated;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -11,25 +12,43 @@ import java.util.TreeMap;
 /**
  * A job's report: the original model's evaluation against the pruned one's, the ratios between
  * them, channels per layer, the epochs, latency per device, runtime (DJL, ONNX Runtime) and batch
- * size, and the timeline.
+ * size, and the timeline. A detection job's report adds the seed's table ({@code points}: mAP,
+ * parameters, GFLOPs and latency at each evaluation) and the |gamma| histogram of slimming.
  * Built from the view's details at any time: before the final evaluation, {@code pruned} is null.
  *
  * @param comparison pruned relative to baseline; null until both evaluations exist
+ * @param detection whether the job measures a detector
+ * @param points detection: one row per evaluation, in step order (empty for a classification job)
+ * @param gamma detection slimming: the histogram before and after sparsity training when measured, else the first one; null otherwise
  */
 public record JobReport(
     String jobId, String name, String state, JobDetails.Evaluation baseline, JobDetails.Evaluation pruned, Comparison comparison,
     List<JobDetails.LayerChannels> channels, List<JobDetails.Epoch> epochs, List<LatencyRow> latency, List<JobDetails.Step> timeline,
-    JobDetails.Failure failure) {
+    JobDetails.Failure failure, boolean detection, List<PointRow> points, DetectionFigures.GammaBins gamma) {
 
   /**
    * Pruned against baseline.
    *
-   * @param top1Change pruned top-1 minus baseline top-1 (fractions)
+   * @param top1Change pruned top-1 minus baseline top-1 (fractions); null for a detector
    * @param paramsRemaining pruned / baseline parameters
    * @param macsRemaining pruned / baseline MACs
    * @param sizeRemaining pruned / baseline bytes of the model files
+   * @param map50Change pruned mAP@0.5 minus baseline's (fractions); null for a classifier
+   * @param map5095Change pruned mAP@0.5:0.95 minus baseline's; null for a classifier
    */
-  public record Comparison(double top1Change, double paramsRemaining, double macsRemaining, double sizeRemaining) {}
+  public record Comparison(Double top1Change, double paramsRemaining, double macsRemaining, double sizeRemaining, Double map50Change,
+      Double map5095Change) {}
+
+  /**
+   * One row of the seed's table: a detector at one point of the job.
+   *
+   * @param point baseline, after sparsity training, after the cut, after fine-tuning (or final)
+   * @param gflops YOLOv5's GFLOPs: 2 * MACs / 1e9 per picture
+   * @param latency median milliseconds per device, runtime and batch size
+   * @param prCurve50 mean precision at recall 0, 0.01, ..., 1 at IoU 0.5
+   */
+  public record PointRow(int step, String point, double map50, double map5095, long params, double gflops, List<ModelEvaluated.Latency> latency,
+      List<Double> prCurve50) {}
 
   /**
    * One device, runtime and batch size: median latency before and after, and the speed-up. Either
@@ -48,10 +67,25 @@ public record JobReport(
   public static JobReport of(JobDetails d) {
     JobDetails.Evaluation base = d.baseline();
     JobDetails.Evaluation pruned = "completed".equals(d.state()) ? d.lastEvaluation() : null;
-    Comparison c = base != null && pruned != null ? new Comparison(pruned.top1() - base.top1(), ratio(pruned.params(), base.params()),
-        ratio(pruned.macs(), base.macs()), ratio(pruned.sizeBytes(), base.sizeBytes())) : null;
+    Comparison c = base != null && pruned != null ? new Comparison(change(pruned.top1(), base.top1()), ratio(pruned.params(), base.params()),
+        ratio(pruned.macs(), base.macs()), ratio(pruned.sizeBytes(), base.sizeBytes()), change(pruned.map50(), base.map50()),
+        change(pruned.map5095(), base.map5095())) : null;
+    List<PointRow> points = d.evaluations().stream().filter(e -> e.detection() != null)
+        .map(e -> new PointRow(e.step(), e.point(), e.map50(), e.map5095(), e.params(), 2.0 * e.macs() / 1e9, e.latency(),
+            e.detection().prCurve50())).toList();
     return new JobReport(d.id(), d.name(), d.state(), base, pruned, c, d.channels(), d.epochs(), latency(base, pruned),
-        d.timeline(), d.failure());
+        d.timeline(), d.failure(), d.detection(), points, gamma(d.evaluations()));
+  }
+
+  private static Double change(Double after, Double before) {
+    return after == null || before == null ? null : after - before;
+  }
+
+  /** The histogram before and after sparsity training if measured, else the first one measured. */
+  private static DetectionFigures.GammaBins gamma(List<JobDetails.Evaluation> evaluations) {
+    List<DetectionFigures.GammaBins> all = evaluations.stream().filter(e -> e.detection() != null && e.detection().gamma() != null)
+        .map(e -> e.detection().gamma()).toList();
+    return all.stream().filter(g -> g.series().size() > 1).findFirst().orElse(all.isEmpty() ? null : all.get(0));
   }
 
   private static List<LatencyRow> latency(JobDetails.Evaluation base, JobDetails.Evaluation pruned) {

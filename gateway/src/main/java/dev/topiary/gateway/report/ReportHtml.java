@@ -14,7 +14,8 @@ import java.util.function.ToDoubleFunction;
  * A {@link JobReport} as one self-contained HTML page: the before/after table (accuracy,
  * parameters, FLOPs, size), latency per batch size and runtime (a table, and SVG bars with a
  * series per runtime), channels per layer before and after (SVG bars), accuracy and loss per epoch
- * (SVG lines), and the timeline. No script, no external resource; every user-given text is escaped.
+ * (SVG lines), and the timeline; for a detection job also the seed's table, the PR curve and the
+ * |gamma| histogram ({@link DetectionHtml}). No script, no external resource; every user-given text is escaped.
  */
 public final class ReportHtml {
   private static final int WIDTH = 720;
@@ -35,6 +36,9 @@ public final class ReportHtml {
           .append("): ").append(esc(r.failure().errorType())).append(": ").append(esc(r.failure().message())).append("</p>");
     }
     summary(h, r);
+    if (r.detection()) {
+      DetectionHtml.render(h, r);
+    }
     latency(h, r);
     channels(h, r.channels());
     epochs(h, r.epochs());
@@ -46,9 +50,14 @@ public final class ReportHtml {
     h.append("<h2>Original against pruned</h2><table id=\"summary\"><tr><th>metric</th><th>original</th><th>pruned</th><th>change</th></tr>");
     JobDetails.Evaluation b = r.baseline();
     JobDetails.Evaluation p = r.pruned();
-    points(h, "top-1 accuracy", b, p, e -> e.top1() * 100);
-    points(h, "top-5 accuracy", b, p, e -> e.top5() * 100);
-    row(h, "loss", b, p, JobDetails.Evaluation::loss, "%.4f");
+    if (r.detection()) {
+      points(h, "mAP@0.5", b, p, e -> e.map50() * 100);
+      points(h, "mAP@0.5:0.95", b, p, e -> e.map5095() * 100);
+    } else {
+      points(h, "top-1 accuracy", b, p, e -> e.top1() * 100);
+      points(h, "top-5 accuracy", b, p, e -> e.top5() * 100);
+      row(h, "loss", b, p, JobDetails.Evaluation::loss, "%.4f");
+    }
     row(h, "parameters", b, p, e -> e.params(), "%,.0f");
     row(h, "FLOPs (MACs per image)", b, p, e -> e.macs(), "%,.0f");
     row(h, "size (bytes)", b, p, e -> e.sizeBytes(), "%,.0f");
@@ -172,12 +181,12 @@ public final class ReportHtml {
     h.append("<svg id=\"epochs\" xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH).append("\" height=\"").append(height + 20)
         .append("\" font-size=\"11\"><rect x=\"40\" y=\"0\" width=\"").append(WIDTH - 80).append("\" height=\"").append(height)
         .append("\" fill=\"none\" stroke=\"#ccc\"/>");
-    line(h, epochs, e -> e.trainAccuracy(), 1, height, "acc");
-    line(h, epochs, e -> e.valAccuracy() == null ? Double.NaN : e.valAccuracy(), 1, height, "acc val");
+    line(h, epochs, e -> e.trainAccuracy() == null ? Double.NaN : e.trainAccuracy(), 1, height, "acc");
+    line(h, epochs, e -> e.valAccuracy() != null ? e.valAccuracy() : e.map50() != null ? e.map50() : Double.NaN, 1, height, "acc val");
     line(h, epochs, JobDetails.Epoch::trainLoss, maxLoss, height, "loss");
     line(h, epochs, e -> e.valLoss() == null ? Double.NaN : e.valLoss(), maxLoss, height, "loss val");
     h.append(fmt("<text x=\"0\" y=\"10\">100%%</text><text x=\"%d\" y=\"10\">%.2f</text><text x=\"40\" y=\"%d\">epochs: %d "
-        + "(accuracy green, loss red, validation dashed)</text></svg>", WIDTH - 38, maxLoss, height + 15, epochs.size()));
+        + "(accuracy green, a detector's validation mAP@0.5 green dashed, loss red, validation dashed)</text></svg>", WIDTH - 38, maxLoss, height + 15, epochs.size()));
   }
 
   private static void line(StringBuilder h, List<JobDetails.Epoch> epochs, ToDoubleFunction<JobDetails.Epoch> f, double max, int height,
@@ -205,11 +214,11 @@ public final class ReportHtml {
     h.append("</table>");
   }
 
-  private static String opt(Double v, String fmt) {
+  static String opt(Double v, String fmt) {
     return v == null ? "-" : fmt(fmt, v);
   }
 
-  private static String fmt(String fmt, Object... args) {
+  static String fmt(String fmt, Object... args) {
     return String.format(Locale.ROOT, fmt, args);
   }
 

@@ -56,6 +56,9 @@ final class DatasetFit {
   }
 
   private static Facts facts(DatasetSpec d, ArtifactStore store) {
+    if (d.detectionKind()) {
+      return null; // a detection dataset: DetectionFit
+    }
     DatasetCatalog.Kind kind = DatasetCatalog.Kind.of(d.kind());
     String what = "dataset " + kind.id();
     return switch (kind) {

@@ -102,6 +102,9 @@ public class JobSubmitter {
       problems.addAll(JobSpecs.problems(spec, stored.get()));
       problems.addAll(DatasetFit.problems(spec, stored.get(), spec.model().onnx() != null ? "model.onnx" : "model.graph", store));
     }
+    if (problems.isEmpty() && spec.detects()) {
+      problems.addAll(DetectionFit.problems(spec, stored.orElseGet(() -> JobSpecs.zooGraph(spec)), store, config.allowLocalDatasets()));
+    }
     if (!problems.isEmpty()) {
       throw refusal(problems);
     }

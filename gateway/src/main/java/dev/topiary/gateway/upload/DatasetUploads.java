@@ -7,6 +7,7 @@ import dev.topiary.engine.data.ImageDataset;
 import dev.topiary.engine.data.Split;
 import dev.topiary.gateway.GatewayConfig;
 import dev.topiary.gateway.api.ApiException;
+import dev.topiary.pipeline.job.DatasetSpec;
 import dev.topiary.pipeline.store.ArtifactRef;
 import dev.topiary.pipeline.store.ArtifactStore;
 import dev.topiary.pipeline.store.Keys;
@@ -29,7 +30,9 @@ import java.util.stream.Stream;
  * both splits; an image folder, which may hold more photos than memory, is checked entry by entry
  * as the zip unpacks ({@link ImageFolderCheck}: layout, every image decodes, every class has
  * images). Nothing is stored under {@code uploads/<tenant>/datasets/<id>/} until every check has
- * passed. The answer's {@code uri} is what a spec's {@code dataset.uri} cites.
+ * passed. The answer's {@code uri} is what a spec's {@code dataset.uri} cites. Kind {@code yolo}
+ * (a detection dataset) is one zip of a YOLOv5 folder, opened whole by the engine's reader after
+ * unpacking ({@link YoloUploadCheck}); {@code testSamples} is then its {@code val} split's size.
  */
 @ApplicationScoped
 public class DatasetUploads {
@@ -52,8 +55,11 @@ public class DatasetUploads {
   @Inject
   GatewayConfig config;
 
+  /** The detection layout an upload may take: a zip of a YOLOv5 dataset folder. */
+  public static final String YOLO = DatasetSpec.YOLO;
+
   public StoredDataset accept(String tenant, String kindName, List<Part> parts) {
-    DatasetCatalog.Kind kind = kind(kindName);
+    DatasetCatalog.Kind kind = YOLO.equals(kindName) ? null : kind(kindName);
     if (parts == null || parts.isEmpty()) {
       throw ApiException.badRequest(FILE_PART, "required: one or more parts named '" + FILE_PART + "' (dataset files, or one zip)");
     }
@@ -71,13 +77,21 @@ public class DatasetUploads {
     Path dir = null;
     try {
       dir = Files.createTempDirectory("topiary-dataset");
-      Found found = kind == DatasetCatalog.Kind.IMAGE_FOLDER ? unpackImageFolder(parts, dir) : readWhole(kind, parts, dir);
+      Path root = dir;
+      Found found;
+      if (kind == null) {
+        YoloUploadCheck.Summary s = unpackYolo(parts, dir);
+        root = s.root();
+        found = new Found(s.trainSamples(), s.valSamples(), s.classNames().size(), s.shapes(), s.classNames());
+      } else {
+        found = kind == DatasetCatalog.Kind.IMAGE_FOLDER ? unpackImageFolder(parts, dir) : readWhole(kind, parts, dir);
+      }
       String id = UploadIds.next('d');
       String prefix = Keys.upload(tenant, "datasets", id);
-      List<ArtifactRef> stored = storeAll(dir, prefix);
+      List<ArtifactRef> stored = storeAll(root, prefix);
       // no trailing '/': the stages' StageContext normalises "x/" to "x//" (replaceAll("/*$", "/"))
       String uri = "s3://" + store.bucket() + "/" + prefix.substring(0, prefix.length() - 1);
-      return new StoredDataset(id, kind.id(), uri, found.trainSamples(), found.testSamples(), found.numClasses(), found.shape(),
+      return new StoredDataset(id, kind == null ? YOLO : kind.id(), uri, found.trainSamples(), found.testSamples(), found.numClasses(), found.shape(),
           found.classNames(), stored);
     } catch (IOException e) {
       throw new UncheckedIOException("spooling the dataset upload", e);
@@ -109,6 +123,18 @@ public class DatasetUploads {
     return new Found(s.trainSamples(), s.testSamples(), s.classNames().size(), s.shapes(), s.classNames());
   }
 
+  /** A yolo dataset: one zip, unpacked with the usual bounds, then opened by the engine's reader. */
+  private YoloUploadCheck.Summary unpackYolo(List<Part> parts, Path dir) throws IOException {
+    if (parts.size() != 1 || !String.valueOf(parts.get(0).fileName()).endsWith(".zip")) {
+      throw ApiException.badRequest(FILE_PART, "a yolo dataset is uploaded as one zip of its folder (data.yaml, images/, labels/), got "
+          + parts.stream().map(Part::fileName).toList());
+    }
+    Part zip = parts.get(0);
+    checkName(zip.fileName());
+    new ZipExtractor(config.maxDatasetBytes(), config.maxDatasetFiles()).extract(zip.file(), zip.fileName(), dir, ZipExtractor.Listener.NONE);
+    return YoloUploadCheck.check(dir, zip.fileName());
+  }
+
   private static DatasetCatalog.Kind kind(String name) {
     if (name == null || name.isBlank()) {
       throw ApiException.badRequest(KIND_PART, "required: one of " + kinds());
@@ -121,7 +147,7 @@ public class DatasetUploads {
   }
 
   private static List<String> kinds() {
-    return Stream.of(DatasetCatalog.Kind.values()).map(DatasetCatalog.Kind::id).toList();
+    return Stream.concat(Stream.of(DatasetCatalog.Kind.values()).map(DatasetCatalog.Kind::id), Stream.of(YOLO)).toList();
   }
 
   private static void checkName(String name) {

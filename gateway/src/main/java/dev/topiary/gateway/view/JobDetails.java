@@ -1,5 +1,7 @@
 package dev.topiary.gateway.view;
 
+import dev.topiary.pipeline.event.DetectionFigures;
+import dev.topiary.pipeline.event.EpochTuned;
 import dev.topiary.pipeline.event.ModelEvaluated;
 import java.time.Instant;
 import java.util.List;
@@ -11,11 +13,13 @@ import java.util.List;
  * @param stepsDone the highest plan step finished
  * @param currentStep the step under way; null once the job has ended
  * @param timeline one entry per plan step known from the plan, with times once it started or ended
- * @param epochs every epoch of every tuning step, in order: accuracy and loss per epoch
+ * @param epochs every epoch of every tuning step, in order: accuracy and loss per epoch (a detector's:
+ *     the box, objectness and class losses and the validation mAP)
  * @param channels per channel group cut: its width before the first cut and after the latest
  * @param cuts the model's parameters and MACs after each prune step
  * @param evaluations every evaluation in step order: the first is the original model, the last
- *     (once completed) the pruned one
+ *     (once completed) the pruned one; a detection job's slimming has two between (after sparsity
+ *     training, after the cut)
  * @param failure why the job failed; null unless failed
  * @param cancelReason why it was cancelled; null unless cancelled
  */
@@ -34,9 +38,14 @@ public record JobDetails(
    */
   public record Step(int index, String kind, String stage, Instant startedAt, Instant endedAt, Long durationMs, int attempt) {}
 
-  /** One epoch of a tuning step. */
-  public record Epoch(int step, int epoch, int epochs, double trainLoss, double trainAccuracy, Double valLoss, Double valAccuracy,
-      double learningRate, Double sparsity) {}
+  /** One epoch of a tuning step; a detector's has no accuracy, and its loss parts and mAP instead. */
+  public record Epoch(int step, int epoch, int epochs, double trainLoss, Double trainAccuracy, Double valLoss, Double valAccuracy,
+      double learningRate, Double sparsity, Double boxLoss, Double objLoss, Double clsLoss, Double map50, Double map5095) {
+    static Epoch of(EpochTuned t) {
+      return new Epoch(t.stepIndex(), t.epoch(), t.epochs(), t.trainLoss(), t.trainAccuracy(), t.valLoss(), t.valAccuracy(),
+          t.learningRate(), t.sparsity(), t.boxLoss(), t.objLoss(), t.clsLoss(), t.map50(), t.map5095());
+    }
+  }
 
   /** A channel group's width before its first cut and after its latest. */
   public record LayerChannels(String group, int before, int after) {}
@@ -44,11 +53,22 @@ public record JobDetails(
   /** The model after one prune step. */
   public record Cut(int step, int groupsCut, long params, long macs, Double sparsity) {}
 
-  /** One evaluation of the model. */
-  public record Evaluation(int step, double top1, double top5, double loss, long params, long macs, long sizeBytes, long zippedBytes,
-      List<ModelEvaluated.Latency> latency) {
+  /**
+   * One evaluation of the model: a classifier's top-1, top-5 and loss, or a detector's mAP (also
+   * flat, for dashboards) and its full figures.
+   *
+   * @param point what it measures ({@link dev.topiary.pipeline.plan.JobPlan#evaluationPoint}); null until the plan is known
+   */
+  public record Evaluation(int step, String point, Double top1, Double top5, Double loss, Double map50, Double map5095, long params, long macs,
+      long sizeBytes, long zippedBytes, List<ModelEvaluated.Latency> latency, DetectionFigures detection) {
     static Evaluation of(ModelEvaluated e) {
-      return new Evaluation(e.stepIndex(), e.top1(), e.top5(), e.loss(), e.params(), e.macs(), e.sizeBytes(), e.zippedBytes(), e.latency());
+      DetectionFigures d = e.detection();
+      return new Evaluation(e.stepIndex(), null, e.top1(), e.top5(), e.loss(), d == null ? null : d.map50(), d == null ? null : d.map5095(),
+          e.params(), e.macs(), e.sizeBytes(), e.zippedBytes(), e.latency(), d);
+    }
+
+    Evaluation withPoint(String p) {
+      return new Evaluation(step, p, top1, top5, loss, map50, map5095, params, macs, sizeBytes, zippedBytes, latency, detection);
     }
   }
 
@@ -63,6 +83,11 @@ public record JobDetails(
   /** The latest evaluation (the pruned model once the job completed); null before any. */
   public Evaluation lastEvaluation() {
     return evaluations.isEmpty() ? null : evaluations.get(evaluations.size() - 1);
+  }
+
+  /** Whether the job measures a detector (its evaluations carry detection figures). */
+  public boolean detection() {
+    return evaluations.stream().anyMatch(e -> e.detection() != null) || epochs.stream().anyMatch(e -> e.boxLoss() != null);
   }
 
   public Summary summary() {

@@ -140,8 +140,7 @@ public final class JobState {
     } else if (event instanceof LayerPruned p) {
       pruned(p);
     } else if (event instanceof EpochTuned t) {
-      epochs.add(new JobDetails.Epoch(t.stepIndex(), t.epoch(), t.epochs(), t.trainLoss(), t.trainAccuracy(), t.valLoss(),
-          t.valAccuracy(), t.learningRate(), t.sparsity()));
+      epochs.add(JobDetails.Epoch.of(t));
       if (t.endsStep()) {
         endStep(t);
       }
@@ -212,7 +211,8 @@ public final class JobState {
     JobDetails.Step current = ph.ended() || done >= totalSteps ? null
         : timeline.stream().filter(s -> s.index() == done + 1).findFirst().orElse(new JobDetails.Step(done + 1, null, null, null, null, null, 1));
     return new JobDetails(jobId, name, tenant, ph.id(), totalSteps, done, current, submittedAt, updatedAt, timeline, List.copyOf(epochs),
-        List.copyOf(channels.values()), List.copyOf(cuts), List.copyOf(evaluations.values()), failure, cancelReason);
+        List.copyOf(channels.values()), List.copyOf(cuts), evaluations.values().stream()
+        .map(e -> e.withPoint(plan == null || e.step() > plan.steps().size() ? null : plan.evaluationPoint(e.step()))).toList(), failure, cancelReason);
   }
 
   private List<JobDetails.Step> timeline() {

@@ -35,7 +35,8 @@ final class ProgressView {
       case "EpochTuned" -> {
         int epoch = e.path("epoch").asInt();
         int epochs = e.path("epochs").asInt();
-        String acc = e.hasNonNull("valAccuracy") ? String.format(Locale.ROOT, "  val %.2f%%", 100 * e.path("valAccuracy").asDouble()) : "";
+        String acc = e.hasNonNull("valAccuracy") ? String.format(Locale.ROOT, "  val %.2f%%", 100 * e.path("valAccuracy").asDouble())
+            : e.hasNonNull("map50") ? String.format(Locale.ROOT, "  val mAP@0.5 %.3f", e.path("map50").asDouble()) : "";
         line(String.format(Locale.ROOT, "%-10s %2d %-16s %s epoch %d/%d  loss %.4f%s", "[" + s[0] + "]", step, s[1], bar(epoch, epochs),
             epoch, epochs, e.path("trainLoss").asDouble(), acc), epoch == epochs);
       }
@@ -43,8 +44,12 @@ final class ProgressView {
           bar(1, 1), e.path("criterion").asText(), e.path("groups").asInt()), true);
       case "LayerPruned" -> line(String.format(Locale.ROOT, "%-10s %2d %-16s %s %d group(s) cut: %,d params, %,d MACs", "[" + s[0] + "]",
           step, s[1], bar(1, 1), e.path("groups").size(), e.path("paramsAfter").asLong(), e.path("macsAfter").asLong()), true);
-      case "ModelEvaluated" -> line(String.format(Locale.ROOT, "%-10s %2d %-16s %s top-1 %.2f%%, %,d params, %,d MACs", "[" + s[0] + "]",
-          step, s[1], bar(1, 1), 100 * e.path("top1").asDouble(), e.path("params").asLong(), e.path("macs").asLong()), true);
+      case "ModelEvaluated" -> line(String.format(Locale.ROOT, "%-10s %2d %-16s %s %s, %,d params, %,d MACs", "[" + s[0] + "]",
+          step, s[1], bar(1, 1), e.has("detection")
+              ? String.format(Locale.ROOT, "mAP@0.5 %.3f mAP@0.5:0.95 %.3f", e.path("detection").path("map50").asDouble(),
+                  e.path("detection").path("map5095").asDouble())
+              : String.format(Locale.ROOT, "top-1 %.2f%%", 100 * e.path("top1").asDouble()),
+          e.path("params").asLong(), e.path("macs").asLong()), true);
       case "JobFailed" -> {
         line("[failed]   step " + step + " (" + e.path("stage").asText() + "): " + e.path("message").asText(), true);
         return true;

@@ -19,8 +19,12 @@ final class ReportTable {
     if (a.isMissingNode() || a.isNull() || b.isMissingNode() || b.isNull()) {
       return t.append("(no evaluation yet: state ").append(report.path("state").asText()).append(")\n").toString();
     }
-    t.append(String.format(Locale.ROOT, "%-36s %15.2f%% %15.2f%% %+9.2f pt%n", "top-1 accuracy", 100 * a.path("top1").asDouble(),
-        100 * b.path("top1").asDouble(), 100 * (b.path("top1").asDouble() - a.path("top1").asDouble())));
+    if (a.hasNonNull("map50")) {
+      points(t, "mAP@0.5", a, b, "map50");
+      points(t, "mAP@0.5:0.95", a, b, "map5095");
+    } else {
+      points(t, "top-1 accuracy", a, b, "top1");
+    }
     row(t, "parameters", a.path("params").asLong(), b.path("params").asLong());
     row(t, "FLOPs (MACs)", a.path("macs").asLong(), b.path("macs").asLong());
     row(t, "size (bytes)", a.path("sizeBytes").asLong(), b.path("sizeBytes").asLong());
@@ -54,6 +58,12 @@ final class ReportTable {
   /** A latency without a runtime (a report from a gateway before runtimes were named) is DJL's. */
   private static String runtime(JsonNode latency) {
     return latency.path("runtime").asText(ModelEvaluated.Latency.DJL);
+  }
+
+  /** A fraction as percent, and its change in points. */
+  private static void points(StringBuilder t, String label, JsonNode a, JsonNode b, String field) {
+    t.append(String.format(Locale.ROOT, "%-36s %15.2f%% %15.2f%% %+9.2f pt%n", label, 100 * a.path(field).asDouble(),
+        100 * b.path(field).asDouble(), 100 * (b.path(field).asDouble() - a.path(field).asDouble())));
   }
 
   private static void row(StringBuilder t, String name, long before, long after) {

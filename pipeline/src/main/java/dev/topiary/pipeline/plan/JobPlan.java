@@ -53,6 +53,35 @@ public record JobPlan(int version, String jobId, JobSpec spec, List<PlanStep> st
     return steps.get(index - 1);
   }
 
+  /** How reports name the points a plan measures. */
+  public static final String BASELINE = "baseline";
+  public static final String AFTER_SPARSITY_TRAINING = "after sparsity training";
+  public static final String AFTER_THE_CUT = "after the cut";
+  public static final String AFTER_FINE_TUNING = "after fine-tuning";
+  public static final String FINAL = "final";
+
+  /**
+   * What the evaluation step {@code index} measures, named for reports by the step before it:
+   * {@value #BASELINE}, {@value #AFTER_SPARSITY_TRAINING}, {@value #AFTER_THE_CUT}, {@value
+   * #AFTER_FINE_TUNING}, else (the last step) {@value #FINAL}; null for a step that is no evaluation.
+   */
+  public String evaluationPoint(int index) {
+    if (!(step(index) instanceof PlanStep.Evaluate e)) {
+      return null;
+    }
+    if (e.baseline()) {
+      return BASELINE;
+    }
+    PlanStep before = step(index - 1);
+    if (before instanceof PlanStep.SparsityTrain) {
+      return AFTER_SPARSITY_TRAINING;
+    }
+    if (before.stage() == dev.topiary.pipeline.event.Stage.PRUNE) {
+      return AFTER_THE_CUT;
+    }
+    return before instanceof PlanStep.Finetune ? AFTER_FINE_TUNING : FINAL;
+  }
+
   /** The final evaluation. */
   public PlanStep lastStep() {
     return steps.get(steps.size() - 1);

@@ -7,6 +7,7 @@ import dev.topiary.pipeline.event.EventCodec;
 import dev.topiary.pipeline.event.PipelineEvent;
 import dev.topiary.pipeline.event.StepEvent;
 import dev.topiary.pipeline.job.ScheduleSpec;
+import dev.topiary.pipeline.plan.JobPlan;
 import dev.topiary.pipeline.plan.PlanStep;
 import dev.topiary.pipeline.store.ArtifactRef;
 import dev.topiary.pipeline.store.Keys;
@@ -36,9 +37,9 @@ final class GammaFigures {
     List<GammaHistogram> histograms = new ArrayList<>();
     if (afterSparsity) {
       histograms.add(GammaHistogram.of(modelEndingStep(w, steps.get(at - 2)), "before sparsity training"));
-      histograms.add(GammaHistogram.of(model, "after sparsity training"));
+      histograms.add(GammaHistogram.of(model, JobPlan.AFTER_SPARSITY_TRAINING));
     } else {
-      histograms.add(GammaHistogram.of(model, label(w.step, at == 0 ? null : steps.get(at - 1))));
+      histograms.add(GammaHistogram.of(model, w.plan.evaluationPoint(w.step.index())));
     }
     GammaHistogram last = histograms.get(histograms.size() - 1);
     if (last.channels() == 0) {
@@ -52,16 +53,6 @@ final class GammaFigures {
     }
     Double threshold = cut ? null : (double) last.threshold(slimming.percent());
     return new DetectionFigures.GammaBins(max, threshold, series);
-  }
-
-  private static String label(PlanStep step, PlanStep before) {
-    if (step instanceof PlanStep.Evaluate e && e.baseline()) {
-      return "baseline";
-    }
-    if (before instanceof PlanStep.Slim) {
-      return "after the cut";
-    }
-    return before instanceof PlanStep.Finetune ? "after fine-tuning" : "current model";
   }
 
   /** The model the completion event of {@code step} carries, read from the step's folder. */
