@@ -27,7 +27,7 @@ class DashboardMetricsTest {
   /** GET /api/v1/jobs/{id}: the fields deploy/README.md documents. */
   static final Set<String> JOB_FIELDS = Set.of("state", "epochs", "step", "epoch", "trainLoss", "trainAccuracy",
       "valLoss", "valAccuracy", "learningRate", "evaluations", "top1", "params", "macs", "sizeBytes", "latency",
-      "device", "runtime", "batchSize", "medianMs", "p90Ms");
+      "device", "runtime", "batchSize", "medianMs", "p90Ms", "point", "map50", "map5095");
 
   static Set<String> exported() throws IOException {
     Set<String> names = new HashSet<>();

@@ -52,6 +52,26 @@ class GatewayEndToEndTest {
       eval: {batchSizes: [1, 8]}
       """;
 
+  /** The slimming example's job, tiny: YOLOv5n at 64 px on 24 + 8 generated scenes, one or two epochs per step. */
+  private static final String DETECTION = """
+      name: yolo-e2e
+      task: detection
+      model: {zoo: yolov5n, numClasses: 10, inputShape: [3, 64, 64]}
+      baseline: {epochs: 2, nominalBatch: 8, minWarmupIterations: 2}
+      dataset: {kind: generated, train: 24, val: 8, size: 64, batchSize: 8}
+      prune: {granularity: channel}
+      schedule:
+        mode: slimming
+        sr: 1.0e-3
+        srDecay: true
+        sparsityTraining: {epochs: 1, nominalBatch: 8, warmupEpochs: 0, minWarmupIterations: 0}
+        percent: 0.5
+        minKept: 4
+        roundTo: 4
+        finetune: {epochs: 1, nominalBatch: 8, warmupEpochs: 0, minWarmupIterations: 0}
+      eval: {batchSizes: [1, 2]}
+      """;
+
   private static LocalStack stack;
   private static GatewayClient gateway;
 
@@ -159,6 +179,37 @@ class GatewayEndToEndTest {
     assertTrue(entries.containsAll(Set.of("graph.json", "weights.safetensors")), entries.toString());
 
     assertDashboardMetricsExported();
+  }
+
+  /** Issue 15's workflow as a job: the seed's four points measured, the cut visible in MACs, the report's table and pictures. */
+  @Test
+  void aDetectionSlimmingJobMeasuresTheSeedsFourPoints() throws Exception {
+    String id = gateway.submit(DETECTION, true).path("jobId").asText();
+    List<String> types = new ArrayList<>();
+    gateway.events(id, (type, event) -> types.add(type));
+    JsonNode job = gateway.job(id);
+    assertEquals("completed", job.path("state").asText(), job.toString());
+    assertEquals(4, types.stream().filter("ModelEvaluated"::equals).count(), types.toString());
+    JsonNode evals = job.path("evaluations");
+    List<String> points = new ArrayList<>();
+    evals.forEach(e -> points.add(e.path("point").asText()));
+    assertEquals(List.of("baseline", "after sparsity training", "after the cut", "after fine-tuning"), points);
+    assertTrue(evals.get(2).path("macs").asLong() < evals.get(1).path("macs").asLong(), evals.toString());
+    for (JsonNode e : evals) {
+      double map50 = e.path("map50").asDouble(-1);
+      double map = e.path("map5095").asDouble(-1);
+      assertTrue(map50 >= 0 && map50 <= 1 && map >= 0 && map <= map50 + 1e-9, e.toString());
+      assertEquals(101, e.path("detection").path("prCurve50").size(), e.toString());
+      assertEquals(10, e.path("detection").path("classes").size());
+      assertTrue(e.path("top1").isNull() || e.path("top1").isMissingNode(), "no top-1 for a detector: " + e);
+    }
+    assertTrue(job.path("epochs").get(0).path("boxLoss").asDouble() > 0, job.path("epochs").toString());
+    JsonNode report = gateway.report(id);
+    assertEquals(4, report.path("points").size(), report.toString());
+    String html = new String(gateway.reportHtml(id), StandardCharsets.UTF_8);
+    for (String part : List.of("<table id=\"points\">", "<svg id=\"pr-curve\"", "<div id=\"gamma-histogram\"><svg", "after sparsity training")) {
+      assertTrue(html.contains(part), "the report holds " + part);
+    }
   }
 
   /** Every metric a dashboard queries is on some running service's /q/metrics (external exporters aside). */

@@ -74,7 +74,7 @@ public record JobReport(
         .map(e -> new PointRow(e.step(), e.point(), e.map50(), e.map5095(), e.params(), 2.0 * e.macs() / 1e9, e.latency(),
             e.detection().prCurve50())).toList();
     return new JobReport(d.id(), d.name(), d.state(), base, pruned, c, d.channels(), d.epochs(), latency(base, pruned),
-        d.timeline(), d.failure(), d.detection(), points, gamma(d.evaluations()));
+        d.timeline(), d.failure(), d.detects(), points, gamma(d.evaluations()));
   }
 
   private static Double change(Double after, Double before) {

@@ -86,7 +86,7 @@ public record JobDetails(
   }
 
   /** Whether the job measures a detector (its evaluations carry detection figures). */
-  public boolean detection() {
+  public boolean detects() {
     return evaluations.stream().anyMatch(e -> e.detection() != null) || epochs.stream().anyMatch(e -> e.boxLoss() != null);
   }
 

@@ -95,7 +95,7 @@ public record EpochTuned(
   }
 
   /** Whether a detector trained in this epoch (it carries the loss parts). */
-  public boolean detection() {
+  public boolean detects() {
     return boxLoss != null;
   }
 

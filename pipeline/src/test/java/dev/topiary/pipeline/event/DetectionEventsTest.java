@@ -78,9 +78,10 @@ class DetectionEventsTest {
     assertNull(t.trainAccuracy());
     String json = EventCodec.toJson(t);
     assertFalse(json.contains("trainAccuracy"), json);
+    assertFalse(json.contains("\"detects\""), "a derived flag, not a field: " + json);
     EpochTuned back = EventCodec.fromJson(json, EpochTuned.class);
     assertEquals(t, back);
-    assertTrue(back.detection());
+    assertTrue(back.detects());
     assertEquals(0.4, back.map50());
   }
 
@@ -91,7 +92,7 @@ class DetectionEventsTest {
     assertFalse(json.contains("boxLoss"), json);
     EpochTuned back = EventCodec.fromJson(json, EpochTuned.class);
     assertEquals(t, back);
-    assertFalse(back.detection());
+    assertFalse(back.detects());
   }
 
   @Test

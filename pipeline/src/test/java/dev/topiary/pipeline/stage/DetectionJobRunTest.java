@@ -96,7 +96,7 @@ class DetectionJobRunTest extends StageTestBase {
 
     List<EpochTuned> epochs = ofType(events, EpochTuned.class);
     for (EpochTuned t : epochs) {
-      assertTrue(t.detection());
+      assertTrue(t.detects());
       assertNull(t.trainAccuracy());
       assertEquals(t.boxLoss() + t.objLoss() + t.clsLoss(), t.trainLoss(), 1e-9);
       assertNotNull(t.map50());
