@@ -57,6 +57,17 @@ class YoloUploadTest {
     assertTrue(store.exists(prefix + "data.yaml"), "stored from the folder holding data.yaml: " + store.list(prefix));
   }
 
+  @Test
+  void aDetectionJobOnTheUploadIsRefusedWhenItsHeadPredictsOtherClasses() {
+    String uri = upload(layout()).then().statusCode(201).extract().jsonPath().getString("uri");
+    String spec = "name: yolo-classes\ntask: detection\nmodel: {zoo: yolov5n, numClasses: 10, inputShape: [3, 64, 64]}\n"
+        + "baseline: {epochs: 1}\ndataset: {kind: yolo, uri: '" + uri + "'}\nprune: {granularity: channel}\n"
+        + "schedule: {mode: slimming, percent: 0.5, sparsityTraining: {epochs: 1}, finetune: {epochs: 1}}\n";
+    given().auth().oauth2(TestServers.ACME).contentType("application/yaml").body(spec.getBytes(StandardCharsets.UTF_8))
+        .post("/api/v1/jobs").then().statusCode(400).body("errors[0].field", equalTo("model.numClasses"))
+        .body("errors[0].message", equalTo("the model's head predicts 10 classes but dataset " + uri + " names 2 (cat, dog)"));
+  }
+
   static Stream<Arguments> badZips() {
     return Stream.of(
         bad("a label line without 5 numbers", e -> e.put("labels/train/a.txt", text("0 0.5 0.5 0.2 0.2\n1 0.5 0.5 0.2\n")),

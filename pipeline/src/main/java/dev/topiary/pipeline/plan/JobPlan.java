@@ -11,7 +11,8 @@ import java.util.List;
  * <p>Invariants: {@code steps.get(i).index() == i + 1}; the last step is the final {@link
  * PlanStep.Evaluate} (not a baseline one); the job is done when that step is. Evaluations between
  * (a detection job's slimming measures after sparsity training and after the cut) are not baselines
- * either; a baseline evaluation never ends the plan.
+ * either; such an evaluation never comes first or right after another such one; a baseline
+ * evaluation never ends the plan.
  *
  * @param version the plan format version, {@link #VERSION}
  */
@@ -37,6 +38,10 @@ public record JobPlan(int version, String jobId, JobSpec spec, List<PlanStep> st
       boolean finalEval = steps.get(i) instanceof PlanStep.Evaluate e && !e.baseline();
       if (i == steps.size() - 1 && !finalEval) {
         throw new IllegalArgumentException("steps[" + i + "]: the last step must be the final evaluation");
+      }
+      if (finalEval && (i == 0 || steps.get(i - 1) instanceof PlanStep.Evaluate before && !before.baseline())) {
+        throw new IllegalArgumentException("steps[" + i + "]: an evaluation after the baseline cannot come first or right after another"
+            + " such evaluation (it would measure the same model twice)");
       }
     }
   }

@@ -176,7 +176,7 @@ class PlanCompilerTest {
   }
 
   @Test
-  void aPlanEndsWithItsOnlyFinalEvaluation() {
+  void aPlanEndsWithTheFinalEvaluationAndMeasuresNoModelTwice() {
     JobSpec spec = Specs.spec("resnet20-l1-oneshot.yaml");
     assertThrows(IllegalArgumentException.class, () -> new JobPlan(1, "job-6", spec, List.of(new PlanStep.Rank(1))));
     assertThrows(IllegalArgumentException.class,
@@ -184,5 +184,9 @@ class PlanCompilerTest {
     JobPlan ok = new JobPlan(1, "job-6", spec, List.of(new PlanStep.Evaluate(1, true), new PlanStep.Evaluate(2, false)));
     assertInstanceOf(PlanStep.Evaluate.class, ok.lastStep());
     assertFalse(((PlanStep.Evaluate) ok.step(1)).baseline() == ((PlanStep.Evaluate) ok.step(2)).baseline());
+    assertThrows(IllegalArgumentException.class, () -> new JobPlan(1, "job-6", spec, List.of(new PlanStep.Evaluate(1, true),
+        new PlanStep.Evaluate(2, false), new PlanStep.Evaluate(3, false))));
+    assertThrows(IllegalArgumentException.class, () -> new JobPlan(1, "job-6", spec, List.of(new PlanStep.Evaluate(1, true),
+        new PlanStep.Evaluate(2, false), new PlanStep.Rank(3))));
   }
 }
