@@ -64,6 +64,14 @@ class DetectionCommandsTest {
   }
 
   @Test
+  void rankScoresADetectorOnItsOwnPictures() {
+    EngineCliTest.Run r = EngineCliTest.run("rank", "--model", model.toString(), "--criterion", "taylor", "--dataset", "yolo",
+        "--data-dir", data.toString(), "--batch", "4", "--limit", "1");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().matches("(?s)taylor scores of yolov5n: \\d+ groups, 4 images in 1 batches\n#1 +model\\.0\\.conv .*"), r.out());
+  }
+
+  @Test
   void refusesAMissingDatasetAndAClassMismatch() {
     EngineCliTest.Run noDir = EngineCliTest.run("train", "--arch", "yolov5n", "--input", "3,64,64", "--dataset", "yolo", "--out", dir.resolve("x").toString());
     assertEquals(2, noDir.code());
