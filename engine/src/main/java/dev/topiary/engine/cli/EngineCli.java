@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     subcommands = {CountCommand.class, InitCommand.class, ImportCommand.class, ExportOnnxCommand.class, PredictCommand.class, TrainCommand.class, EvalCommand.class, BenchCommand.class, BenchHRankCommand.class,
         LatencyCommand.class, ExportGraphCommand.class, SizeCommand.class, GroupsCommand.class, RankCommand.class,
         PruneCommand.class, ScheduleCommand.class, SensitivityCommand.class, TableCommand.class, ImageFolderDataCommand.class, BenchLoaderCommand.class,
-        CheckDetectionMetricsCommand.class, DetectionDataCommand.class, PredictBoxesCommand.class})
+        CheckDetectionMetricsCommand.class, DetectionDataCommand.class, PredictBoxesCommand.class, SlimDetectorCommand.class, GammaHistogramCommand.class})
 public final class EngineCli {
   private EngineCli() {}
 

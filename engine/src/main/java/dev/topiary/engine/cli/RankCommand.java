@@ -9,6 +9,12 @@ import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import dev.topiary.engine.detect.DetectHead;
+import dev.topiary.engine.detect.DetectionDataset;
+import dev.topiary.engine.detect.DetectionScoring;
+import dev.topiary.engine.detect.DetectorInfo;
+import dev.topiary.engine.graph.TensorShape;
+import dev.topiary.engine.prune.importance.ScoringData;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,8 +40,9 @@ final class RankCommand implements Callable<Integer> {
     Model m = model.modelOrInit();
     DependencyGraph deps = DependencyGraph.of(m.graph(), new LinkedHashSet<>(exclude));
     Importance importance = criterion.importance(model.seed);
-    GroupScores s = importance.score(m, deps,
-        criterion.scoringData(importance, () -> data.loaders(m.graph().inputs().get(0).shape().toArray(), model.seed)));
+    ScoringData scoring = importance.needsData() && DetectionData.isDetection(data.kind) ? detectionScoring(m)
+        : criterion.scoringData(importance, () -> data.loaders(m.graph().inputs().get(0).shape().toArray(), model.seed));
+    GroupScores s = importance.score(m, deps, scoring);
     System.out.printf(Locale.ROOT, "%s scores of %s: %d groups%s%n", s.criterion(), m.graph().name(), s.groupIds().size(),
         s.images() > 0 ? String.format(Locale.ROOT, ", %d images in %d batches", s.images(), s.batches()) : "");
     for (int id : s.groupIds()) {
@@ -46,6 +53,15 @@ final class RankCommand implements Callable<Integer> {
       System.out.println("wrote " + out);
     }
     return 0;
+  }
+
+  /** The first --limit batches of a detection dataset's train split, with the detector's loss for Taylor. */
+  private ScoringData detectionScoring(Model m) {
+    TensorShape in = m.graph().inputs().get(0).shape();
+    DetectionDataset train = DetectionData.open(data.kind, data.dir, "train");
+    DetectorInfo info = DetectorInfo.of(m.graph(), DetectHead.of(m.graph()).numClasses());
+    return DetectionScoring.of(DetectionData.loader(train, in.height(), in.channels(), data.batch, false, model.seed, data.workers, data.trainLimit),
+        m.graph(), info.anchors(), criterion.limit);
   }
 
   private static String summary(String name, int id, float[] s, String note) {

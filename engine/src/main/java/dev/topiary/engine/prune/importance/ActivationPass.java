@@ -92,7 +92,7 @@ final class ActivationPass {
   /** One pass: the statistic of every capture point, summed over the batches' images. */
   static Totals run(String criterion, Model model, ScoringData data, Set<String> nodes, boolean gradients, ChannelStatistic stat) {
     Graph g = model.graph();
-    checkGraph(criterion, g, gradients);
+    checkGraph(criterion, g, gradients && data.loss().needsClassifier());
     Map<String, double[]> sums = new LinkedHashMap<>();
     for (String n : nodes) {
       sums.put(n, new double[g.shape(n).channels()]);
@@ -124,7 +124,7 @@ final class ActivationPass {
             batch.attach(step);
             images += batch.get(0).getShape().get(0);
             captured = gradients
-                ? withGradients(block, ps, batch, nodes, step)
+                ? withGradients(block, ps, batch, nodes, step, data.loss())
                 : inference(block, ps, batch.get(0), nodes);
           } catch (RuntimeException | Error e) {
             step.close();
@@ -237,12 +237,13 @@ final class ActivationPass {
     }
   }
 
-  private static Map<String, NDArray[]> withGradients(GraphBlock block, ParameterStore ps, NDList batch, Set<String> nodes, NDManager step) {
+  private static Map<String, NDArray[]> withGradients(GraphBlock block, ParameterStore ps, NDList batch, Set<String> nodes, NDManager step,
+      ScoringLoss scoringLoss) {
     Map<String, NDArray> activations = new LinkedHashMap<>();
     Map<String, NDArray> probes = new LinkedHashMap<>();
     NDArray images = batch.get(0);
     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-      NDArray logits = block.forwardWithTap(ps, new NDList(images), false, (node, value) -> {
+      NDList outputs = block.forwardWithTap(ps, new NDList(images), false, (node, value) -> {
         if (!nodes.contains(node)) {
           return value;
         }
@@ -251,10 +252,9 @@ final class ActivationPass {
         activations.put(node, value);
         probes.put(node, probe);
         return value.add(probe);
-      }).singletonOrThrow();
+      });
       // summed, not mean, loss: each image's gradient is that of its own loss, whatever the batch size
-      NDArray loss = ClassificationMetrics.crossEntropy(logits, batch.get(1)).mul(images.getShape().get(0));
-      collector.backward(loss);
+      collector.backward(scoringLoss.loss(outputs, batch, step));
     }
     Map<String, NDArray[]> out = new LinkedHashMap<>();
     for (String n : nodes) {

@@ -19,8 +19,10 @@ public final class ScoringData {
   private final int limit;
   private final int epoch;
   private final Device device;
+  private final ScoringLoss loss;
 
   private ScoringData(Builder b) {
+    this.loss = b.loss;
     this.data = b.data;
     this.limit = b.limit;
     this.epoch = b.epoch;
@@ -60,14 +62,26 @@ public final class ScoringData {
     return device;
   }
 
+  /** The loss gradient criteria differentiate; cross-entropy unless given. */
+  public ScoringLoss loss() {
+    return loss;
+  }
+
   /** Builds a {@link ScoringData}; the data source is required. */
   public static final class Builder {
     private EpochData data;
     private int limit = DEFAULT_LIMIT;
     private int epoch;
     private Device device;
+    private ScoringLoss loss = ScoringLoss.CROSS_ENTROPY;
 
     private Builder() {}
+
+    /** The loss gradient criteria differentiate (default: cross-entropy against the batch's labels). */
+    public Builder optLoss(ScoringLoss loss) {
+      this.loss = loss;
+      return this;
+    }
 
     /** Batches as {@code [images float32 [B,C,H,W], labels [B]]}. */
     public Builder setData(EpochData data) {
@@ -101,6 +115,9 @@ public final class ScoringData {
 
     /** @throws IllegalArgumentException naming the field that is missing or out of range */
     public ScoringData build() {
+      if (loss == null) {
+        throw new IllegalArgumentException("loss: must not be null");
+      }
       if (data == null) {
         throw new IllegalArgumentException("data: required (an EpochData or a DataLoader)");
       }

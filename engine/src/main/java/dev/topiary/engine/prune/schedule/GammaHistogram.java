@@ -118,10 +118,10 @@ public final class GammaHistogram {
    */
   public static String svg(String title, List<Binned> histograms, float max, float threshold) {
     int w = 760;
-    int h = 380;
+    int h = 380 + 16 * histograms.size();
     int left = 60;
     int right = 20;
-    int top = 40;
+    int top = 34 + 16 * histograms.size(); // the legend sits above the plot, out of the bars' and threshold's way
     int bottom = 50;
     int peak = 1;
     List<int[]> counts = new ArrayList<>();
@@ -165,7 +165,7 @@ public final class GammaHistogram {
       }
       Binned g = histograms.get(k);
       sb.append(String.format(Locale.ROOT, "<rect x=\"%.0f\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/><text x=\"%.0f\" y=\"%d\">%s (%d channels)</text>%n",
-          w - right - 260.0, top + 8 + 16 * k, colour, w - right - 245.0, top + 17 + 16 * k, escape(g.label()), g.channels()));
+          (double) left, 28 + 16 * k, colour, left + 15.0, 37 + 16 * k, escape(g.label()), g.channels()));
     }
     if (threshold > 0 && Float.isFinite(threshold) && threshold <= max) {
       double x = left + pw * threshold / max;
