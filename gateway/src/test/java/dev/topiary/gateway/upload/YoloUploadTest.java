@@ -68,6 +68,16 @@ class YoloUploadTest {
         .body("errors[0].message", equalTo("the model's head predicts 10 classes but dataset " + uri + " names 2 (cat, dog)"));
   }
 
+  @Test
+  void aZooDetectorOnACocoDatasetIsNotA500() {
+    String spec = "name: coco-zoo\ntask: detection\nmodel: {zoo: yolov5n, numClasses: 10, inputShape: [3, 64, 64]}\n"
+        + "baseline: {epochs: 1}\ndataset: {kind: coco, uri: 's3://topiary/uploads/acme/datasets/none'}\nprune: {granularity: channel}\n"
+        + "schedule: {mode: slimming, percent: 0.5, sparsityTraining: {epochs: 1}, finetune: {epochs: 1}}\n";
+    var r = given().auth().oauth2(TestServers.ACME).contentType("application/yaml").body(spec.getBytes(StandardCharsets.UTF_8))
+        .post("/api/v1/jobs");
+    assertTrue(r.statusCode() < 500, r.statusCode() + " " + r.asString());
+  }
+
   static Stream<Arguments> badZips() {
     return Stream.of(
         bad("a label line without 5 numbers", e -> e.put("labels/train/a.txt", text("0 0.5 0.5 0.2 0.2\n1 0.5 0.5 0.2\n")),
