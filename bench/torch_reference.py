@@ -15,8 +15,8 @@ v6.2/v7.0 train.py's step past the warm-up: Detect's training view of the maps, 
 (written below from YOLOv5's formulas, or YOLOv5's own with --yolov5 DIR), backward, and every
 `accumulate = round(nominal batch / batch)` iterations clip_grad_norm_(10), SGD over YOLOv5's three
 groups (Nesterov, momentum 0.937, lr 0.01, weight decay 5e-4 scaled to the accumulated batch on the
-conv weights only), zero_grad and ModelEMA's update. Each phase also ends on a whole accumulation
-cycle. The head's biases get YOLOv5's priors (_initialize_biases). Images are uniform [0, 1); targets are the rows
+conv weights only), zero_grad and ModelEMA's update. The timed phase runs a multiple of
+`accumulate` iterations. The head's biases get YOLOv5's priors (_initialize_biases). Images are uniform [0, 1); targets are the rows
 (image, class, cx, cy, w, h) of --targets FILE (what `topiary engine bench --task detection
 --save-targets FILE` used), so both sides assign the same boxes.
 Usage: torch_reference.py GRAPH_JSON --task detection --targets FILE --batch 16 [--nominal-batch 64] [--no-ema] [--yolov5 DIR]
@@ -381,12 +381,12 @@ def detection(args, graph, device):
         state["mloss"] = (state["mloss"] * i + items) / (i + 1)
         state["i"] = i + 1
 
-    def phase(iterations, seconds):
-        """At least `iterations` steps and `seconds`, and whole accumulation cycles, so that every timed
-        phase holds one optimizer step per `accumulate` iterations; returns (iterations, elapsed)."""
+    def phase(iterations, seconds, multiple):
+        """At least `iterations` steps and `seconds`, and a multiple of `multiple`: any k * accumulate
+        consecutive iterations hold exactly k optimizer steps; returns (iterations, elapsed)."""
         n = 0
         t0 = time.perf_counter()
-        while n < iterations or time.perf_counter() - t0 < seconds or n % accumulate:
+        while n < iterations or time.perf_counter() - t0 < seconds or n % multiple:
             train_step()
             n += 1
         if device.type == "cuda":
@@ -395,9 +395,9 @@ def detection(args, graph, device):
 
     model.train()
     opt.zero_grad()
-    phase(args.warmup, args.warmup_seconds)
+    phase(args.warmup, args.warmup_seconds, 1)
     steps0 = state["steps"]
-    iters, elapsed = phase(args.iters, args.seconds)
+    iters, elapsed = phase(args.iters, args.seconds, accumulate)
     return {"model": graph["name"], "task": "detection", "train_img_s": round(args.batch * iters / elapsed, 2),
             "threads": args.threads, "interop": args.interop, "batch": args.batch, "input": shape,
             "targets": int(targets.shape[0]), "accumulate": accumulate, "ema": ema is not None,

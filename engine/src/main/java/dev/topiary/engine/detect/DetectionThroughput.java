@@ -21,7 +21,7 @@ import java.util.Random;
  * left out. The schedule is YOLOv5's past its warm-up: learning rate {@code lr0} for every group,
  * momentum {@code hyp.momentum()}, {@code accumulate = round(nominal batch / batch)}; the
  * iteration count runs on from the warm-up phase into the timed one, as a training run's would, and
- * each phase ends on a whole accumulation cycle.
+ * the timed phase runs a multiple of {@code accumulate} iterations.
  *
  * <p>The protocol is {@link ThroughputBench}'s: each phase runs at least its iterations and at
  * least its seconds. {@code bench/torch_reference.py --task detection} runs the same step in
@@ -98,10 +98,10 @@ public final class DetectionThroughput {
       GraphBlock block = BlockWeights.load(model, manager);
       try (DetectionStep step = new DetectionStep(block, manager, anchors, hyp, batch, ema, List.of())) {
         Loop loop = new Loop(step, manager, data, accumulate, hyp);
-        loop.phase(protocol.warmupIterations(), protocol.warmupSeconds());
+        loop.phase(protocol.warmupIterations(), protocol.warmupSeconds(), 1);
         int steps0 = loop.steps;
         long t0 = System.nanoTime();
-        int iterations = loop.phase(protocol.iterations(), protocol.seconds());
+        int iterations = loop.phase(protocol.iterations(), protocol.seconds(), accumulate);
         NDArray anyWeight = block.parameterArrays().values().iterator().next();
         LatencyBench.awaitDevice(anyWeight); // the clock stops once the device has run the last step
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -145,15 +145,15 @@ public final class DetectionThroughput {
     }
 
     /**
-     * At least {@code iterations} iterations and at least {@code seconds}, and whole accumulation
-     * cycles, so that a timed phase holds one optimizer step per {@code accumulate} iterations;
-     * returns the iterations run.
+     * At least {@code iterations} iterations and at least {@code seconds}, and a multiple of {@code
+     * multiple}: any {@code k * accumulate} consecutive iterations hold exactly {@code k} optimizer
+     * steps, so the timed phase's share of steps is the training run's. Returns the iterations run.
      */
-    int phase(int iterations, double seconds) {
+    int phase(int iterations, double seconds, int multiple) {
       long start = System.nanoTime();
       long nanos = (long) (seconds * 1e9);
       int done = 0;
-      while (done < iterations || System.nanoTime() - start < nanos || done % accumulate != 0) {
+      while (done < iterations || System.nanoTime() - start < nanos || done % multiple != 0) {
         once();
         done++;
       }
