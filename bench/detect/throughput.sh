@@ -21,10 +21,10 @@ mkdir -p .bench/detect
 ROWS="$(mktemp)"; trap 'rm -f "$ROWS"' EXIT
 PROTO=(--threads "$THREADS" --interop "$INTEROP" --iters "$ITERS" --warmup "$WARMUP" --seconds "$SECONDS_MIN" --warmup-seconds "$WARMUP_SECONDS")
 JEMA=(); PEMA=(); [ "$EMA" = 1 ] || { JEMA=(--no-ema); PEMA=(--no-ema); }
-PLOSS=(); [ -z "${YOLOV5:-}" ] || PLOSS=(--yolov5 "$YOLOV5")
+PLOSS=(); LOSS="torch_reference.py's YoloLoss"; [ -z "${YOLOV5:-}" ] || { PLOSS=(--yolov5 "$YOLOV5"); LOSS="YOLOv5's ComputeLoss from $YOLOV5"; }
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# threads $THREADS intra / $INTEROP inter; $CLASSES classes, $TARGETS targets per image; warm-up >= $WARMUP iterations and >= $WARMUP_SECONDS s,"
-echo "# timed >= $ITERS iterations and >= $SECONDS_MIN s, a multiple of accumulate; EMA $EMA; PyTorch loss: ${YOLOV5:+YOLOv5's ComputeLoss from $YOLOV5}${YOLOV5:-torch_reference.py's}"
+echo "# timed >= $ITERS iterations and >= $SECONDS_MIN s, a multiple of accumulate; EMA $EMA; PyTorch loss: $LOSS"
 echo "# env: $(env | grep -E '^(OMP|GOMP|KMP|MKL|OPENBLAS|MALLOC)_' | sort | tr '\n' ' ')(inherited by both sides)"
 printf "%-8s %5s %5s %5s %13s %13s %7s %6s %6s %9s %s\n" model size batch round topiary_img_s torch_img_s ratio iters_j iters_p jvm_peak load
 for c in "${CONFIGS[@]}"; do
