@@ -385,20 +385,21 @@ def detection(args, graph, device):
         """At least `iterations` steps and `seconds`, and a multiple of `multiple`: any k * accumulate
         consecutive iterations hold exactly k optimizer steps; returns (iterations, elapsed)."""
         n = 0
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         while n < iterations or time.perf_counter() - t0 < seconds or n % multiple:
             train_step()
             n += 1
         if device.type == "cuda":
             torch.cuda.synchronize(device)
-        return n, time.perf_counter() - t0
+        return n, time.perf_counter() - t0, time.process_time() - c0
 
     model.train()
     opt.zero_grad()
     phase(args.warmup, args.warmup_seconds, 1)
     steps0 = state["steps"]
-    iters, elapsed = phase(args.iters, args.seconds, accumulate)
+    iters, elapsed, cpu = phase(args.iters, args.seconds, accumulate)
     return {"model": graph["name"], "task": "detection", "train_img_s": round(args.batch * iters / elapsed, 2),
+            "train_img_cpu_s": round(args.batch * iters / cpu, 3),
             "threads": args.threads, "interop": args.interop, "batch": args.batch, "input": shape,
             "targets": int(targets.shape[0]), "accumulate": accumulate, "ema": ema is not None,
             "loss": "yolov5" if args.yolov5 else "torch_reference", "train_iters": iters,

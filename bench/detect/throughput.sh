@@ -26,7 +26,7 @@ echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(grep -m1 'model name' /pro
 echo "# threads $THREADS intra / $INTEROP inter; $CLASSES classes, $TARGETS targets per image; warm-up >= $WARMUP iterations and >= $WARMUP_SECONDS s,"
 echo "# timed >= $ITERS iterations and >= $SECONDS_MIN s, a multiple of accumulate; EMA $EMA; PyTorch loss: $LOSS"
 echo "# env: $(env | grep -E '^(OMP|GOMP|KMP|MKL|OPENBLAS|MALLOC)_' | sort | tr '\n' ' ')(inherited by both sides)"
-printf "%-8s %5s %5s %5s %13s %13s %7s %6s %6s %9s %s\n" model size batch round topiary_img_s torch_img_s ratio iters_j iters_p jvm_peak load
+printf "%-8s %5s %5s %5s %13s %13s %7s %9s %9s %7s %6s %6s %9s %s\n" model size batch round topiary_img_s torch_img_s ratio j_img_cpus p_img_cpus r_cpu iters_j iters_p jvm_peak load
 for c in "${CONFIGS[@]}"; do
   IFS=: read -r arch size batch <<<"$c"
   graph=".bench/detect/$arch-$size.json"; targets=".bench/detect/$arch-$size-b$batch-targets.txt"
@@ -41,19 +41,22 @@ import json, sys
 a, s, b, r, j, p, load = sys.argv[1:8]
 j, p = json.loads(j), json.loads(p)
 assert j["targets"] == p["targets"] and j["accumulate"] == p["accumulate"], (j, p)
-print("%-8s %5s %5s %5s %13.2f %13.2f %7.2f %6d %6d %5d MiB %s" % (a, s, b, r, j["train_img_s"], p["train_img_s"],
-      j["train_img_s"] / p["train_img_s"], j["train_iters"], p["train_iters"], j.get("peak_rss_mib", -1), load))
+print("%-8s %5s %5s %5s %13.2f %13.2f %7.2f %9.3f %9.3f %7.2f %6d %6d %5d MiB %s" % (a, s, b, r, j["train_img_s"], p["train_img_s"],
+      j["train_img_s"] / p["train_img_s"], j["train_img_cpu_s"], p["train_img_cpu_s"], j["train_img_cpu_s"] / p["train_img_cpu_s"],
+      j["train_iters"], p["train_iters"], j.get("peak_rss_mib", -1), load))
 PYEOF
   done
 done
-# per configuration, the median of the per-round ratios (each round runs the two sides back to back)
+# per configuration, the median of the per-round ratios (each round runs the two sides back to back), of the
+# wall-clock images/s and of the images per CPU-second of each process (steadier when other jobs share the cores)
 "$PY" - "$ROWS" <<'PYEOF'
 import statistics, sys
 rows = {}
 for line in open(sys.argv[1]):
     f = line.split()
-    rows.setdefault((f[0], f[1], f[2]), []).append(float(f[6]))
+    rows.setdefault((f[0], f[1], f[2]), []).append((float(f[6]), float(f[9])))
 for (a, s, b), r in rows.items():
-    print("%-8s %5s %5s %5s %13s %13s %7.2f   (rounds: %s)" % (a, s, b, "med", "", "", statistics.median(r), " ".join("%.2f" % x for x in r)))
+    print("%-8s %5s %5s %5s %13s %13s %7.2f %9s %9s %7.2f   (rounds, wall: %s; cpu: %s)" % (a, s, b, "med", "", "", statistics.median(x[0] for x in r), "", "",
+          statistics.median(x[1] for x in r), " ".join("%.2f" % x[0] for x in r), " ".join("%.2f" % x[1] for x in r)))
 PYEOF
 echo "# reproduce: bench/detect/throughput.sh ${CONFIGS[*]}  (ROUNDS=$ROUNDS THREADS=$THREADS INTEROP=$INTEROP CLASSES=$CLASSES TARGETS=$TARGETS ITERS=$ITERS WARMUP=$WARMUP MIN_SECONDS=$SECONDS_MIN WARMUP_SECONDS=$WARMUP_SECONDS EMA=$EMA${YOLOV5:+ YOLOV5=$YOLOV5})"

@@ -53,6 +53,7 @@ final class DetectionBenchOptions {
     out.put("model", r.model());
     out.put("task", "detection");
     out.put("train_img_s", Math.round(r.imagesPerSecond() * 100) / 100.0);
+    out.put("train_img_cpu_s", Math.round(r.imagesPerCpuSecond() * 1000) / 1000.0);
     out.put("threads", runtime.threads);
     out.put("interop", runtime.interop);
     out.put("batch", batch);

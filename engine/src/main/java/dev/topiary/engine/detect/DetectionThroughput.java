@@ -10,6 +10,7 @@ import dev.topiary.engine.measure.LatencyBench;
 import dev.topiary.engine.model.Model;
 import dev.topiary.engine.train.TorchSupport;
 import dev.topiary.engine.workflow.ThroughputBench;
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Random;
 
@@ -35,10 +36,13 @@ public final class DetectionThroughput {
    *
    * @param iterations forward-backward passes timed
    * @param optimizerSteps optimizer steps among them
+   * @param imagesPerSecond pictures over the timed phase's wall-clock seconds
+   * @param imagesPerCpuSecond pictures over the CPU seconds the whole process spent in the timed phase
+   *     (all its threads): on a shared machine, less sensitive than the wall clock to other jobs
    * @param meanLoss box, objectness and class losses averaged over every iteration run
    */
   public record Result(String model, int batch, int imageSize, int targets, int accumulate, boolean ema, int iterations,
-      int optimizerSteps, double imagesPerSecond, float[] meanLoss) {}
+      int optimizerSteps, double imagesPerSecond, double imagesPerCpuSecond, float[] meanLoss) {}
 
   /**
    * {@code perImage} boxes in each of {@code batch} pictures, YOLOv5's target rows (image, class, cx,
@@ -101,18 +105,25 @@ public final class DetectionThroughput {
         loop.phase(protocol.warmupIterations(), protocol.warmupSeconds(), 1);
         int steps0 = loop.steps;
         long t0 = System.nanoTime();
+        long c0 = processCpuNanos();
         int iterations = loop.phase(protocol.iterations(), protocol.seconds(), accumulate);
         NDArray anyWeight = block.parameterArrays().values().iterator().next();
         LatencyBench.awaitDevice(anyWeight); // the clock stops once the device has run the last step
         double seconds = (System.nanoTime() - t0) / 1e9;
+        double cpuSeconds = (processCpuNanos() - c0) / 1e9;
         float[] mean = new float[3];
         for (int k = 0; k < 3; k++) {
           mean[k] = (float) (loop.sums[k] / loop.iteration);
         }
         return new Result(model.graph().name(), batch, in.height(), targets.length / TargetAssignment.ROW, accumulate, ema, iterations,
-            loop.steps - steps0, batch * iterations / seconds, mean);
+            loop.steps - steps0, batch * iterations / seconds, batch * iterations / cpuSeconds, mean);
       }
     }
+  }
+
+  /** CPU time of the whole process (every thread: libtorch's, the JIT's, the collector's). */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static float[] pictures(int n, long seed) {
