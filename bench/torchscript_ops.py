@@ -10,6 +10,10 @@ engine/src/main/resources/dev/topiary/engine/exec/hardswish.pt: forward(x) = har
 libtorch's own forward and backward (one pass each) where the composite x * relu6(x + 3) / 6 took
 four ops and a gradient that differed from libtorch's at x = -3 and 3.
 
+engine/src/main/resources/dev/topiary/engine/exec/silu.pt: forward(x) = silu(x), torch.nn.SiLU (YOLOv5's
+activation): libtorch's one-pass forward and backward where the composite x * sigmoid(x) took two ops
+forward and five backward (fwd + bwd of a [32, 32, 32, 32] tensor on one thread: 3.0 ms against 19.8).
+
 engine/src/main/resources/dev/topiary/engine/exec/hardtanh.pt: forward(x, min, max) = hardtanh(x, min,
 max), the op behind torch.nn.ReLU6 and Hardtanh. DJL only has clamp, whose backward in libtorch is four
 passes (ge, le, logical_and, where with a broadcast zero) where hardtanh_backward is one; see
@@ -73,6 +77,11 @@ class ChannelsLast(torch.nn.Module):
 class Hardswish(torch.nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return torch._C._nn.hardswish(x)
+
+
+class Silu(torch.nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch._C._nn.silu(x)
 
 
 class Hardtanh(torch.nn.Module):
@@ -321,7 +330,7 @@ class ConvCheck(torch.nn.Module):
 
 
 if __name__ == "__main__":
-    for name, module in (("channels_last.pt", ChannelsLast()), ("hardswish.pt", Hardswish()), ("hardtanh.pt", Hardtanh()),
+    for name, module in (("channels_last.pt", ChannelsLast()), ("hardswish.pt", Hardswish()), ("silu.pt", Silu()), ("hardtanh.pt", Hardtanh()),
                          ("matrix_rank.pt", MatrixRankSums()), ("sgd_step.pt", SgdStep()), ("slow_conv2d.pt", SlowConv2d()),
                          ("conv_check.pt", ConvCheck())):
         torch.jit.save(torch.jit.script(module), DIR + name)

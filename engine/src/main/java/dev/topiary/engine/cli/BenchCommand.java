@@ -12,7 +12,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Training and inference images/s on random data (same protocol as bench/torch_reference.py); prints one JSON line.")
+    description = "Training and inference images/s on random data (same protocol as bench/torch_reference.py); prints one JSON line. "
+        + "--task detection times a YOLOv5 detector's training step (forward, YOLOv5 loss, backward, clipped SGD every accumulated batch, EMA).")
 final class BenchCommand implements Callable<Integer> {
   @Mixin ModelOptions model;
   @Mixin RuntimeOptions runtime;
@@ -22,12 +23,22 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--warmup-seconds", defaultValue = "2", description = "warm-up seconds, at least (default: ${DEFAULT-VALUE})") double warmupSeconds;
   @Option(names = "--iters", defaultValue = "5", description = "timed iterations, at least (default: ${DEFAULT-VALUE})") int iters;
   @Option(names = "--seconds", defaultValue = "3", description = "timed seconds, at least (default: ${DEFAULT-VALUE})") double seconds;
+  @Option(names = "--task", defaultValue = "classification", description = "classification or detection (default: ${DEFAULT-VALUE})") String task;
+  @Mixin DetectionBenchOptions detection;
 
   @Override
   public Integer call() throws Exception {
     runtime.apply();
-    ThroughputBench.Result r = ThroughputBench.run(model.graph(), batch,
-        new ThroughputBench.Protocol(warmup, warmupSeconds, iters, seconds), model.seed);
+    ThroughputBench.Protocol protocol = new ThroughputBench.Protocol(warmup, warmupSeconds, iters, seconds);
+    switch (task) {
+      case "classification" -> { }
+      case "detection" -> {
+        System.out.println(new ObjectMapper().writeValueAsString(detection.run(model, batch, protocol, runtime)));
+        return 0;
+      }
+      default -> throw new IllegalArgumentException("--task: classification or detection, got '" + task + "'");
+    }
+    ThroughputBench.Result r = ThroughputBench.run(model.graph(), batch, protocol, model.seed);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("model", r.model());
     out.put("train_img_s", Math.round(r.trainImagesPerSecond() * 100) / 100.0);

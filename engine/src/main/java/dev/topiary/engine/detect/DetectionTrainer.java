@@ -1,23 +1,13 @@
 package dev.topiary.engine.detect;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import dev.topiary.engine.exec.BlockWeights;
 import dev.topiary.engine.exec.EngineSettings;
 import dev.topiary.engine.exec.GraphBlock;
-import dev.topiary.engine.graph.ParamKey;
-import dev.topiary.engine.graph.ParamRole;
 import dev.topiary.engine.model.Model;
 import dev.topiary.engine.train.GradientHook;
-import dev.topiary.engine.train.Sgd;
 import dev.topiary.engine.train.TorchSupport;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -28,14 +18,14 @@ import java.util.function.Consumer;
  * learning rates and momentum, linear or cosine decay per epoch, gradients accumulated to a nominal
  * batch of 64, the gradients' joint norm clipped at 10, YOLOv5's loss ({@link YoloLoss}) and an EMA of the weights ({@link WeightsEma}) that
  * is validated each epoch and returned. Gradient hooks (network slimming's BN sparsity) run on each
- * gradient before the step, as the seed's {@code --sr} does after {@code backward}.
+ * gradient before the step, as the seed's {@code --sr} does after {@code backward}. One iteration
+ * (forward, loss, backward, and the optimizer step when one is due) is a {@link DetectionStep}; this
+ * class owns the schedule around it.
  *
  * <p>Runs on {@link EngineSettings#computeDevice()}. One trainer fits once; build another for
  * another run.
  */
 public final class DetectionTrainer {
-  /** YOLOv5's gradient clipping: the joint L2 norm of all gradients at most 10. */
-  static final float MAX_GRAD_NORM = 10f;
   private final Model model;
   private final Anchors anchors;
   private final DetectionLoader train;
@@ -74,15 +64,11 @@ public final class DetectionTrainer {
     int warmup = hyp.warmupIterations(batches);
     List<DetectionEpochResult> results = new ArrayList<>();
     TorchSupport.disableAutogradOnThisThread();
-    try (NDManager manager = NDManager.newBaseManager(EngineSettings.computeDevice());
-        Sgd sgd = Sgd.builder().optMomentum(hyp.momentum()).optNesterov(true).optWeightDecay(hyp.scaledWeightDecay(batchSize))
-            .optNoDecayOnOneDimensional(true).build()) {
+    try (NDManager manager = NDManager.newBaseManager(EngineSettings.computeDevice())) {
       GraphBlock block = BlockWeights.load(model, manager);
       GraphBlock evalBlock = validation == null ? null : BlockWeights.load(model, manager);
-      Groups groups = Groups.of(block);
-      YoloLoss loss = YoloLoss.builder().setHead(head).setAnchors(anchors).build();
-      ParameterStore store = new ParameterStore(manager, false);
-      try (WeightsEma average = ema ? WeightsEma.yolov5(block, manager) : null) {
+      try (DetectionStep step = new DetectionStep(block, manager, anchors, hyp, batchSize, ema, hooks)) {
+        WeightsEma average = step.average();
         long iteration = 0;
         long lastStep = -1;
         for (int epoch = 0; epoch < epochs; epoch++) {
@@ -93,27 +79,24 @@ public final class DetectionTrainer {
           int counted = 0;
           double lrNow = 0;
           for (DetectionBatch batch : train.epoch(epoch)) {
-            int step = hyp.accumulate(batchSize);
+            int accumulate = hyp.accumulate(batchSize);
             double[] lr = new double[] {hyp.lr0() * hyp.factor(epoch, epochs), hyp.lr0() * hyp.factor(epoch, epochs)};
             double momentum = hyp.momentum();
             if (iteration <= warmup && warmup > 0) {
               double f = (double) iteration / warmup;
-              step = Math.max(1, (int) Math.round(1 + f * ((double) hyp.nominalBatch() / batchSize - 1)));
+              accumulate = Math.max(1, (int) Math.round(1 + f * ((double) hyp.nominalBatch() / batchSize - 1)));
               lr[0] = hyp.warmupBiasLr() + f * (lr[0] - hyp.warmupBiasLr());
               lr[1] = f * lr[1];
               momentum = hyp.warmupMomentum() + f * (hyp.momentum() - hyp.warmupMomentum());
             }
             try (NDManager scratch = manager.newSubManager()) {
-              float[] parts = forwardBackward(block, store, loss, batch, scratch);
+              float[] parts = step.forwardBackward(batch, scratch);
               sums[0] += parts[0];
               sums[1] += parts[1];
               sums[2] += parts[2];
               counted++;
-              if (iteration - lastStep >= step) {
-                groups.step(sgd, hooks, lr, momentum, epoch, epochs, scratch);
-                if (average != null) {
-                  average.update(block);
-                }
+              if (iteration - lastStep >= accumulate) {
+                step.optimizerStep(lr[0], lr[1], momentum, epoch, epochs, scratch);
                 lastStep = iteration;
               }
             }
@@ -143,85 +126,6 @@ public final class DetectionTrainer {
         Model out = average != null ? average.toModel(block, model.history()) : BlockWeights.toModel(block, model.history());
         return new Outcome(out, results);
       }
-    }
-  }
-
-  /** One forward and backward pass; returns the box, objectness and class losses. */
-  private static float[] forwardBackward(GraphBlock block, ParameterStore store, YoloLoss loss, DetectionBatch batch, NDManager scratch) {
-    int s = batch.imageSize();
-    NDArray images = scratch.create(FloatBuffer.wrap(batch.images()), new Shape(batch.size(), batch.images().length / ((long) batch.size() * s * s), s, s));
-    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-      NDList maps = block.forward(store, new NDList(images), true);
-      YoloLoss.Parts parts = loss.compute(scratch, maps, batch.targets());
-      collector.backward(parts.total());
-      float[] v = parts.values();
-      return new float[] {v[0], v[1], v[2]};
-    }
-  }
-
-  /** YOLOv5's three parameter groups: biases (incl. BN shifts; group 0), the rest (group 1). */
-  private record Groups(List<Named> biases, List<Named> others) {
-    record Named(String name, Parameter parameter) {}
-
-    static Groups of(GraphBlock block) {
-      List<Named> biases = new ArrayList<>();
-      List<Named> others = new ArrayList<>();
-      for (ParamKey k : block.graph().paramShapes().keySet()) {
-        Parameter p = block.parameter(k);
-        if (!p.requiresGradient()) {
-          continue;
-        }
-        (k.role() == ParamRole.BIAS || k.role() == ParamRole.BETA ? biases : others).add(new Named(k.toString(), p));
-      }
-      return new Groups(biases, others);
-    }
-
-    void step(Sgd sgd, List<GradientHook> hooks, double[] lr, double momentum, int epoch, int epochs, NDManager scratch) {
-      List<Sgd.Step> b = prepare(biases, hooks, epoch, epochs, scratch);
-      List<Sgd.Step> o = prepare(others, hooks, epoch, epochs, scratch);
-      clipNorm(b, o, scratch);
-      sgd.updateAll(b, lr[0], momentum);
-      sgd.updateAll(o, lr[1], momentum);
-    }
-
-    /**
-     * {@code torch.nn.utils.clip_grad_norm_(parameters, max_norm=10)}, as YOLOv5's train.py does before
-     * every step: all gradients scaled by {@code min(1, 10 / (norm + 1e-6))} of their joint L2 norm,
-     * on the device, without reading the norm back.
-     */
-    private static void clipNorm(List<Sgd.Step> a, List<Sgd.Step> b, NDManager scratch) {
-      NDArray sum = null;
-      for (List<Sgd.Step> group : List.of(a, b)) {
-        for (Sgd.Step s : group) {
-          NDArray sq = s.gradient().square().sum();
-          sum = sum == null ? sq : sum.add(sq);
-        }
-      }
-      if (sum == null) {
-        return;
-      }
-      NDArray coef = sum.sqrt().add(1e-6f).pow(-1).mul(MAX_GRAD_NORM).minimum(1f);
-      for (List<Sgd.Step> group : List.of(a, b)) {
-        for (Sgd.Step s : group) {
-          s.gradient().muli(coef);
-        }
-      }
-    }
-
-    private static List<Sgd.Step> prepare(List<Named> group, List<GradientHook> hooks, int epoch, int epochs, NDManager scratch) {
-      List<Sgd.Step> steps = new ArrayList<>(group.size());
-      for (Named n : group) {
-        NDArray g = TorchSupport.gradientOrNull(n.parameter().getArray());
-        if (g == null) {
-          continue;
-        }
-        g.attach(scratch);
-        for (GradientHook hook : hooks) {
-          hook.onGradient(n.name(), n.parameter(), g, epoch, epochs);
-        }
-        steps.add(new Sgd.Step(n.name(), n.parameter(), g));
-      }
-      return steps;
     }
   }
 

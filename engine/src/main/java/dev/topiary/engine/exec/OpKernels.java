@@ -166,8 +166,15 @@ final class OpKernels {
    * needs, so closing the Java handle only stops the arrays piling up in the caller's manager.
    */
 
+  /**
+   * torch.nn.SiLU: libtorch's own kernel on libtorch arrays (one pass forward and back, where x *
+   * sigmoid(x) took two forward and five back: YOLOv5's every activation), else the composite.
+   */
   private static NDArray silu(Op op, List<NDArray> in, OpKernel.Params p, boolean training) {
     NDArray x = in.get(0);
+    if (ScriptedOps.isTorchArray(x)) {
+      return ScriptedOps.silu(x);
+    }
     try (NDArray gate = Activation.sigmoid(x)) {
       return x.mul(gate);
     }

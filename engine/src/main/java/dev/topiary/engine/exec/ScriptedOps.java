@@ -47,6 +47,11 @@ public final class ScriptedOps {
     return call(Hardswish.MODULE, x);
   }
 
+  /** torch.nn.functional.silu(x): libtorch's one-pass forward and backward (the composite x * sigmoid(x) takes five passes back). */
+  static NDArray silu(NDArray x) {
+    return call(Silu.MODULE, x);
+  }
+
   /**
    * {@code x.contiguous(memory_format=torch.channels_last)}: the same logical {@code [N, C, H, W]}
    * array with NHWC strides; {@code x} itself when it already has them. Autograd sees a copy (its
@@ -223,6 +228,11 @@ public final class ScriptedOps {
   /** Holder: the module loads when {@link #hardswish} is first called. */
   private static final class Hardswish {
     static final PtSymbolBlock MODULE = load("hardswish.pt");
+  }
+
+  /** Holder: the module loads when {@link #silu} is first called. */
+  private static final class Silu {
+    static final PtSymbolBlock MODULE = load("silu.pt");
   }
 
   /** Holder: where {@link #hardtanh}'s bounds live, on the CPU, for as long as the process. */
