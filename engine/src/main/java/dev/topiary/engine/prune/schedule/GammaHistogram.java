@@ -176,10 +176,10 @@ public final class GammaHistogram {
     return sb.toString();
   }
 
-  /** 1, 2 or 5 times a power of ten, at least {@code v}. */
+  /** 1, 1.2, 1.5, 2, 2.5 or 5 times a power of ten, at least {@code v}: a tight axis, since trained |gamma| crowd near 1. */
   static float niceCeiling(float v) {
     double p = Math.pow(10, Math.floor(Math.log10(v)));
-    for (double m : new double[] {1, 2, 5, 10}) {
+    for (double m : new double[] {1, 1.2, 1.5, 2, 2.5, 5, 10}) {
       if (m * p >= v) {
         return (float) (m * p);
       }
