@@ -2,7 +2,6 @@ package dev.topiary.engine.cli;
 
 import dev.topiary.engine.detect.DetectionDataset;
 import dev.topiary.engine.detect.DetectionFolders;
-import dev.topiary.engine.detect.DetectionLoader;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -29,9 +28,5 @@ final class DetectionData {
       throw new IllegalArgumentException("--dataset: '" + kind + "' is not a detection dataset (yolo or coco)");
     }
     return DetectionFolders.open(kind, dir, split);
-  }
-
-  static DetectionLoader loader(DetectionDataset data, int imageSize, int channels, int batch, boolean augment, long seed, int workers, int limit) {
-    return DetectionFolders.loader(data, imageSize, channels, batch, augment, seed, workers, limit);
   }
 }

@@ -1,5 +1,7 @@
 package dev.topiary.engine.cli;
 
+import dev.topiary.engine.detect.DetectionFolders;
+
 import dev.topiary.engine.detect.DetectHead;
 import dev.topiary.engine.detect.DetectionDataset;
 import dev.topiary.engine.detect.DetectionEpochResult;
@@ -61,8 +63,8 @@ final class DetectionTraining {
     }
     DetectorInfo info = prepared.info();
     Model model = prepared.model();
-    DetectionLoader trainData = DetectionData.loader(train, size, in.channels(), c.batch(), c.augment(), c.seed(), c.workers(), c.trainLimit());
-    DetectionLoader valData = DetectionData.loader(val, size, in.channels(), c.batch(), false, c.seed(), c.workers(), valLimit);
+    DetectionLoader trainData = DetectionFolders.loader(train, size, in.channels(), c.batch(), c.augment(), c.seed(), c.workers(), c.trainLimit());
+    DetectionLoader valData = DetectionFolders.loader(val, size, in.channels(), c.batch(), false, c.seed(), c.workers(), valLimit);
     DetectionHyp hyp = DetectionHyp.yolov5().withWarmup(warmupEpochs, minWarmupIterations).withCosine(cosine(c.schedule())).withNominalBatch(nominalBatch);
     if (c.lr() != null) {
       hyp = hyp.withLr0(c.lr());
@@ -98,15 +100,10 @@ final class DetectionTraining {
 
   /** The metrics table of a detector on the dataset's {@code val} split, as {@code val.py} prints it. */
   static String evaluate(Model m, String kind, Path dir, int batch, int workers, int limit) {
-    DetectHead head = DetectHead.of(m.graph());
     TensorShape in = m.graph().inputs().get(0).shape();
     DetectionDataset val = DetectionData.open(kind, dir, "val");
-    DetectorInfo info = DetectorInfo.of(m.graph(), head.numClasses());
-    DetectionLoader data = DetectionData.loader(val, in.height(), in.channels(), batch, false, 0, workers, limit);
-    DetectionMetrics.Result r;
-    try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager(dev.topiary.engine.exec.EngineSettings.computeDevice())) {
-      r = dev.topiary.engine.detect.DetectionEvaluator.evaluate(dev.topiary.engine.exec.BlockWeights.load(m, manager), data, info.anchors(), head.numClasses());
-    }
+    DetectionLoader data = DetectionFolders.loader(val, in.height(), in.channels(), batch, false, 0, workers, limit);
+    DetectionMetrics.Result r = dev.topiary.engine.detect.DetectionEvaluator.evaluate(m, data);
     return String.format(Locale.ROOT, "%s on %s (val, %d pictures at %d px):%n", m.graph().name(), dir, data.size(), in.height())
         + table(r, val.classNames());
   }

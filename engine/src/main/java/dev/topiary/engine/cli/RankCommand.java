@@ -1,5 +1,7 @@
 package dev.topiary.engine.cli;
 
+import dev.topiary.engine.detect.DetectionFolders;
+
 import dev.topiary.engine.prune.importance.ScoresFile;
 import dev.topiary.engine.model.Model;
 import dev.topiary.engine.prune.DependencyGraph;
@@ -60,7 +62,7 @@ final class RankCommand implements Callable<Integer> {
     TensorShape in = m.graph().inputs().get(0).shape();
     DetectionDataset train = DetectionData.open(data.kind, data.dir, "train");
     DetectorInfo info = DetectorInfo.of(m.graph(), DetectHead.of(m.graph()).numClasses());
-    return DetectionScoring.of(DetectionData.loader(train, in.height(), in.channels(), data.batch, false, model.seed, data.workers, data.trainLimit),
+    return DetectionScoring.of(DetectionFolders.loader(train, in.height(), in.channels(), data.batch, false, model.seed, data.workers, data.trainLimit),
         m.graph(), info.anchors(), criterion.limit);
   }
 

@@ -1,5 +1,7 @@
 package dev.topiary.engine.cli;
 
+import dev.topiary.engine.detect.DetectionFolders;
+
 import dev.topiary.engine.detect.DetectHead;
 import dev.topiary.engine.detect.DetectionDataset;
 import dev.topiary.engine.detect.DetectionHyp;
@@ -59,8 +61,8 @@ final class SlimDetectorCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--data-dir: the detector predicts " + head.numClasses() + " classes but the dataset names " + train.classNames().size());
     }
     DetectionHyp hyp = DetectionHyp.yolov5().withLr0(lr).withNominalBatch(nominalBatch).withWarmup(warmupEpochs, minWarmup);
-    var trainData = DetectionData.loader(train, in.height(), in.channels(), batch, augment, seed, workers, trainLimit);
-    var valData = DetectionData.loader(val, in.height(), in.channels(), batch, false, seed, workers, valLimit);
+    var trainData = DetectionFolders.loader(train, in.height(), in.channels(), batch, augment, seed, workers, trainLimit);
+    var valData = DetectionFolders.loader(val, in.height(), in.channels(), batch, false, seed, workers, valLimit);
     System.out.printf(Locale.ROOT, "slimming %s on %s: %d train / %d val pictures at %d px; sr %.2g over %d epochs, cut %.0f%% of BN channels, fine-tune %d epochs%n",
         m.graph().name(), dir, trainData.size(), valData.size(), in.height(), sr, sparsityEpochs, 100 * percent, finetuneEpochs);
     DetectorSlimming.Result r = DetectorSlimming.run(m, new DetectorSlimming.Phase(trainData, valData, sparsityEpochs, hyp, seed), sr, percent,

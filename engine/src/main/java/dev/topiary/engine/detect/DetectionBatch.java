@@ -26,6 +26,11 @@ public record DetectionBatch(int size, int imageSize, float[] images, float[] ta
     ids = List.copyOf(ids);
   }
 
+  /** The pictures as one {@code [B, C, S, S]} float32 array in {@code manager}. */
+  public ai.djl.ndarray.NDArray images(ai.djl.ndarray.NDManager manager) {
+    return manager.create(java.nio.FloatBuffer.wrap(images), new ai.djl.ndarray.types.Shape(size, channels(), imageSize, imageSize));
+  }
+
   /** Channels per picture, {@code C}. */
   public int channels() {
     return images.length / (size * imageSize * imageSize);

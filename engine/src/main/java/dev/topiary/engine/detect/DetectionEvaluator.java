@@ -3,12 +3,10 @@ package dev.topiary.engine.detect;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.topiary.engine.exec.BlockWeights;
 import dev.topiary.engine.exec.EngineSettings;
 import dev.topiary.engine.exec.GraphBlock;
 import dev.topiary.engine.model.Model;
-import java.nio.FloatBuffer;
 import java.util.List;
 
 /**
@@ -53,9 +51,7 @@ public final class DetectionEvaluator {
 
   /** The raw head maps of one batch, in inference mode. */
   static NDList infer(GraphBlock block, DetectionBatch batch, NDManager scratch) {
-    int s = batch.imageSize();
-    long channels = batch.images().length / ((long) batch.size() * s * s);
-    NDArray images = scratch.create(FloatBuffer.wrap(batch.images()), new Shape(batch.size(), channels, s, s));
+    NDArray images = batch.images(scratch);
     NDList maps = block.infer(new NDList(images));
     maps.attach(scratch);
     return maps;

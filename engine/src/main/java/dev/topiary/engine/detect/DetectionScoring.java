@@ -2,7 +2,6 @@ package dev.topiary.engine.detect;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.topiary.engine.graph.Graph;
 import dev.topiary.engine.prune.importance.ScoringData;
@@ -39,8 +38,7 @@ public final class DetectionScoring {
         @Override
         public NDList next() {
           DetectionBatch b = it.next();
-          int s = b.imageSize();
-          NDArray images = manager.create(FloatBuffer.wrap(b.images()), new Shape(b.size(), b.channels(), s, s));
+          NDArray images = b.images(manager);
           NDArray targets = manager.create(FloatBuffer.wrap(b.targets()), new Shape(b.numTargets(), 6));
           return new NDList(images, targets);
         }

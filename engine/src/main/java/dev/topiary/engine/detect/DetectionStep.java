@@ -4,7 +4,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
@@ -14,7 +13,6 @@ import dev.topiary.engine.graph.ParamRole;
 import dev.topiary.engine.train.GradientHook;
 import dev.topiary.engine.train.Sgd;
 import dev.topiary.engine.train.TorchSupport;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -74,8 +72,7 @@ public final class DetectionStep implements AutoCloseable {
    * @return the box, objectness and class losses (copied to the host)
    */
   public float[] forwardBackward(DetectionBatch batch, NDManager scratch) {
-    int s = batch.imageSize();
-    NDArray images = scratch.create(FloatBuffer.wrap(batch.images()), new Shape(batch.size(), batch.channels(), s, s));
+    NDArray images = batch.images(scratch);
     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
       NDList maps = block.forward(store, new NDList(images), true);
       YoloLoss.Parts parts = loss.compute(scratch, maps, batch.targets());

@@ -1,10 +1,8 @@
 package dev.topiary.engine.detect;
 
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.topiary.engine.exec.BlockWeights;
 import dev.topiary.engine.exec.EngineSettings;
-import dev.topiary.engine.exec.GradMode;
 import dev.topiary.engine.exec.GraphBlock;
 import dev.topiary.engine.measure.LatencyBench;
 import dev.topiary.engine.model.Model;
@@ -84,15 +82,7 @@ public final class DetectorSlimming {
       GraphBlock block = BlockWeights.load(m, manager);
       DetectionMetrics.Result metrics = DetectionEvaluator.evaluate(block, val, info.anchors(), info.classNames().size());
       List<LatencyBench.Result> latency = batchSizes.length == 0 ? List.of()
-          : new LatencyBench(5, 20).run(manager, m.graph().inputs().get(0).shape().toArray(), batchSizes, x -> {
-            try (GradMode.Scope s = GradMode.disabled()) {
-              NDList out = block.infer(new NDList(x));
-              for (int i = 0; i < out.size() - 1; i++) {
-                out.get(i).close();
-              }
-              return out.get(out.size() - 1);
-            }
-          });
+          : new LatencyBench(5, 20).run(manager, m.graph().inputs().get(0).shape().toArray(), batchSizes, LatencyBench.everyOutput(block));
       return new Point(label, metrics, m.graph().parameterCount(), m.graph().macs(), latency);
     }
   }

@@ -22,6 +22,22 @@ public final class LatencyBench {
     NDArray apply(NDArray batch);
   }
 
+  /**
+   * One complete inference pass of a graph with any number of outputs (a detector has one head map
+   * per level): every output awaited on its device, the last handed to the bench (which awaits and
+   * closes it).
+   */
+  public static Forward everyOutput(dev.topiary.engine.exec.GraphBlock block) {
+    return batch -> {
+      ai.djl.ndarray.NDList out = block.infer(new ai.djl.ndarray.NDList(batch));
+      for (int i = 0; i < out.size() - 1; i++) {
+        awaitDevice(out.get(i));
+        out.get(i).close();
+      }
+      return out.get(out.size() - 1);
+    };
+  }
+
   /** Figures for one batch size, in milliseconds per batch. */
   public record Result(int batchSize, double medianMs, double p90Ms, double meanMs, double minMs, int runs) {
     /** Images per second at the median latency. */

@@ -2,7 +2,6 @@ package dev.topiary.pipeline.stage;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -78,7 +77,7 @@ public final class EvalStage extends StageRunner {
     for (int d = 0; d < devices.size(); d++) {
       try (NDManager manager = NDManager.newBaseManager(devices.get(d))) {
         GraphBlock block = BlockWeights.load(model, manager);
-        for (LatencyBench.Result r : bench.run(manager, sample, batchSizes, forward(block))) {
+        for (LatencyBench.Result r : bench.run(manager, sample, batchSizes, LatencyBench.everyOutput(block))) {
           latency.add(new ModelEvaluated.Latency(eval.devices().get(d), ModelEvaluated.Latency.DJL, r.batchSize(), r.medianMs(), r.p90Ms()));
         }
       }
@@ -88,21 +87,6 @@ public final class EvalStage extends StageRunner {
     }
     return new ModelEvaluated(w.plan.jobId(), w.step.index(), w.attempt, w.now(), w.input.plan(), w.artifacts(), top1, top5, loss,
         model.graph().parameterCount(), model.graph().macs(), size.rawBytes(), size.zippedBytes(), latency, detection);
-  }
-
-  /**
-   * One complete forward pass: every output of the graph (a detector has one head map per level),
-   * each awaited on its device, the last handed to the bench (which awaits and closes it).
-   */
-  static LatencyBench.Forward forward(GraphBlock block) {
-    return batch -> {
-      NDList out = block.infer(new NDList(batch));
-      for (int i = 0; i < out.size() - 1; i++) {
-        LatencyBench.awaitDevice(out.get(i));
-        out.get(i).close();
-      }
-      return out.get(out.size() - 1);
-    };
   }
 
   /**
