@@ -56,6 +56,31 @@ class CpuConvRoutesTest {
   }
 
   /**
+   * A conv whose channels leave a partial oneDNN block (a pruned model's 24 or 56) never runs its
+   * NCHW route, even preferred and with both checks agreeing: that route was found wrong on later
+   * calls after right checks. Whole blocks keep the preferred order.
+   */
+  @Test
+  void aConvWithAPartialChannelBlockRunsNhwcEvenWhenNchwIsPreferred() {
+    Conv conv = new Conv(16, Hw.square(3), Hw.square(1), Hw.square(1), Hw.square(1), 1, false);
+    NDArray x = manager.randomNormal(new Shape(4, 24, 8, 8));
+    NDArray w = manager.randomNormal(new Shape(16, 24, 3, 3));
+    assertFalse(CpuConvRoutes.tailFree(w, 1));
+    assertEquals(Route.NHWC, CpuConvRoutes.route(conv, x, w, null, Route.NCHW, false));
+    assertEquals(Route.NHWC, CpuConvRoutes.route(conv, x, w, null, Route.NCHW, true));
+
+    NDArray x32 = manager.randomNormal(new Shape(4, 32, 8, 8));
+    NDArray w32 = manager.randomNormal(new Shape(16, 32, 3, 3));
+    assertTrue(CpuConvRoutes.tailFree(w32, 1));
+    assertEquals(Route.NCHW, CpuConvRoutes.route(conv, x32, w32, null, Route.NCHW, false));
+    assertFalse(CpuConvRoutes.tailFree(manager.zeros(new Shape(24, 32, 3, 3)), 1), "24 output channels");
+    assertTrue(CpuConvRoutes.tailFree(manager.zeros(new Shape(32, 1, 3, 3)), 32), "depthwise over 32 channels");
+    // the agreeing check of a tail conv still leads to NHWC, and a wrong NHWC to the slow kernels, never NCHW
+    assertEquals(Route.NHWC, CpuConvRoutes.choose(new double[] {1e-7, -1, -1}, Route.NHWC, false));
+    assertEquals(Route.SLOW, CpuConvRoutes.choose(new double[] {0.16, 3e-7, 0.16}, Route.NHWC, false));
+  }
+
+  /**
    * oneDNN's 1x1 backward-weights kernel corrupts the heap for this shape (an imported ResNet's
    * 8-to-16 stride-2 shortcut at batch 32): the route must not run it, not even to check it, or this
    * test's JVM dies.
