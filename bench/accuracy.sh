@@ -2,10 +2,11 @@
 # Accuracy after pruning and fine-tuning on Fashion-MNIST: ResNet-20 (CIFAR-style, 1x28x28 input)
 # trained to a baseline, then cut to about half its FLOPs three ways and fine-tuned the same way:
 #   L1 norm (one-shot, --target-flops), HRank (one-shot, --target-flops, 5 batches of 128 for ranks),
-#   network slimming (sparsity training on BN gamma, global threshold at PERCENT of channels).
+#   network slimming (sparsity training on BN gamma, global threshold at PERCENT of channels);
+#   l1-round8: L1 norm with kept channels rounded up to a multiple of 8 (the issue 18 default question).
 # Usage: bench/accuracy.sh   Env: TRAIN (20000) TEST (10000) BASE_EPOCHS (5) FT_EPOCHS (3) SR_EPOCHS (3)
 #        BASE_LR (0.1) FT_LR (0.02) SR (1e-4) PERCENT (0.3) TARGET (0.5) THREADS (2)
-#        METHODS ("l1 hrank slimming": the cuts to run) KEEP_BASELINE (0; 1 reuses .bench/accuracy/baseline)
+#        METHODS ("l1 hrank slimming"; also l1-round8: the cuts to run) KEEP_BASELINE (0; 1 reuses .bench/accuracy/baseline)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -27,13 +28,14 @@ FT=(--finetune-epochs "$FT_EPOCHS" --lr "$FT_LR" --schedule cosine "${DATA[@]}")
 for m in $METHODS; do
   case "$m" in
     l1) E prune --model "$OUT/baseline" --criterion l1 --target-flops "$TARGET" "${FT[@]}" --out "$OUT/l1" | tail -n 3 ;;
+    l1-round8) E prune --model "$OUT/baseline" --criterion l1 --target-flops "$TARGET" --round-to 8 "${FT[@]}" --out "$OUT/l1-round8" | tail -n 3 ;;
     hrank)
       E rank --model "$OUT/baseline" --criterion hrank --limit 5 --batch 128 "${DATA[@]}" --out "$OUT/hrank.json" | tail -n 1
       E prune --model "$OUT/baseline" --scores "$OUT/hrank.json" --target-flops "$TARGET" "${FT[@]}" --out "$OUT/hrank" | tail -n 3 ;;
     slimming)
       E schedule --model "$OUT/baseline" --mode slimming --sr "$SR" --sr-decay --sparsity-epochs "$SR_EPOCHS" --percent "$PERCENT" \
         --finetune-epochs "$FT_EPOCHS" --lr "$FT_LR" "${DATA[@]}" --out "$OUT/slimming" | tail -n 3 ;;
-    *) echo "METHODS: unknown method '$m' (l1, hrank or slimming)" >&2; exit 2 ;;
+    *) echo "METHODS: unknown method '$m' (l1, l1-round8, hrank or slimming)" >&2; exit 2 ;;
   esac
 done
 echo

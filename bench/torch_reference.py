@@ -9,6 +9,7 @@ Classification (default): forward, cross-entropy, backward, SGD with momentum an
 then inference.
 Usage: torch_reference.py GRAPH_JSON --batch 128 --threads 2 --interop 1 --warmup 2 --warmup-seconds 2 --iters 5 --seconds 3
 Prints one JSON object: {"model", "train_img_s", "infer_img_s", "threads", "torch"}.
+With --latency 1,32 [--runs 50 --warmup 10]: inference latency only, {"latency": {"1": {"median_ms", "p90_ms"}, ...}}.
 
 Detection (--task detection, a YOLOv5 graph whose outputs are the three head convolutions): YOLOv5
 v6.2/v7.0 train.py's step past the warm-up: Detect's training view of the maps, ComputeLoss
@@ -407,6 +408,38 @@ def detection(args, graph, device):
             "device": str(device), "torch": torch.__version__}
 
 
+def latency(args, graph, device):
+    """Median and p90 milliseconds per batch of eval-mode inference under no_grad, per batch size:
+    `--warmup` untimed passes, then `--runs` timed ones, each ending once the output exists (a GPU is
+    synchronised), percentiles interpolated as numpy's default, as LatencyBench computes them."""
+    model = GraphModule(graph).to(device).eval()
+    shape = graph["inputs"][0]["shape"]
+    out = {}
+    with torch.no_grad():
+        for b in (int(v) for v in args.latency.split(",")):
+            x = torch.randn(b, *shape, device=device)
+            for _ in range(args.warmup):
+                model(x)
+            ms = []
+            for _ in range(args.runs):
+                t0 = time.perf_counter()
+                model(x)
+                if device.type == "cuda":
+                    torch.cuda.synchronize(device)
+                ms.append((time.perf_counter() - t0) * 1e3)
+            ms.sort()
+            out[str(b)] = {"median_ms": round(percentile(ms, 0.5), 4), "p90_ms": round(percentile(ms, 0.9), 4)}
+    return {"model": graph["name"], "latency": out, "threads": args.threads, "runs": args.runs, "warmup": args.warmup,
+            "device": str(device), "torch": torch.__version__}
+
+
+def percentile(sorted_values, q):
+    pos = q * (len(sorted_values) - 1)
+    lo = int(math.floor(pos))
+    hi = min(lo + 1, len(sorted_values) - 1)
+    return sorted_values[lo] + (pos - lo) * (sorted_values[hi] - sorted_values[lo])
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("graph")
@@ -424,6 +457,9 @@ def main():
     p.add_argument("--nominal-batch", type=int, default=64, help="detection: gradients accumulate to this many images a step")
     p.add_argument("--no-ema", action="store_true", help="detection: no ModelEMA update after each optimizer step")
     p.add_argument("--yolov5", help="detection: a YOLOv5 v7.0 checkout whose utils/loss.py ComputeLoss replaces this script's")
+    p.add_argument("--latency", help="inference latency only, at these batch sizes (e.g. 1,32): median and p90 of --runs"
+                   " timed passes after --warmup passes, as `topiary engine latency` measures it")
+    p.add_argument("--runs", type=int, default=50, help="latency: timed passes per batch size")
     args = p.parse_args()
     if args.task == "detection" and not args.targets:
         p.error("--task detection needs --targets FILE")
@@ -449,6 +485,9 @@ def main():
 
     if args.task == "detection":
         print(json.dumps(detection(args, graph, device)))
+        return
+    if args.latency:
+        print(json.dumps(latency(args, graph, device)))
         return
     model = GraphModule(graph).to(device)
     shape = graph["inputs"][0]["shape"]

@@ -44,6 +44,7 @@ final class TrainCommand implements Callable<Integer> {
         loaders.train().size(), loaders.test().size(), epochs);
     Fitter.Outcome o = Fitter.fit(start, loaders, fit, r -> System.out.println(Console.epoch(r)),
         m -> java.util.Map.of(), java.util.List.of(), checkpoints);
+    o.convOrders().forEach(c -> System.out.println(Console.convOrder(c)));
     o.model().save(out);
     Evaluation e = Fitter.evaluate(o.model(), loaders);
     System.out.printf("saved %s: test top-1 %.4f top-5 %.4f loss %.4f%n", out, e.top1(), e.top5(), e.loss());

@@ -32,7 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * ways on the real input: the output and, when autograd records, the gradients of x, w and b for a
  * fixed output gradient. Two routes through different reorders that agree are trusted; when they
  * disagree (or are the same memory: one channel or one pixel, which then always runs NCHW), each is
- * compared with the slow kernels. The preferred route ({@link EngineSettings#cpuChannelsLast()})
+ * compared with the slow kernels. The preferred route ({@link ConvOrderProbe#preferred()})
  * runs when it is right, else the other order, else the slow kernels. The cost is one more pass in
  * each order per configuration; the slow kernels (two to five times slower) run only where both
  * orders are wrong. A pass with autograd and one without can take different routes, and so differ

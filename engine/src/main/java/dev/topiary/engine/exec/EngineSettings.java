@@ -44,10 +44,15 @@ public final class EngineSettings {
     }
   }
 
-  /** The system property that turns channels-last CPU convolutions off ({@code false}); on by default. */
+  /**
+   * The system property choosing the memory order of CPU convolutions ({@link ConvOrder}): {@code
+   * auto} (the default: measured per graph), {@code true} (channels-last) or {@code false}
+   * (contiguous).
+   */
   public static final String CPU_CHANNELS_LAST = "topiary.cpu-channels-last";
 
-  private static volatile boolean cpuChannelsLast = !"false".equalsIgnoreCase(System.getProperty(CPU_CHANNELS_LAST, "true").trim());
+  /** The order set by {@link #setCpuConvOrder}; null until then (the system property rules). */
+  private static volatile ConvOrder cpuConvOrder;
 
   /** The device {@link #apply()} chose; null until then. */
   private static volatile Device computeDevice;
@@ -132,19 +137,29 @@ public final class EngineSettings {
   }
 
   /**
-   * Whether convolutions on the CPU take their input in channels-last (NHWC) memory order, which
-   * libtorch's oneDNN kernels run faster (training 1.1 to 1.6 times at the median; inference 0.8 to
-   * 1.25 times, slower for LeNet-5 and VGG-16-BN; BENCHMARKS.md).
-   * Process-wide; on unless the system property {@value #CPU_CHANNELS_LAST} is {@code false}. GPU
-   * arrays are left as they are.
+   * The memory order CPU convolutions take their input in, for the process: set by {@link
+   * #setCpuConvOrder}, else by the system property {@value #CPU_CHANNELS_LAST}, else {@link
+   * ConvOrder#AUTO}. GPU arrays are left as they are.
+   *
+   * @throws IllegalArgumentException when the system property holds something else than auto, true
+   *     or false
    */
-  public static boolean cpuChannelsLast() {
-    return cpuChannelsLast;
+  public static ConvOrder cpuConvOrder() {
+    ConvOrder set = cpuConvOrder;
+    return set != null ? set : ConvOrder.parse(System.getProperty(CPU_CHANNELS_LAST));
   }
 
-  /** Sets {@link #cpuChannelsLast()} for the process (benchmarks compare the two; tests check both agree). */
+  /** Sets {@link #cpuConvOrder()} for the process (benchmarks compare the orders; tests check they agree). */
+  public static void setCpuConvOrder(ConvOrder order) {
+    if (order == null) {
+      throw new IllegalArgumentException("order must not be null");
+    }
+    cpuConvOrder = order;
+  }
+
+  /** Shorthand for {@link #setCpuConvOrder}: channels-last ({@code true}) or contiguous. */
   public static void setCpuChannelsLast(boolean on) {
-    cpuChannelsLast = on;
+    setCpuConvOrder(on ? ConvOrder.CHANNELS_LAST : ConvOrder.CONTIGUOUS);
   }
 
   /** The device for a choice, given how many GPUs PyTorch sees. */

@@ -8,10 +8,13 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.topiary.engine.InvalidModelException;
 import dev.topiary.engine.InvalidWeightsException;
+import dev.topiary.engine.graph.Conv;
 import dev.topiary.engine.graph.Graph;
 import dev.topiary.engine.graph.GraphInput;
 import dev.topiary.engine.graph.Node;
@@ -53,6 +56,9 @@ public final class GraphBlock extends AbstractBlock {
   private final ExecutionPlan plan;
   private final Map<ParamKey, Parameter> byKey = new LinkedHashMap<>();
   private final List<Map<ParamRole, Parameter>> nodeParams;
+  /** Whether some convolution reads more than one channel, so that a memory order is to choose. */
+  private final boolean choosesOrder;
+  private final Map<OrderKey, ConvOrderChoice> orders = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** A block for this graph, initialised from seed 0. */
   public GraphBlock(Graph graph) {
@@ -89,6 +95,7 @@ public final class GraphBlock extends AbstractBlock {
       perNode.add(own);
     }
     nodeParams = List.copyOf(perNode);
+    choosesOrder = graph.nodes().stream().anyMatch(n -> n.op() instanceof Conv && graph.shape(n.inputs().get(0)).toArray()[0] > 1);
   }
 
   /** DJL's type of a role: the same name, but a Constant's VALUE, which DJL has no name for, is OTHER. */
@@ -174,6 +181,119 @@ public final class GraphBlock extends AbstractBlock {
 
   private CapturedForward run(ParameterStore ps, NDList inputs, boolean training, Set<String> capture, Tap tap) {
     checkInputs(inputs);
+    CpuConvRoutes.Route order = passOrder(inputs, training);
+    if (order == null) {
+      return pass(ps, inputs, training, capture, tap);
+    }
+    try (ConvOrderProbe.Scope s = ConvOrderProbe.use(order)) {
+      return pass(ps, inputs, training, capture, tap);
+    }
+  }
+
+  /**
+   * The memory order the convolutions of this pass prefer under {@link ConvOrder#AUTO}, measured
+   * the first time a mode and shape are seen ({@link #probe}); null where nothing is to choose: a
+   * fixed order, a pass inside another's order, no CPU float32 input, or no convolution reading more
+   * than one channel.
+   */
+  private CpuConvRoutes.Route passOrder(NDList inputs, boolean training) {
+    if (!choosesOrder || ConvOrderProbe.inPass() || EngineSettings.cpuConvOrder() != ConvOrder.AUTO) {
+      return null;
+    }
+    NDArray x = inputs.head();
+    if (!x.getDevice().getDeviceType().equals(Device.Type.CPU) || x.getDataType() != DataType.FLOAT32
+        || !ScriptedOps.isTorchArray(x)) {
+      return null;
+    }
+    boolean grad = GradMode.isEnabled();
+    // training steps share one choice whatever the batch (the last batch of an epoch is smaller);
+    // inference, cheap to probe, chooses per batch size (batch 1 and 32 can differ)
+    Shape shape = grad ? x.getShape().slice(1) : x.getShape();
+    OrderKey key = new OrderKey(grad, training, shape);
+    ConvOrderChoice choice = orders.get(key);
+    if (choice == null) {
+      synchronized (orders) {
+        choice = orders.get(key);
+        if (choice == null) {
+          choice = probe(inputs, training, grad);
+          orders.put(key, choice);
+        }
+      }
+    }
+    return choice.order().route();
+  }
+
+  private record OrderKey(boolean gradients, boolean training, Shape shape) {}
+
+  /**
+   * One measured choice of memory order: for passes with or without gradients, in training mode
+   * or not, on inputs of this shape (without the batch when gradients are recorded), the order
+   * chosen and the median pass in each order, in milliseconds (with gradients: forward and backward).
+   */
+  public record ConvOrderChoice(boolean gradients, boolean training, Shape shape, ConvOrder order, double channelsLastMs,
+      double contiguousMs) {}
+
+  /** The memory orders {@link ConvOrder#AUTO} chose so far, in no particular order. */
+  public List<ConvOrderChoice> convOrderChoices() {
+    return List.copyOf(orders.values());
+  }
+
+  /**
+   * Times passes on these inputs in each order ({@link ConvOrderProbe#measure}). Inference passes
+   * run on this block, which they do not change. A pass in training mode runs on a twin (the same
+   * graph and parameter values, arrays of its own), so that the probe's batch statistics and
+   * gradients never reach this block; with gradients, each pass is forward and backward of the
+   * outputs' sum. The inputs are copied into a scratch manager per pass, closed with every array
+   * the pass made.
+   */
+  private ConvOrderChoice probe(NDList inputs, boolean training, boolean grad) {
+    NDManager owner = inputs.head().getManager();
+    ConvOrderProbe.Timing t;
+    if (!training && !grad) {
+      t = ConvOrderProbe.measure(route -> timedPass(this, owner, inputs, false, false, route));
+    } else {
+      try (NDManager sub = owner.newSubManager()) {
+        GraphBlock twin = new GraphBlock(graph, seed);
+        twin.initialize(sub);
+        try (GradMode.Scope s = GradMode.disabled()) {
+          byKey.forEach((k, p) -> p.getArray().copyTo(twin.byKey.get(k).getArray()));
+        }
+        t = ConvOrderProbe.measure(route -> timedPass(twin, sub, inputs, training, grad, route));
+      }
+    }
+    Shape shape = grad ? inputs.head().getShape().slice(1) : inputs.head().getShape();
+    return new ConvOrderChoice(grad, training, shape, t.order(), t.channelsLastMs(), t.contiguousMs());
+  }
+
+  private static double timedPass(GraphBlock block, NDManager owner, NDList inputs, boolean training, boolean grad,
+      CpuConvRoutes.Route route) {
+    try (NDManager scratch = owner.newSubManager(); ConvOrderProbe.Scope s = ConvOrderProbe.use(route);
+        ConvOrderProbe.AutoCloseableScope t = ConvOrderProbe.timing();
+        GradMode.Scope g = grad ? GradMode.enabled() : GradMode.disabled()) {
+      NDList copies = new NDList(inputs.size());
+      for (NDArray in : inputs) {
+        NDArray c = in.duplicate();
+        c.attach(scratch);
+        copies.add(c);
+      }
+      long t0 = System.nanoTime();
+      NDList out = block.pass(new ParameterStore(scratch, false), copies, training, Set.of(), null).outputs();
+      if (grad) {
+        NDArray loss = null;
+        for (NDArray o : out) {
+          loss = loss == null ? o.sum() : loss.add(o.sum());
+        }
+        JniUtils.backward((PtNDArray) loss, (PtNDArray) scratch.ones(loss.getShape()), false, false);
+      } else {
+        for (NDArray o : out) {
+          o.toType(DataType.FLOAT32, false); // CPU ops are synchronous: the outputs exist
+        }
+      }
+      return (System.nanoTime() - t0) / 1e6;
+    }
+  }
+
+  private CapturedForward pass(ParameterStore ps, NDList inputs, boolean training, Set<String> capture, Tap tap) {
     Map<String, Integer> captureSlots = new LinkedHashMap<>();
     for (String name : capture) {
       captureSlots.put(name, plan.slot(name));

@@ -80,12 +80,12 @@ final class OpKernels {
   }
 
   /**
-   * torch.nn.functional.conv2d. On the CPU the input goes in channels-last memory order first
-   * ({@link EngineSettings#cpuChannelsLast()}): oneDNN's convolutions run faster on NHWC arrays, and
-   * the output, and the activations, pooling, batch norm and adds after it, keep that order, so the
-   * copy happens once, at the first convolution with more than one input channel (one input
-   * channel has no order to choose). The values are those of the NCHW convolution within float32
-   * rounding; weights stay NCHW.
+   * torch.nn.functional.conv2d. On the CPU the input goes in the memory order the pass prefers
+   * ({@link ConvOrderProbe#preferred()}: channels-last, contiguous, or the faster of the two for
+   * the graph, {@link ConvOrder}). In channels-last order the output, and the activations, pooling,
+   * batch norm and adds after it, keep that order, so the copy happens once, at the first
+   * convolution with more than one input channel (one input channel has no order to choose). The
+   * values are those of the NCHW convolution within float32 rounding; weights stay NCHW.
    *
    * <p>A float32 convolution on the CPU runs in the memory order {@link CpuConvRoutes} found right
    * for its shapes: libtorch 2.5.1's oneDNN computes some shapes wrong in one order or the other
@@ -99,8 +99,7 @@ final class OpKernels {
         || !ScriptedOps.isTorchArray(x) || x.getDataType() != DataType.FLOAT32) {
       return conv2d(c, x, p);
     }
-    CpuConvRoutes.Route preferred = EngineSettings.cpuChannelsLast() && x.getShape().get(1) >= 2
-        ? CpuConvRoutes.Route.NHWC : CpuConvRoutes.Route.NCHW;
+    CpuConvRoutes.Route preferred = x.getShape().get(1) >= 2 ? ConvOrderProbe.preferred() : CpuConvRoutes.Route.NCHW;
     NDArray w = p.get(ParamRole.WEIGHT);
     NDArray b = p.get(ParamRole.BIAS);
     switch (CpuConvRoutes.route(c, x, w, b, preferred, GradMode.isEnabled())) {
@@ -299,6 +298,11 @@ final class OpKernels {
     double ratio = ((dev.topiary.engine.graph.Dropout) op).ratio();
     if (!training || ratio == 0) {
       return in.get(0);
+    }
+    if (ConvOrderProbe.probing()) {
+      // a pass that only times the memory orders draws no random numbers: the caller's seeded
+      // stream (the dropout masks of its real passes) stays as it would be without the probe
+      return in.get(0).mul(1 / (1 - ratio));
     }
     return Dropout.dropout(in.get(0), (float) ratio, true).head();
   }

@@ -31,8 +31,16 @@ import java.util.function.Function;
 public final class Fitter {
   private Fitter() {}
 
-  /** The trained model and one result per epoch run. */
-  public record Outcome(Model model, List<EpochResult> epochs) {}
+  /**
+   * The trained model, one result per epoch run, and the memory order the training passes'
+   * convolutions took when it was measured ({@link dev.topiary.engine.exec.ConvOrder#AUTO}; empty
+   * otherwise).
+   */
+  public record Outcome(Model model, List<EpochResult> epochs, List<GraphBlock.ConvOrderChoice> convOrders) {
+    public Outcome(Model model, List<EpochResult> epochs) {
+      this(model, epochs, List.of());
+    }
+  }
 
   public static Outcome fit(Model model, DataSpec.Loaders data, FitSettings settings, Consumer<EpochResult> callback) {
     return fit(model, data, settings, callback, m -> Map.of(), List.of(), null);
@@ -70,7 +78,8 @@ public final class Fitter {
         b.optMaskUpdate(maskUpdate);
       }
       List<EpochResult> results = new ArrayList<>(b.build().fit());
-      return new Outcome(BlockWeights.toModel(block, model.history()), results);
+      List<GraphBlock.ConvOrderChoice> orders = block.convOrderChoices().stream().filter(GraphBlock.ConvOrderChoice::gradients).toList();
+      return new Outcome(BlockWeights.toModel(block, model.history()), results, orders);
     }
   }
 

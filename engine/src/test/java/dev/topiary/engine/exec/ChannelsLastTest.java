@@ -28,24 +28,24 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Convolutions on the CPU take channels-last input ({@link EngineSettings#cpuChannelsLast()}): the
+ * Convolutions on the CPU take channels-last input ({@link EngineSettings#cpuConvOrder()}): the
  * values and gradients are the NCHW ones within float32 rounding, through every op type (the two
  * fixtures of {@link ExecFixtures#everyOpType()}); the order
  * really changes; and an inference pass leaves no copy behind.
  */
 class ChannelsLastTest {
   private NDManager manager;
-  private boolean before;
+  private ConvOrder before;
 
   @BeforeEach
   void open() {
     manager = NDManager.newBaseManager(ai.djl.Device.cpu());
-    before = EngineSettings.cpuChannelsLast();
+    before = EngineSettings.cpuConvOrder();
   }
 
   @AfterEach
   void close() {
-    EngineSettings.setCpuChannelsLast(before);
+    EngineSettings.setCpuConvOrder(before);
     manager.close();
   }
 
@@ -104,12 +104,25 @@ class ChannelsLastTest {
 
   @Test
   void theConvolutionOutputIsChannelsLastOnlyWhenOn() throws ReflectiveOperationException {
-    GraphBlock b = block(ExecFixtures.coverage());
-    NDArray x = ExecFixtures.input(manager, 3, 4, 3, 9, 9);
+    GraphBuilder g = Graph.builder("blocks");
+    g.input("x", 16, 6, 6);
+    g.add("conv1", Conv.of(16, 3, 1, 1), "x");
+    g.add("relu1", new Relu(), "conv1");
+    GraphBlock b = block(g.output("relu1").build());
+    NDArray x = ExecFixtures.input(manager, 3, 4, 16, 6, 6);
     EngineSettings.setCpuChannelsLast(true);
     assertFalse(contiguous(capture(b, x, "relu1")), "NHWC strides are not NCHW-contiguous");
     EngineSettings.setCpuChannelsLast(false);
     assertTrue(contiguous(capture(b, x, "relu1")));
+  }
+
+  /** A conv whose channels leave a partial oneDNN block never runs NCHW (CpuConvRoutes.tailFree). */
+  @Test
+  void aConvWithAPartialChannelBlockRunsChannelsLastEvenWhenOff() throws ReflectiveOperationException {
+    GraphBlock b = block(ExecFixtures.coverage());
+    NDArray x = ExecFixtures.input(manager, 3, 4, 3, 9, 9);
+    EngineSettings.setCpuChannelsLast(false);
+    assertFalse(contiguous(capture(b, x, "relu1")));
   }
 
   @Test

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Convolutions on the CPU against a plain-Java convolution, on shapes where libtorch 2.5.1's oneDNN
  * computes wrong values on our machines in one memory order (see {@link CpuConvRoutes}): the graph
- * must give the right values whichever order {@link EngineSettings#cpuChannelsLast()} prefers.
+ * must give the right values whichever order {@link EngineSettings#cpuConvOrder()} prefers.
  * Each shape is one the ONNX fixtures hit; all at batch 2 (at batch 1 libtorch does not use oneDNN
  * for these).
  */
@@ -31,17 +31,17 @@ class ConvNumericsTest {
   private static final double TOLERANCE = 1e-4;
 
   private NDManager manager;
-  private boolean before;
+  private ConvOrder before;
 
   @BeforeEach
   void open() {
     manager = NDManager.newBaseManager(ai.djl.Device.cpu());
-    before = EngineSettings.cpuChannelsLast();
+    before = EngineSettings.cpuConvOrder();
   }
 
   @AfterEach
   void close() {
-    EngineSettings.setCpuChannelsLast(before);
+    EngineSettings.setCpuConvOrder(before);
     manager.close();
   }
 
