@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.topiary.engine.graph.Graph;
@@ -64,6 +65,28 @@ class BlockWeightsInferenceTest {
       assertEquals(g.nodes().size() - convsReadByABn, folded.graph().nodes().size(), label + ": one node less per folded BN");
       assertEquals(g.outputs(), folded.graph().outputs(), label);
       assertNotEquals(plain.parameterArrays().size(), folded.parameterArrays().size(), label);
+    }
+  }
+
+  @Test
+  void foldedDetectorGivesTheSameHeadMapsForEveryOutput() {
+    Model model = ModelFixtures.randomised(Zoo.build(
+        ModelSpec.builder().setArch("yolov5n").optNumClasses(3).optInputShape(3, 64, 64).build()), 5);
+    Graph g = model.graph();
+    assertTrue(g.outputs().size() > 1, "a multi-output graph");
+    float[] x = ModelFixtures.input(g, BATCH, 13);
+    try (NDManager m = NDManager.newBaseManager()) {
+      Shape shape = g.inputs().get(0).shape().withBatch(BATCH);
+      NDList expected = BlockWeights.load(model, m).infer(new NDList(m.create(x, shape)));
+      GraphBlock foldedBlock = BlockWeights.loadForInference(model, m);
+      NDList actual = foldedBlock.infer(new NDList(m.create(x, shape)));
+      assertEquals(g.outputs(), foldedBlock.graph().outputs());
+      assertEquals(expected.size(), actual.size());
+      for (int i = 0; i < expected.size(); i++) {
+        double diff = ModelFixtures.relativeDifference(expected.get(i).toFloatArray(), actual.get(i).toFloatArray());
+        assertTrue(diff <= TOLERANCE, g.outputs().get(i) + ": folded output differs by " + diff);
+      }
+      assertTrue(ModelFixtures.count(foldedBlock.graph(), OpType.BATCH_NORMALIZATION) < ModelFixtures.count(g, OpType.BATCH_NORMALIZATION));
     }
   }
 
