@@ -103,7 +103,8 @@ public final class DemoCommand implements Callable<Integer> {
     report.put("baseline", b);
     report.put("pruned", a);
     report.put("latency", latency.stream().map(r -> Map.of("runtime", r.runtime(), "device", r.device(), "batchSize", r.batchSize(),
-        "originalMs", r.beforeMs(), "prunedMs", r.afterMs(), "speedup", r.speedup())).toList());
+        "originalMs", r.beforeMs(), "prunedMs", r.afterMs(), "originalP90Ms", r.beforeP90Ms(), "prunedP90Ms", r.afterP90Ms(),
+        "speedup", r.speedup())).toList());
     report.put("steps", pruned.steps());
     report.put("finetune", pruned.epochs());
     Path reportFile = dir.resolve("report.json");
@@ -126,12 +127,12 @@ public final class DemoCommand implements Callable<Integer> {
 
   private static void printTable(Map<String, Object> b, Map<String, Object> a, List<LatencyComparison.Row> latency) {
     System.out.println();
-    row("", "original", "pruned", "change");
+    row(LatencyComparison.CELLS, "original", "pruned", "change");
     row("top-1 accuracy", pct(b.get("top1")), pct(a.get("top1")), String.format(Locale.ROOT, "%+.2f pt", 100 * ((double) a.get("top1") - (double) b.get("top1"))));
     row("parameters", fmt(b.get("params")), fmt(a.get("params")), ratio(b.get("params"), a.get("params")));
     row("FLOPs (MACs)", fmt(b.get("macs")), fmt(a.get("macs")), ratio(b.get("macs"), a.get("macs")));
     for (LatencyComparison.Row r : latency) {
-      row(r.label(), ms(r.beforeMs()), ms(r.afterMs()), r.speedupText());
+      row(r.label(), r.beforeText(), r.afterText(), r.speedupText());
     }
     row("size (bytes)", fmt(b.get("sizeBytes")), fmt(a.get("sizeBytes")), ratio(b.get("sizeBytes"), a.get("sizeBytes")));
     row("zipped (bytes)", fmt(b.get("zippedBytes")), fmt(a.get("zippedBytes")), ratio(b.get("zippedBytes"), a.get("zippedBytes")));
@@ -139,7 +140,7 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private static void row(String name, String b, String a, String change) {
-    System.out.printf(Locale.ROOT, "%-" + LatencyComparison.LABEL_WIDTH + "s %14s %14s %10s%n", name, b, a, change);
+    System.out.printf(Locale.ROOT, "%-" + LatencyComparison.LABEL_WIDTH + "s %" + LatencyComparison.VALUE_WIDTH + "s %" + LatencyComparison.VALUE_WIDTH + "s %10s%n", name, b, a, change);
   }
 
   private static String pct(Object v) {
@@ -148,10 +149,6 @@ public final class DemoCommand implements Callable<Integer> {
 
   private static String fmt(Object v) {
     return String.format(Locale.ROOT, "%,d", (long) v);
-  }
-
-  private static String ms(double v) {
-    return String.format(Locale.ROOT, "%.2f", v);
   }
 
   private static String ratio(Object b, Object a) {

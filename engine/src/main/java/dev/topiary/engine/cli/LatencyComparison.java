@@ -17,22 +17,31 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Median latency of an original and a pruned model in both runtimes at each batch size: DJL on the
- * engine's compute device, and ONNX Runtime on the CPU (each model exported in memory; BN left to
- * ONNX Runtime's optimiser, which folds it) with libtorch's intra-op thread count. The two models
- * are timed in turns, original then pruned, for {@code rounds} rounds, so that a change in the
- * machine's load falls on both; each figure is the median of its rounds' medians. Stateless.
+ * Median and p90 latency of an original and a pruned model in both runtimes at each batch size:
+ * DJL on the engine's compute device, each model's BNs folded into their convolutions ({@link
+ * BlockWeights#loadForInference}), and ONNX Runtime on the CPU (each model exported in memory; BN
+ * left to ONNX Runtime's optimiser, which folds it) with libtorch's intra-op thread count. Both
+ * runtimes thus time the function a deployment runs. The two models are timed in turns, original
+ * then pruned, for {@code rounds} rounds, so that a change in the machine's load falls on both;
+ * each figure is the median of its rounds' medians (or of their p90s). Stateless.
  */
 final class LatencyComparison {
   static final String DJL = "DJL";
   static final String ONNX_RUNTIME = "ONNX Runtime";
   /** The width of {@link Row#label()} in tables, enough for "latency cpu b=32 (ms), ONNX Runtime". */
   static final int LABEL_WIDTH = 36;
+  /** The width of the before and after columns in tables, enough for "1234.56 / 1400.00". */
+  static final int VALUE_WIDTH = 17;
+  /** What the before and after cells of a latency row hold, for the tables' headers. */
+  static final String CELLS = "latency: median / p90";
 
   private LatencyComparison() {}
 
-  /** One runtime, device and batch size: median milliseconds per batch before and after. */
-  record Row(String runtime, String device, int batchSize, double beforeMs, double afterMs) {
+  /**
+   * One runtime, device and batch size: median milliseconds per batch before and after, and the
+   * same for the p90 (each the median over the rounds). The speed-up is of the medians.
+   */
+  record Row(String runtime, String device, int batchSize, double beforeMs, double afterMs, double beforeP90Ms, double afterP90Ms) {
     double speedup() {
       return beforeMs / afterMs;
     }
@@ -42,7 +51,17 @@ final class LatencyComparison {
       return String.format(Locale.ROOT, "latency %s b=%d (ms), %s", device, batchSize, runtime);
     }
 
-    /** "x3.40": how many times faster the pruned model runs. */
+    /** "2.31 / 2.60": the median and p90 milliseconds before. */
+    String beforeText() {
+      return String.format(Locale.ROOT, "%.2f / %.2f", beforeMs, beforeP90Ms);
+    }
+
+    /** "0.68 / 0.75": the median and p90 milliseconds after. */
+    String afterText() {
+      return String.format(Locale.ROOT, "%.2f / %.2f", afterMs, afterP90Ms);
+    }
+
+    /** "x3.40": how many times faster the pruned model runs, at the median. */
     String speedupText() {
       return String.format(Locale.ROOT, "x%.2f", speedup());
     }
@@ -60,13 +79,14 @@ final class LatencyComparison {
     Device device = EngineSettings.computeDevice();
     int threads = EngineSettings.intraOpThreadsInUse();
     int[] sample = before.graph().inputs().get(0).shape().toArray();
-    double[][][] djl = new double[2][batches.length][rounds];
-    double[][][] ort = new double[2][batches.length][rounds];
+    // [model: before, after][statistic: median, p90][batch][round]
+    double[][][][] djl = new double[2][2][batches.length][rounds];
+    double[][][][] ort = new double[2][2][batches.length][rounds];
     try (NDManager manager = NDManager.newBaseManager(device);
         OrtSession ortBefore = OrtSessions.open(onnx(before), threads);
         OrtSession ortAfter = OrtSessions.open(onnx(after), threads)) {
-      GraphBlock djlBefore = BlockWeights.load(before, manager);
-      GraphBlock djlAfter = BlockWeights.load(after, manager);
+      GraphBlock djlBefore = BlockWeights.loadForInference(before, manager);
+      GraphBlock djlAfter = BlockWeights.loadForInference(after, manager);
       for (int r = 0; r < rounds; r++) {
         keep(djl[0], r, bench.run(manager, sample, batches, djlBefore::infer));
         keep(djl[1], r, bench.run(manager, sample, batches, djlAfter::infer));
@@ -78,21 +98,26 @@ final class LatencyComparison {
     }
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < batches.length; i++) {
-      rows.add(new Row(DJL, device.getDeviceType(), batches[i], median(djl[0][i]), median(djl[1][i])));
+      rows.add(row(DJL, device.getDeviceType(), batches[i], djl, i));
     }
     for (int i = 0; i < batches.length; i++) {
-      rows.add(new Row(ONNX_RUNTIME, Device.Type.CPU, batches[i], median(ort[0][i]), median(ort[1][i])));
+      rows.add(row(ONNX_RUNTIME, Device.Type.CPU, batches[i], ort, i));
     }
     return rows;
+  }
+
+  private static Row row(String runtime, String device, int batch, double[][][][] turns, int i) {
+    return new Row(runtime, device, batch, median(turns[0][0][i]), median(turns[1][0][i]), median(turns[0][1][i]), median(turns[1][1][i]));
   }
 
   private static byte[] onnx(Model m) {
     return OnnxExporter.builder().build().toBytes(m);
   }
 
-  private static void keep(double[][] perBatch, int round, List<LatencyBench.Result> results) {
+  private static void keep(double[][][] byStatistic, int round, List<LatencyBench.Result> results) {
     for (int i = 0; i < results.size(); i++) {
-      perBatch[i][round] = results.get(i).medianMs();
+      byStatistic[0][i][round] = results.get(i).medianMs();
+      byStatistic[1][i][round] = results.get(i).p90Ms();
     }
   }
 

@@ -55,20 +55,17 @@ final class TableCommand implements Callable<Integer> {
     if (latency) {
       runtime.apply();
       List<LatencyComparison.Row> rows = LatencyComparison.measure(ma, mb, batches, new LatencyBench(warmup, runs), rounds);
-      String line = "%-" + LatencyComparison.LABEL_WIDTH + "s %14s %14s %10s%n";
+      String line = "%-" + LatencyComparison.LABEL_WIDTH + "s %" + LatencyComparison.VALUE_WIDTH + "s %"
+          + LatencyComparison.VALUE_WIDTH + "s %10s%n";
       System.out.println();
-      System.out.printf(Locale.ROOT, line, "", "before", "after", "speed-up");
+      System.out.printf(Locale.ROOT, line, LatencyComparison.CELLS, "before", "after", "speed-up");
       for (LatencyComparison.Row r : rows) {
-        System.out.printf(Locale.ROOT, line, r.label(), ms(r.beforeMs()), ms(r.afterMs()), r.speedupText());
+        System.out.printf(Locale.ROOT, line, r.label(), r.beforeText(), r.afterText(), r.speedupText());
       }
-      System.out.printf(Locale.ROOT, "(medians of %d turns per model, each %d timed runs after %d warm-up; %d intra-op threads)%n",
-          rounds, runs, warmup, runtime.threads);
+      System.out.printf(Locale.ROOT, "(medians of %d turns per model, each %d timed runs after %d warm-up; %d intra-op threads;"
+          + " speed-up of the medians; DJL with BN folded into the convolutions)%n", rounds, runs, warmup, runtime.threads);
     }
     return 0;
-  }
-
-  private static String ms(double v) {
-    return String.format(Locale.ROOT, "%.2f", v);
   }
 
   private static String change(long before, long after) {

@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * Boxes for single pictures, as YOLOv5's {@code detect.py}: the picture is letterboxed to the model's
  * input, run, decoded and filtered by NMS, and the boxes are mapped back to the picture's own pixels
- * (clipped to it). Holds the model on {@link EngineSettings#computeDevice()} until closed.
+ * (clipped to it). Holds the model, its BNs folded into their convolutions ({@link
+ * BlockWeights#loadForInference}), on {@link EngineSettings#computeDevice()} until closed.
  */
 public final class BoxPredictor implements AutoCloseable {
   private final NDManager manager;
@@ -34,7 +35,7 @@ public final class BoxPredictor implements AutoCloseable {
       throw new IllegalArgumentException("model: a detector takes square letterboxed pictures; the input is " + input);
     }
     manager = NDManager.newBaseManager(EngineSettings.computeDevice());
-    block = BlockWeights.load(model, manager);
+    block = BlockWeights.loadForInference(model, manager); // inference only: BNs folded into their convs
   }
 
   public DetectorInfo info() {

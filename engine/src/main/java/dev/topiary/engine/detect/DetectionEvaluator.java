@@ -21,13 +21,14 @@ public final class DetectionEvaluator {
 
   /**
    * A stored detector on {@code data}, on {@link EngineSettings#computeDevice()}, with the anchors of
-   * its graph's metadata ({@link DetectorInfo}) and its head's class count.
+   * its graph's metadata ({@link DetectorInfo}) and its head's class count; BNs folded into their
+   * convolutions ({@link BlockWeights#loadForInference}).
    */
   public static DetectionMetrics.Result evaluate(Model model, DetectionLoader data) {
     int numClasses = DetectHead.of(model.graph()).numClasses();
     Anchors anchors = DetectorInfo.of(model.graph(), numClasses).anchors();
     try (NDManager manager = NDManager.newBaseManager(EngineSettings.computeDevice())) {
-      return evaluate(BlockWeights.load(model, manager), data, anchors, numClasses);
+      return evaluate(BlockWeights.loadForInference(model, manager), data, anchors, numClasses);
     }
   }
 

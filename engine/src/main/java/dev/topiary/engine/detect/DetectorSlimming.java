@@ -76,10 +76,14 @@ public final class DetectorSlimming {
     return b.build().fit().model();
   }
 
-  /** mAP on {@code val}, parameters, MACs and DJL latency (all head maps computed) of a model. */
+  /**
+   * mAP on {@code val}, parameters, MACs and DJL latency (all head maps computed) of a model, run with
+   * its BNs folded into their convolutions ({@link BlockWeights#loadForInference}); parameters and
+   * MACs are the stored model's.
+   */
   public static Point measure(String label, Model m, DetectionLoader val, DetectorInfo info, int[] batchSizes) {
     try (NDManager manager = NDManager.newBaseManager(EngineSettings.computeDevice())) {
-      GraphBlock block = BlockWeights.load(m, manager);
+      GraphBlock block = BlockWeights.loadForInference(m, manager);
       DetectionMetrics.Result metrics = DetectionEvaluator.evaluate(block, val, info.anchors(), info.classNames().size());
       List<LatencyBench.Result> latency = batchSizes.length == 0 ? List.of()
           : new LatencyBench(5, 20).run(manager, m.graph().inputs().get(0).shape().toArray(), batchSizes, LatencyBench.everyOutput(block));

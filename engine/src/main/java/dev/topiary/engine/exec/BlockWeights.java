@@ -3,6 +3,7 @@ package dev.topiary.engine.exec;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.topiary.engine.graph.ParamKey;
+import dev.topiary.engine.model.BnFolding;
 import dev.topiary.engine.model.Model;
 import dev.topiary.engine.model.PruningStep;
 import dev.topiary.engine.weights.Tensor;
@@ -23,6 +24,22 @@ public final class BlockWeights {
     block.initialize(manager);
     copyInto(model.weights(), block);
     return block;
+  }
+
+  /**
+   * A block of the model with each batch normalization folded into the convolution that feeds it
+   * ({@link BnFolding#fold}), on {@code manager}'s device: for inference only, where it computes
+   * what {@link #load}'s block computes in inference mode (within float32 rounding) with one node,
+   * one kernel call and one intermediate array less per folded BN.
+   *
+   * <p>Not trainable: the folded BNs' batch statistics are gone, so a training pass would compute
+   * another function. The folded BNs' node names are gone too (their readers read the fused conv),
+   * so the block cannot serve anything that captures or scores nodes by name (activation capture,
+   * HRank, Taylor), and its parameters are not the model's ({@link #export} gives the folded ones).
+   * A model with no foldable BN gives the same block as {@link #load}.
+   */
+  public static GraphBlock loadForInference(Model model, NDManager manager) {
+    return load(BnFolding.fold(model), manager);
   }
 
   /** Writes every tensor of {@code w} into the block's parameters, checking each shape. */

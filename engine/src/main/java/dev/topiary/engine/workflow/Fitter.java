@@ -83,11 +83,14 @@ public final class Fitter {
     }
   }
 
-  /** Loss, top-1 and top-5 of a model on a loader's data, in inference mode. */
+  /**
+   * Loss, top-1 and top-5 of a model on a loader's data, in inference mode, with its BNs folded into
+   * their convolutions ({@link BlockWeights#loadForInference}).
+   */
   public static Evaluation evaluate(Model model, DataSpec.Loaders data) {
     requireOutputPerClass(model, data);
     try (NDManager manager = NDManager.newBaseManager(EngineSettings.computeDevice())) {
-      GraphBlock block = BlockWeights.load(model, manager);
+      GraphBlock block = BlockWeights.loadForInference(model, manager);
       return Evaluator.evaluate(block, data.testData(), 0);
     }
   }

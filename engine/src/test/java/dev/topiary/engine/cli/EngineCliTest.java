@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -92,6 +93,28 @@ class EngineCliTest {
     Run r = run("latency", "--arch", "lenet5", "--batches", "1,4", "--warmup", "1", "--runs", "3");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().lines().anyMatch(l -> l.trim().startsWith("4 ")), r.out());
+  }
+
+  @Test
+  void latencyFoldsBatchNormUnlessToldAndReportsTheSameRowsEitherWay() {
+    String[] args = {"latency", "--arch", "resnet20", "--shortcut", "B", "--input", "3,16,16", "--batches", "1,2", "--warmup", "1", "--runs", "3"};
+    Run folded = run(args);
+    String[] unfoldedArgs = java.util.Arrays.copyOf(args, args.length + 1);
+    unfoldedArgs[args.length] = "--no-fold";
+    Run unfolded = run(unfoldedArgs);
+    for (Run r : List.of(folded, unfolded)) {
+      assertEquals(0, r.code(), r.err());
+      List<String[]> rows = r.out().lines().map(String::trim).filter(l -> l.matches("\\d+ .*")).map(l -> l.split("\\s+")).toList();
+      assertEquals(List.of("1", "2"), rows.stream().map(f -> f[0]).toList(), r.out());
+      for (String[] f : rows) {
+        assertTrue(Double.parseDouble(f[1]) > 0 && Double.parseDouble(f[2]) >= Double.parseDouble(f[1]), "median > 0, p90 >= median: " + r.out());
+      }
+    }
+    assertTrue(folded.out().contains("DJL/libtorch, BN folded"), folded.out());
+    assertTrue(unfolded.out().contains("DJL/libtorch, BN unfolded"), unfolded.out());
+    Run refused = run("latency", "--arch", "lenet5", "--runtime", "onnxruntime", "--no-fold");
+    assertNotEquals(0, refused.code());
+    assertTrue(refused.err().contains("--no-fold applies to --runtime djl only"), refused.err());
   }
 
   @Test

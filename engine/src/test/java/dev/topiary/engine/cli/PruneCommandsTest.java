@@ -278,6 +278,9 @@ class PruneCommandsTest {
     assertTrue(bad.err().contains("fc1"), bad.err());
   }
 
+  /** A latency row's cells: "median / p90" before, the same after, then the speed-up; groups 1 to 5. */
+  private static final String CELLS = "\\s+([0-9.]+) / ([0-9.]+)\\s+([0-9.]+) / ([0-9.]+)\\s+x([0-9.]+)$";
+
   @Test
   void tableWithLatencyTimesBothModelsInDjlAndOnnxRuntimeWithTheirSpeedUps(@TempDir Path dir) throws Exception {
     Path original = savedLeNet(dir);
@@ -288,12 +291,20 @@ class PruneCommandsTest {
     assertEquals(0, r.code(), r.err());
     List<String> rows = r.out().lines().filter(l -> l.startsWith("latency ")).toList();
     assertEquals(List.of("latency cpu b=1 (ms), DJL", "latency cpu b=32 (ms), DJL", "latency cpu b=1 (ms), ONNX Runtime",
-        "latency cpu b=32 (ms), ONNX Runtime"), rows.stream().map(l -> l.replaceAll("\\s+[0-9.]+\\s+[0-9.]+\\s+x[0-9.]+$", "")).toList(), r.out());
+        "latency cpu b=32 (ms), ONNX Runtime"), rows.stream().map(l -> l.replaceAll(CELLS, "")).toList(), r.out());
     for (String row : rows) {
-      String[] f = row.trim().split("\\s+");
-      assertTrue(Double.parseDouble(f[f.length - 3]) > 0 && Double.parseDouble(f[f.length - 1].substring(1)) > 0, row);
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile(CELLS).matcher(row);
+      assertTrue(m.find(), row);
+      double beforeMedian = Double.parseDouble(m.group(1));
+      double afterMedian = Double.parseDouble(m.group(3));
+      assertTrue(beforeMedian > 0 && Double.parseDouble(m.group(2)) >= beforeMedian, "before: median / p90 in " + row);
+      assertTrue(afterMedian > 0 && Double.parseDouble(m.group(4)) >= afterMedian, "after: median / p90 in " + row);
+      double ratio = beforeMedian / afterMedian;
+      double rounding = ratio * (0.005 / beforeMedian + 0.005 / afterMedian) + 0.005; // two-decimal cells and speed-up
+      assertEquals(ratio, Double.parseDouble(m.group(5)), rounding, "speed-up of the medians: " + row);
     }
-    assertTrue(r.out().contains("(medians of 2 turns per model, each 3 timed runs after 1 warm-up; 1 intra-op threads)"), r.out());
+    assertTrue(r.out().lines().anyMatch(l -> l.matches("latency: median / p90\\s+before\\s+after\\s+speed-up")), r.out());
+    assertTrue(r.out().contains("(medians of 2 turns per model, each 3 timed runs after 1 warm-up; 1 intra-op threads;"), r.out());
   }
 
   @Test
@@ -306,6 +317,7 @@ class PruneCommandsTest {
     for (LatencyComparison.Row x : rows) {
       assertTrue(x.beforeMs() > 0 && x.afterMs() > 0, x.toString());
       assertEquals(x.beforeMs() / x.afterMs(), x.speedup(), 1e-12);
+      assertTrue(x.beforeP90Ms() >= x.beforeMs() && x.afterP90Ms() >= x.afterMs(), "each p90 is at least its median: " + x);
       assertEquals("cpu", x.device());
     }
   }

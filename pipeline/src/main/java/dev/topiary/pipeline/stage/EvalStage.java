@@ -35,8 +35,9 @@ import java.util.function.Consumer;
  * (a detection job: YOLOv5 val's precision, recall, mAP, per-class AP and PR curve on the val
  * split, and in slimming the |gamma| histogram, {@link GammaFigures});
  * parameters and MACs from the graph; size of {@code graph.json} and {@code weights.safetensors},
- * raw and zipped; inference latency per batch size of {@code spec.eval} in DJL on each device
- * listed, and in ONNX Runtime on the CPU (the model exported in memory; the same batch sizes,
+ * raw and zipped; inference latency (median and p90) per batch size of {@code spec.eval} in DJL on
+ * each device listed, BNs folded into their convolutions as a deployment would (and as ONNX
+ * Runtime's optimiser does), and in ONNX Runtime on the CPU (the model exported in memory; the same batch sizes,
  * warm-up, runs and intra-op threads). Before any work, the step fails with a message saying why
  * when a {@code gpu} device is listed on a node whose PyTorch sees no GPU, or when the ONNX
  * exporter refuses the model (naming the op or tensor).
@@ -76,7 +77,7 @@ public final class EvalStage extends StageRunner {
     LatencyBench bench = new LatencyBench(ctx.latencyWarmup(), ctx.latencyRuns());
     for (int d = 0; d < devices.size(); d++) {
       try (NDManager manager = NDManager.newBaseManager(devices.get(d))) {
-        GraphBlock block = BlockWeights.load(model, manager);
+        GraphBlock block = BlockWeights.loadForInference(model, manager); // as deployed: BNs folded, as ONNX Runtime does
         for (LatencyBench.Result r : bench.run(manager, sample, batchSizes, LatencyBench.everyOutput(block))) {
           latency.add(new ModelEvaluated.Latency(eval.devices().get(d), ModelEvaluated.Latency.DJL, r.batchSize(), r.medianMs(), r.p90Ms()));
         }
