@@ -6,7 +6,8 @@ import java.util.Locale;
 
 /**
  * The before/after table of a job report ({@code GET /api/v1/jobs/{id}/report}), as text: one
- * latency row per device, batch size and runtime (DJL, ONNX Runtime), each with its speed-up.
+ * latency row per device, batch size and runtime (DJL, ONNX Runtime), median and p90 (ms), each with
+ * the speed-up of the medians.
  */
 final class ReportTable {
   private ReportTable() {}
@@ -30,17 +31,22 @@ final class ReportTable {
     row(t, "size (bytes)", a.path("sizeBytes").asLong(), b.path("sizeBytes").asLong());
     row(t, "zipped (bytes)", a.path("zippedBytes").asLong(), b.path("zippedBytes").asLong());
     boolean slower = false;
+    boolean p90 = false;
     for (JsonNode la : a.path("latency")) {
       for (JsonNode lb : b.path("latency")) {
         if (sameRun(la, lb)) {
           double x = la.path("medianMs").asDouble();
           double y = lb.path("medianMs").asDouble();
-          t.append(String.format(Locale.ROOT, "%-36s %16.2f %16.2f %11s%n", "latency " + la.path("device").asText() + " b="
-              + la.path("batchSize").asInt() + " (ms), " + ModelEvaluated.Latency.displayName(runtime(la)), x, y,
+          t.append(String.format(Locale.ROOT, "%-36s %16s %16s %11s%n", "latency " + la.path("device").asText() + " b="
+              + la.path("batchSize").asInt() + " (ms), " + ModelEvaluated.Latency.displayName(runtime(la)), ms(la), ms(lb),
               y > 0 ? String.format(Locale.ROOT, "x%.2f", x / y) : "-"));
+          p90 |= la.hasNonNull("p90Ms");
           slower |= y > x;
         }
       }
+    }
+    if (p90) {
+      t.append("(latency: median / p90 of the timed runs; the change is of the medians)\n");
     }
     if (slower && b.path("macs").asLong() < a.path("macs").asLong()) {
       t.append("(a speedup under x1.00 with fewer FLOPs: at that batch size the fixed cost of each of the model's ops,\n"
@@ -48,6 +54,12 @@ final class ReportTable {
           + " see BENCHMARKS.md, 'Real speedup of channel pruning')\n");
     }
     return t.toString();
+  }
+
+  /** "6.00 / 7.10": the median and p90 in ms, or the median alone when the report has no p90. */
+  private static String ms(JsonNode latency) {
+    String median = String.format(Locale.ROOT, "%.2f", latency.path("medianMs").asDouble());
+    return latency.hasNonNull("p90Ms") ? median + String.format(Locale.ROOT, " / %.2f", latency.path("p90Ms").asDouble()) : median;
   }
 
   private static boolean sameRun(JsonNode a, JsonNode b) {

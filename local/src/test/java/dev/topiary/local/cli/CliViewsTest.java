@@ -50,19 +50,20 @@ class CliViewsTest {
     assertTrue(table.contains("top-1 accuracy"), table);
     assertTrue(table.contains("+1.00 pt"), table);
     assertTrue(table.matches("(?s).*parameters\\s+1,000\\s+500\\s+-50.0%.*"), table);
-    assertTrue(table.matches("(?s).*latency cpu b=1 \\(ms\\), DJL\\s+6.00\\s+2.00\\s+x3.00\n.*"), table);
-    assertTrue(table.matches("(?s).*latency cpu b=1 \\(ms\\), ONNX Runtime\\s+4.50\\s+1.50\\s+x3.00\n.*"), table);
+    assertTrue(table.matches("(?s).*latency cpu b=1 \\(ms\\), DJL\\s+6.00 / 7.00\\s+2.00 / 2.50\\s+x3.00\n.*"), table);
+    assertTrue(table.matches("(?s).*latency cpu b=1 \\(ms\\), ONNX Runtime\\s+4.50 / 5.00\\s+1.50 / 1.80\\s+x3.00\n.*"), table);
+    assertTrue(table.contains("median / p90"), table);
     assertTrue(ReportTable.of(JSON.readTree("{\"state\":\"running\"}")).contains("no evaluation yet: state running"));
     assertFalse(table.contains("fixed cost"), "every latency improved: no note");
 
     JsonNode slowerAtOne = JSON.readTree(JSON.writeValueAsString(report).replace("\"medianMs\":2.0", "\"medianMs\":6.5"));
     String noted = ReportTable.of(slowerAtOne);
-    assertTrue(noted.matches("(?s).*latency cpu b=1 \\(ms\\), DJL\\s+6.00\\s+6.50\\s+x0.92.*"), noted);
+    assertTrue(noted.matches("(?s).*latency cpu b=1 \\(ms\\), DJL\\s+6.00 / 7.00\\s+6.50 / 2.50\\s+x0.92.*"), noted);
     assertTrue(noted.contains("fixed cost of each of the model's ops"), noted);
 
     JsonNode withoutRuntime = JSON.readTree(JSON.writeValueAsString(report).replace("\"runtime\":\"djl\",", ""));
     String older = ReportTable.of(withoutRuntime);
-    assertTrue(older.matches("(?s).*latency cpu b=1 \\(ms\\), DJL\\s+6.00\\s+2.00\\s+x3.00\n.*"), "a latency without runtime is DJL's: " + older);
+    assertTrue(older.matches("(?s).*latency cpu b=1 \\(ms\\), DJL\\s+6.00 / 7.00\\s+2.00 / 2.50\\s+x3.00\n.*"), "a latency without runtime is DJL's: " + older);
     assertEquals(2, older.lines().filter(l -> l.startsWith("latency ")).count(), older);
   }
 
