@@ -6,7 +6,7 @@
 # median of its rounds:
 #   - training images/s: `topiary engine bench` (forward, cross-entropy, backward, SGD; batch 128);
 #   - inference latency at batch 1 and 32, median and p90: `topiary engine latency`;
-#   - PyTorch eager's latency on the same graph (bench/torch_reference.py --latency), TORCH=1.
+#   - PyTorch eager's latency and training images/s on the same graph (bench/torch_reference.py), TORCH=1.
 # Each Topiary figure runs once per memory order in ORDERS (auto: measured per graph, the default;
 # true: channels-last; false: contiguous), so the policy can be compared with the fixed orders.
 # Usage: bench/pruned-speed.sh [models...]
@@ -27,7 +27,7 @@ echo "# $THREADS threads; training batch $BATCH; latency median/p90 of $RUNS run
 for m in "${MODELS[@]}"; do
   # shellcheck disable=SC2046
   ./topiary engine init --arch "$m" --input 3,32,32 $(extra "$m") --out "$OUT/$m-orig" >/dev/null 2>&1
-  ./topiary engine prune --model "$OUT/$m-orig" --criterion l1 --target-flops "$TARGET" --out "$OUT/$m-round1" >/dev/null 2>&1
+  ./topiary engine prune --model "$OUT/$m-orig" --criterion l1 --target-flops "$TARGET" --round-to 1 --out "$OUT/$m-round1" >/dev/null 2>&1
   ./topiary engine prune --model "$OUT/$m-orig" --criterion l1 --target-flops "$TARGET" --round-to 8 --out "$OUT/$m-round8" >/dev/null 2>&1
   for v in orig round1 round8; do printf "%s\t%s\tmacs\t-\t%s\n" "$m" "$v" "$(macs "$OUT/$m-$v")" >> "$RAW"; done
   for r in $(seq "$ROUNDS"); do
@@ -47,6 +47,9 @@ import json, sys
 d = json.loads(sys.stdin.read())
 for b, f in d["latency"].items():
     print("%s\t%s\tb%s\ttorch\t%s %s" % (sys.argv[1], sys.argv[2], b, f["median_ms"], f["p90_ms"]))' "$m" "$v" >> "$RAW"
+        t=$(/usr/bin/python3 bench/torch_reference.py "$OUT/$m-$v/graph.json" --batch "$BATCH" --threads "$THREADS" --iters 5 --seconds 3 \
+          2>/dev/null | tail -n 1)
+        printf "%s\t%s\ttrain\ttorch\t%s\n" "$m" "$v" "$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["train_img_s"])' "$t")" >> "$RAW"
       fi
     done
   done
@@ -72,8 +75,9 @@ def l(m, v, b, o):
 models = list(dict.fromkeys(m for m, _ in macs))
 for o in orders:
     print(f"\n## memory order: {o}")
-    print("| model | variant | MACs | FLOPs ratio | train img/s | train x | b1 ms p50/p90 | b1 x | b32 ms p50/p90 | b32 x | b32 x / FLOPs ratio | torch b1 p50 | torch b32 p50 | Topiary/torch b1 | b32 |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| model | variant | MACs | FLOPs ratio | train img/s | train x | train x / FLOPs ratio | b1 ms p50/p90 | b1 x | b32 ms p50/p90 | b32 x "
+          "| b32 x / FLOPs ratio | torch train img/s | torch train x | torch b1 p50 | torch b32 p50 | Topiary/torch b1 | b32 |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for m in models:
         base = macs[(m, "orig")]
         tb = med(train[(m, "orig", o)])
@@ -83,8 +87,11 @@ for o in orders:
             tr = med(train[(m, v, o)])
             b1, b32 = l(m, v, "b1", o), l(m, v, "b32", o)
             t1, t32 = l(m, v, "b1", "torch"), l(m, v, "b32", "torch")
+            tt, tto = train.get((m, v, "torch")), train.get((m, "orig", "torch"))
+            torch_train = f"{med(tt):.0f} | {med(tt) / med(tto):.2f}" if tt and tto else "- | -"
             torch_cols = (f"{t1[0]:.2f} | {t32[0]:.2f} | {b1[0] / t1[0]:.2f} | {b32[0] / t32[0]:.2f}" if t1 and t32 else "- | - | - | -")
-            print(f"| {m} | {v} | {macs[(m, v)]:,} | {fr:.2f} | {tr:.0f} | {tr / tb:.2f} | {b1[0]:.2f} / {b1[1]:.2f} | {b1o[0] / b1[0]:.2f} "
-                  f"| {b32[0]:.2f} / {b32[1]:.2f} | {b32o[0] / b32[0]:.2f} | {b32o[0] / b32[0] / fr:.2f} | {torch_cols} |")
+            print(f"| {m} | {v} | {macs[(m, v)]:,} | {fr:.2f} | {tr:.0f} | {tr / tb:.2f} | {tr / tb / fr:.2f} | {b1[0]:.2f} / {b1[1]:.2f} "
+                  f"| {b1o[0] / b1[0]:.2f} | {b32[0]:.2f} / {b32[1]:.2f} | {b32o[0] / b32[0]:.2f} | {b32o[0] / b32[0] / fr:.2f} | {torch_train} "
+                  f"| {torch_cols} |")
 PYEOF
 echo "# reproduce: ROUNDS=$ROUNDS TARGET=$TARGET THREADS=$THREADS RUNS=$RUNS WARMUP=$WARMUP BATCH=$BATCH ORDERS='$ORDERS' TORCH=$TORCH bench/pruned-speed.sh ${MODELS[*]}"

@@ -12,6 +12,7 @@ import dev.topiary.engine.prune.schedule.ScheduleListener;
 import dev.topiary.engine.prune.schedule.ScheduleResult;
 import dev.topiary.engine.prune.schedule.ScheduleStep;
 import dev.topiary.engine.prune.schedule.Scorer;
+import dev.topiary.engine.prune.select.ChannelConstraints;
 import dev.topiary.engine.prune.select.FlopsTargetSelector;
 import dev.topiary.engine.train.EpochResult;
 import dev.topiary.engine.train.Evaluation;
@@ -76,7 +77,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     Progress tuneBar = new Progress("fine-tune", finetuneEpochs);
     ScheduleResult pruned = new OneShot(Scorer.of(Importances.byName(criterion), null),
-        FlopsTargetSelector.builder().setReduction(target).build(), FitSettings.defaults(finetuneEpochs).withLr(0.02))
+        FlopsTargetSelector.builder().setReduction(target).optConstraints(new ChannelConstraints(ChannelConstraints.GLOBAL_ROUND_TO, 1)).build(), FitSettings.defaults(finetuneEpochs).withLr(0.02))
         .run(baseline, data, new ScheduleListener() {
           @Override
           public void stepDone(ScheduleStep s) {

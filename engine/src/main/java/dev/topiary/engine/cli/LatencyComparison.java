@@ -12,7 +12,6 @@ import dev.topiary.engine.model.Model;
 import dev.topiary.engine.onnx.OnnxExporter;
 import dev.topiary.engine.onnx.OrtSessions;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -22,8 +21,9 @@ import java.util.Locale;
  * BlockWeights#loadForInference}), and ONNX Runtime on the CPU (each model exported in memory; BN
  * left to ONNX Runtime's optimiser, which folds it) with libtorch's intra-op thread count. Both
  * runtimes thus time the function a deployment runs. The two models are timed in turns, original
- * then pruned, for {@code rounds} rounds, so that a change in the machine's load falls on both;
- * each figure is the median of its rounds' medians (or of their p90s). Stateless.
+ * then pruned, for {@code rounds} rounds ({@link LatencyBench#inTurns}), so that a change in the
+ * machine's load falls on both; each figure is the median of its rounds' medians (or of their
+ * p90s). Stateless.
  */
 final class LatencyComparison {
   static final String DJL = "DJL";
@@ -79,52 +79,35 @@ final class LatencyComparison {
     Device device = EngineSettings.computeDevice();
     int threads = EngineSettings.intraOpThreadsInUse();
     int[] sample = before.graph().inputs().get(0).shape().toArray();
-    // [model: before, after][statistic: median, p90][batch][round]
-    double[][][][] djl = new double[2][2][batches.length][rounds];
-    double[][][][] ort = new double[2][2][batches.length][rounds];
+    List<List<LatencyBench.Result>> djl;
+    List<List<LatencyBench.Result>> ort;
     try (NDManager manager = NDManager.newBaseManager(device);
         OrtSession ortBefore = OrtSessions.open(onnx(before), threads);
         OrtSession ortAfter = OrtSessions.open(onnx(after), threads)) {
       GraphBlock djlBefore = BlockWeights.loadForInference(before, manager);
       GraphBlock djlAfter = BlockWeights.loadForInference(after, manager);
-      for (int r = 0; r < rounds; r++) {
-        keep(djl[0], r, bench.run(manager, sample, batches, djlBefore::infer));
-        keep(djl[1], r, bench.run(manager, sample, batches, djlAfter::infer));
-        keep(ort[0], r, OrtSessions.latency(ortBefore, bench, sample, batches));
-        keep(ort[1], r, OrtSessions.latency(ortAfter, bench, sample, batches));
-      }
+      djl = LatencyBench.inTurns(rounds, List.<LatencyBench.Timing<RuntimeException>>of(
+          () -> bench.run(manager, sample, batches, djlBefore::infer), () -> bench.run(manager, sample, batches, djlAfter::infer)));
+      ort = LatencyBench.inTurns(rounds, List.<LatencyBench.Timing<OrtException>>of(
+          () -> OrtSessions.latency(ortBefore, bench, sample, batches), () -> OrtSessions.latency(ortAfter, bench, sample, batches)));
     } catch (OrtException e) {
       throw new IllegalArgumentException("ONNX Runtime refused the exported model: " + e.getMessage(), e);
     }
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < batches.length; i++) {
-      rows.add(row(DJL, device.getDeviceType(), batches[i], djl, i));
+      rows.add(row(DJL, device.getDeviceType(), djl.get(0).get(i), djl.get(1).get(i)));
     }
     for (int i = 0; i < batches.length; i++) {
-      rows.add(row(ONNX_RUNTIME, Device.Type.CPU, batches[i], ort, i));
+      rows.add(row(ONNX_RUNTIME, Device.Type.CPU, ort.get(0).get(i), ort.get(1).get(i)));
     }
     return rows;
   }
 
-  private static Row row(String runtime, String device, int batch, double[][][][] turns, int i) {
-    return new Row(runtime, device, batch, median(turns[0][0][i]), median(turns[1][0][i]), median(turns[0][1][i]), median(turns[1][1][i]));
+  private static Row row(String runtime, String device, LatencyBench.Result before, LatencyBench.Result after) {
+    return new Row(runtime, device, before.batchSize(), before.medianMs(), after.medianMs(), before.p90Ms(), after.p90Ms());
   }
 
   private static byte[] onnx(Model m) {
     return OnnxExporter.builder().build().toBytes(m);
-  }
-
-  private static void keep(double[][][] byStatistic, int round, List<LatencyBench.Result> results) {
-    for (int i = 0; i < results.size(); i++) {
-      byStatistic[0][i][round] = results.get(i).medianMs();
-      byStatistic[1][i][round] = results.get(i).p90Ms();
-    }
-  }
-
-  static double median(double[] values) {
-    double[] s = values.clone();
-    Arrays.sort(s);
-    int n = s.length;
-    return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
   }
 }

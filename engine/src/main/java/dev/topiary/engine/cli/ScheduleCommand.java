@@ -129,7 +129,7 @@ final class ScheduleCommand implements Callable<Integer> {
         if (stages == null) {
           throw new IllegalArgumentException("--mode stages needs --stages, e.g. 0.2,0.35,0.5");
         }
-        yield new Stages(scorer, stages, fit.settings(stageEpochs, seed), selection.roundTo);
+        yield new Stages(scorer, stages, fit.settings(stageEpochs, seed), selection.roundTo());
       }
       case SLIMMING -> {
         if (percent == null) {

@@ -1,5 +1,6 @@
 package dev.topiary.engine.cli;
 
+import dev.topiary.engine.prune.select.ChannelConstraints;
 import dev.topiary.engine.prune.select.CompressRateSelector;
 import dev.topiary.engine.prune.select.ConfigListSelector;
 import dev.topiary.engine.prune.select.FlopsTargetSelector;
@@ -26,8 +27,18 @@ final class SelectionOptions {
   @Option(names = "--target-flops", description = "fraction of the MACs to remove, e.g. 0.5")
   Double targetFlops;
 
-  @Option(names = "--round-to", defaultValue = "1", description = "round kept channel counts to a multiple of this (default ${DEFAULT-VALUE})")
-  int roundTo;
+  @Option(names = "--round-to", description = "round kept channel counts to a multiple of this (default: "
+      + ChannelConstraints.GLOBAL_ROUND_TO + " with --global-ratio or --target-flops, where the engine chooses the counts; 1 with"
+      + " --compress-rate or --config-list, whose rates are the user's)")
+  Integer roundToOption;
+
+  /** The rounding in effect: as given, else {@link ChannelConstraints#GLOBAL_ROUND_TO} for a global target, else 1. */
+  int roundTo() {
+    if (roundToOption != null) {
+      return roundToOption;
+    }
+    return globalRatio != null || targetFlops != null ? ChannelConstraints.GLOBAL_ROUND_TO : 1;
+  }
 
   @Option(names = "--min-channels", defaultValue = "1", description = "fewest channels a group keeps (default ${DEFAULT-VALUE})")
   int minChannels;
@@ -53,16 +64,16 @@ final class SelectionOptions {
   /** The selector of the one selection option given; call {@link #requireOne} first. */
   Selector selector() {
     if (compressRate != null) {
-      return CompressRateSelector.builder().setRates(compressRate).optRoundTo(roundTo).optMinChannels(minChannels).build();
+      return CompressRateSelector.builder().setRates(compressRate).optRoundTo(roundTo()).optMinChannels(minChannels).build();
     }
     if (configList != null) {
-      return ConfigListSelector.builder().setConfigs(ConfigListJson.read(configList)).optRoundTo(roundTo).optMinChannels(minChannels).build();
+      return ConfigListSelector.builder().setConfigs(ConfigListJson.read(configList)).optRoundTo(roundTo()).optMinChannels(minChannels).build();
     }
     if (globalRatio != null) {
-      return GlobalRatioSelector.builder().setRatio(globalRatio).optRoundTo(roundTo).optMinChannels(minChannels).build();
+      return GlobalRatioSelector.builder().setRatio(globalRatio).optRoundTo(roundTo()).optMinChannels(minChannels).build();
     }
     if (targetFlops != null) {
-      return FlopsTargetSelector.builder().setReduction(targetFlops).optRoundTo(roundTo).optMinChannels(minChannels).build();
+      return FlopsTargetSelector.builder().setReduction(targetFlops).optRoundTo(roundTo()).optMinChannels(minChannels).build();
     }
     throw new IllegalStateException("no selection option given");
   }

@@ -83,6 +83,54 @@ public final class LatencyBench {
     return results;
   }
 
+  /** One model's timing at every batch size, in any runtime: {@link #run}, or ONNX Runtime's. */
+  @FunctionalInterface
+  public interface Timing<E extends Exception> {
+    List<Result> run() throws E;
+  }
+
+  /**
+   * Times several models in turns, so that a change in the machine's load falls on all of them
+   * alike: each round runs every timing once, in order, for {@code rounds} rounds. Per model and
+   * batch size, the median is the median of the rounds' medians, the p90 the median of their p90s
+   * (never below the median, as each round's p90 is at least its median), the mean the mean of the
+   * means, the minimum the least minimum, and the runs the total.
+   *
+   * @return one list per timing, in the order given, each by batch size as the timing returns them
+   */
+  public static <E extends Exception> List<List<Result>> inTurns(int rounds, List<? extends Timing<E>> timings) throws E {
+    if (rounds < 1) {
+      throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
+    }
+    List<List<List<Result>>> byRound = new ArrayList<>(); // [timing][round][batch]
+    for (int t = 0; t < timings.size(); t++) {
+      byRound.add(new ArrayList<>());
+    }
+    for (int r = 0; r < rounds; r++) {
+      for (int t = 0; t < timings.size(); t++) {
+        byRound.get(t).add(timings.get(t).run());
+      }
+    }
+    List<List<Result>> out = new ArrayList<>();
+    for (List<List<Result>> rs : byRound) {
+      List<Result> combined = new ArrayList<>();
+      for (int b = 0; b < rs.get(0).size(); b++) {
+        final int batch = b;
+        List<Result> each = rs.stream().map(x -> x.get(batch)).toList();
+        combined.add(new Result(each.get(0).batchSize(), medianOf(each, Result::medianMs), medianOf(each, Result::p90Ms),
+            each.stream().mapToDouble(Result::meanMs).average().orElse(Double.NaN), each.stream().mapToDouble(Result::minMs).min().orElse(Double.NaN),
+            each.stream().mapToInt(Result::runs).sum()));
+      }
+      out.add(combined);
+    }
+    return out;
+  }
+
+  private static double medianOf(List<Result> results, java.util.function.ToDoubleFunction<Result> f) {
+    double[] v = results.stream().mapToDouble(f).sorted().toArray();
+    return percentile(v, 0.5);
+  }
+
   /** One complete forward pass over a batch, as another runtime runs it. */
   @FunctionalInterface
   public interface Pass<E extends Exception> {

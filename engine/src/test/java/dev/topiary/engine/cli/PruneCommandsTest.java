@@ -321,10 +321,4 @@ class PruneCommandsTest {
       assertEquals("cpu", x.device());
     }
   }
-
-  @Test
-  void latencyTurnsAreSummarisedByTheirMedian() {
-    assertEquals(2.0, LatencyComparison.median(new double[] {9, 1, 2}));
-    assertEquals(1.5, LatencyComparison.median(new double[] {2, 1}));
-  }
 }

@@ -48,6 +48,34 @@ class LatencyBenchTest {
   }
 
   @Test
+  void turnsRunEveryTimingOncePerRoundInOrderAndKeepTheMediansOfTheRounds() {
+    List<String> order = new java.util.ArrayList<>();
+    double[][] medians = {{9, 1, 2}, {4, 4, 6}}; // [timing][round]
+    AtomicInteger[] round = {new AtomicInteger(), new AtomicInteger()};
+    List<LatencyBench.Timing<RuntimeException>> timings = new java.util.ArrayList<>();
+    for (int t = 0; t < 2; t++) {
+      final int model = t;
+      timings.add(() -> {
+        order.add("m" + model);
+        double m = medians[model][round[model].getAndIncrement()];
+        return List.of(new LatencyBench.Result(1, m, m + 1, m, m - 0.5, 10), new LatencyBench.Result(32, 10 * m, 10 * m + 3, 10 * m, 10 * m, 10));
+      });
+    }
+    List<List<LatencyBench.Result>> out = LatencyBench.inTurns(3, timings);
+    assertEquals(List.of("m0", "m1", "m0", "m1", "m0", "m1"), order, "turns alternate the models");
+    LatencyBench.Result first = out.get(0).get(0);
+    assertEquals(1, first.batchSize());
+    assertEquals(2.0, first.medianMs(), "median of 9, 1, 2");
+    assertEquals(3.0, first.p90Ms(), "median of the p90s 10, 2, 3");
+    assertEquals(0.5, first.minMs(), "least minimum");
+    assertEquals(30, first.runs(), "runs add up");
+    assertEquals(4.0, out.get(1).get(0).medianMs());
+    assertEquals(40.0, out.get(1).get(1).medianMs());
+    assertEquals(43.0, out.get(1).get(1).p90Ms());
+    assertThrows(IllegalArgumentException.class, () -> LatencyBench.inTurns(0, timings));
+  }
+
+  @Test
   void rejectsBadSettings() {
     assertThrows(IllegalArgumentException.class, () -> new LatencyBench(-1, 3));
     var e = assertThrows(IllegalArgumentException.class, () -> new LatencyBench(0, 0));

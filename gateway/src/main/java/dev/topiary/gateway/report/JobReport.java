@@ -88,10 +88,15 @@ public record JobReport(
     return all.stream().filter(g -> g.series().size() > 1).findFirst().orElse(all.isEmpty() ? null : all.get(0));
   }
 
+  /**
+   * Latency before and after, by device, runtime and batch size. "Before" is the original as timed
+   * in the final evaluation, in turns with the pruned model, when it was; else the baseline
+   * evaluation's own figures.
+   */
   private static List<LatencyRow> latency(JobDetails.Evaluation base, JobDetails.Evaluation pruned) {
     Map<RowKey, Double[]> rows = new TreeMap<>(ROW_ORDER);
-    add(rows, base, 0);
-    add(rows, pruned, 1);
+    add(rows, pruned == null ? base == null ? List.of() : base.latency() : pruned.originalLatency(base), 0);
+    add(rows, pruned == null ? List.of() : pruned.latency(), 1);
     List<LatencyRow> out = new ArrayList<>();
     rows.forEach((k, v) -> {
       Double speedup = v[0] != null && v[1] != null && v[1] > 0 ? v[0] / v[1] : null;
@@ -100,11 +105,8 @@ public record JobReport(
     return out;
   }
 
-  private static void add(Map<RowKey, Double[]> rows, JobDetails.Evaluation e, int side) {
-    if (e == null) {
-      return;
-    }
-    for (ModelEvaluated.Latency l : e.latency()) {
+  private static void add(Map<RowKey, Double[]> rows, List<ModelEvaluated.Latency> latency, int side) {
+    for (ModelEvaluated.Latency l : latency) {
       rows.computeIfAbsent(new RowKey(l.device(), l.runtime(), l.batchSize()), k -> new Double[2])[side] = l.medianMs();
     }
   }

@@ -94,6 +94,10 @@ public final class ReportHtml {
           .append(opt(l.prunedMs(), "%.3f")).append("</td><td>").append(opt(l.speedup(), "%.2fx")).append("</td></tr>");
     }
     h.append("</table>");
+    if (r.pruned() != null && r.pruned().baselineLatency() != null && !r.pruned().baselineLatency().isEmpty()) {
+      h.append("<p id=\"latency-turns\">The original and the pruned model were timed in turns in the final evaluation,"
+          + " so that both saw the same machine load.</p>");
+    }
     latencyChart(h, r.latency());
   }
 

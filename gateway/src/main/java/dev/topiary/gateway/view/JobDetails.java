@@ -58,17 +58,31 @@ public record JobDetails(
    * flat, for dashboards) and its full figures.
    *
    * @param point what it measures ({@link dev.topiary.pipeline.plan.JobPlan#evaluationPoint}); null until the plan is known
+   * @param baselineLatency the original model timed in this step, in turns with this one ({@link
+   *     ModelEvaluated#baselineLatency}); null when it was not
    */
   public record Evaluation(int step, String point, Double top1, Double top5, Double loss, Double map50, Double map5095, long params, long macs,
-      long sizeBytes, long zippedBytes, List<ModelEvaluated.Latency> latency, DetectionFigures detection) {
+      long sizeBytes, long zippedBytes, List<ModelEvaluated.Latency> latency, DetectionFigures detection,
+      List<ModelEvaluated.Latency> baselineLatency) {
     static Evaluation of(ModelEvaluated e) {
       DetectionFigures d = e.detection();
       return new Evaluation(e.stepIndex(), null, e.top1(), e.top5(), e.loss(), d == null ? null : d.map50(), d == null ? null : d.map5095(),
-          e.params(), e.macs(), e.sizeBytes(), e.zippedBytes(), e.latency(), d);
+          e.params(), e.macs(), e.sizeBytes(), e.zippedBytes(), e.latency(), d, e.baselineLatency());
     }
 
     Evaluation withPoint(String p) {
-      return new Evaluation(step, p, top1, top5, loss, map50, map5095, params, macs, sizeBytes, zippedBytes, latency, detection);
+      return new Evaluation(step, p, top1, top5, loss, map50, map5095, params, macs, sizeBytes, zippedBytes, latency, detection, baselineLatency);
+    }
+
+    /**
+     * The original's latency to set against this evaluation's: the one timed beside it in this
+     * step when there is one, else {@code baseline}'s own figures (from its earlier step).
+     */
+    public List<ModelEvaluated.Latency> originalLatency(Evaluation baseline) {
+      if (baselineLatency != null && !baselineLatency.isEmpty()) {
+        return baselineLatency;
+      }
+      return baseline == null ? List.of() : baseline.latency();
     }
   }
 

@@ -22,18 +22,28 @@ class DetectionReportTest {
   }
 
   private static JobDetails.Evaluation point(int step, String point, double map50, long macs, DetectionFigures.GammaBins gamma) {
+    return point(step, point, map50, macs, gamma, null);
+  }
+
+  private static JobDetails.Evaluation point(int step, String point, double map50, long macs, DetectionFigures.GammaBins gamma,
+      List<ModelEvaluated.Latency> original) {
     DetectionFigures d = figures(map50, map50 / 2, gamma);
     return new JobDetails.Evaluation(step, point, null, null, null, d.map50(), d.map5095(), macs / 10, macs, 1000, 900,
         List.of(new ModelEvaluated.Latency("cpu", "djl", 1, macs / 1e6, macs / 1e6), new ModelEvaluated.Latency("cpu", "onnxruntime", 32, 9.5, 10)),
-        d);
+        d, original);
   }
 
   static JobDetails details() {
+    return details(null);
+  }
+
+  /** The four points; the last with {@code original} as the original timed beside it. */
+  static JobDetails details(List<ModelEvaluated.Latency> original) {
     DetectionFigures.GammaBins beforeAfter = new DetectionFigures.GammaBins(2.0, 0.4, List.of(
         new DetectionFigures.GammaBins.Series("before sparsity training", 4, List.of(0, 1, 3)),
         new DetectionFigures.GammaBins.Series("after sparsity training", 4, List.of(3, 1, 0))));
     List<JobDetails.Evaluation> evals = List.of(point(2, "baseline", 0.50, 4_000_000_000L, null), point(4, "after sparsity training", 0.48,
-        4_000_000_000L, beforeAfter), point(6, "after the cut", 0.30, 2_000_000_000L, null), point(8, "after fine-tuning", 0.49, 2_000_000_000L, null));
+        4_000_000_000L, beforeAfter), point(6, "after the cut", 0.30, 2_000_000_000L, null), point(8, "after fine-tuning", 0.49, 2_000_000_000L, null, original));
     List<JobDetails.Epoch> epochs = List.of(new JobDetails.Epoch(1, 1, 1, 0.3, null, null, null, 0.01, null, 0.1, 0.15, 0.05, 0.2, 0.1));
     return new JobDetails("det-1", "slimming-yolov5", "acme", "completed", 8, 8, null, Instant.EPOCH, Instant.EPOCH, List.of(), epochs,
         List.of(), List.of(), evals, null, null);
@@ -50,6 +60,20 @@ class DetectionReportTest {
         r.points().stream().map(JobReport.PointRow::point).toList());
     assertEquals(8.0, r.points().get(0).gflops(), 1e-9, "YOLOv5's GFLOPs: 2 * MACs / 1e9");
     assertEquals(2, r.gamma().series().size(), "the histogram before and after sparsity training");
+  }
+
+  @Test
+  void speedUpSetsThePrunedModelAgainstTheOriginalTimedBesideItWhenItWas() {
+    List<JobReport.LatencyRow> apart = JobReport.of(details()).latency();
+    assertEquals(2.0, apart.get(0).speedup(), 1e-12, "the baseline step's 4000 ms against 2000 ms");
+    List<JobReport.LatencyRow> turns = JobReport.of(details(List.of(new ModelEvaluated.Latency("cpu", "djl", 1, 3000, 3100),
+        new ModelEvaluated.Latency("cpu", "onnxruntime", 32, 12, 13)))).latency();
+    assertEquals(3000.0, turns.get(0).baselineMs(), 1e-12, "the original as the final evaluation timed it");
+    assertEquals(1.5, turns.get(0).speedup(), 1e-12);
+    assertEquals(12 / 9.5, turns.get(1).speedup(), 1e-12);
+    assertFalse(ReportHtml.render(JobReport.of(details())).contains("timed in turns"));
+    assertTrue(ReportHtml.render(JobReport.of(details(List.of(new ModelEvaluated.Latency("cpu", "djl", 1, 3000, 3100),
+        new ModelEvaluated.Latency("cpu", "onnxruntime", 32, 12, 13))))).contains("timed in turns"));
   }
 
   @Test

@@ -38,7 +38,7 @@ public final class DemoCommand implements Callable<Integer> {
         model: {zoo: resnet20, inputShape: [1, 28, 28]}
         baseline: {epochs: %d, optimizer: {lr: 0.1}, lrSchedule: {type: cosine}}
         dataset: {kind: fashion-mnist, trainLimit: %d, testLimit: %d, batchSize: 128}
-        prune: {granularity: channel, criterion: l1, select: {targetFlopsReduction: 0.5, roundTo: 1}}
+        prune: {granularity: channel, criterion: l1, select: {targetFlopsReduction: 0.5}}
         schedule: {mode: oneshot, finetune: {epochs: %d, optimizer: {lr: 0.02}, lrSchedule: {type: cosine}}}
         eval: {batchSizes: [1, 32], devices: [cpu]}
         """, baselineEpochs, trainImages, testImages, finetuneEpochs);
@@ -61,8 +61,9 @@ public final class DemoCommand implements Callable<Integer> {
       System.out.println("using the stack at " + gateway.url());
     }
     try {
-      System.out.printf(Locale.ROOT, "demo job: ResNet-20 on Fashion-MNIST (%d train / %d test images), %d baseline epochs, L1 to -50%% FLOPs, "
-          + "%d fine-tune epochs%n", trainImages, testImages, baselineEpochs, finetuneEpochs);
+      System.out.printf(Locale.ROOT, "demo job: ResNet-20 on Fashion-MNIST (%d train / %d test images), %d baseline epochs, L1 to -50%% FLOPs "
+          + "(kept channels rounded to %d, the default), %d fine-tune epochs%n", trainImages, testImages, baselineEpochs,
+          dev.topiary.pipeline.job.SelectSpec.GLOBAL_ROUND_TO, finetuneEpochs);
       String id = gateway.submit(spec(), true).path("jobId").asText();
       int status = TopiaryCommand.Watch.follow(gateway, id);
       System.out.println();

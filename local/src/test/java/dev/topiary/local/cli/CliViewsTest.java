@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -65,6 +66,17 @@ class CliViewsTest {
     String older = ReportTable.of(withoutRuntime);
     assertTrue(older.matches("(?s).*latency cpu b=1 \\(ms\\), DJL\\s+6.00 / 7.00\\s+2.00 / 2.50\\s+x3.00\n.*"), "a latency without runtime is DJL's: " + older);
     assertEquals(2, older.lines().filter(l -> l.startsWith("latency ")).count(), older);
+
+    ObjectNode paired = (ObjectNode) JSON.readTree(JSON.writeValueAsString(report));
+    ((ObjectNode) paired.get("pruned")).set("baselineLatency", JSON.readTree(
+        "[{\"device\":\"cpu\",\"runtime\":\"djl\",\"batchSize\":1,\"medianMs\":5.0,\"p90Ms\":5.5},"
+        + "{\"device\":\"cpu\",\"runtime\":\"onnxruntime\",\"batchSize\":1,\"medianMs\":3.0,\"p90Ms\":3.3}]"));
+    String turns = ReportTable.of(paired);
+    assertTrue(turns.matches("(?s).*latency cpu b=1 \\(ms\\), DJL\\s+5.00 / 5.50\\s+2.00 / 2.50\\s+x2.50\n.*"),
+        "the original as timed beside the pruned model, not the baseline step's figure: " + turns);
+    assertTrue(turns.matches("(?s).*latency cpu b=1 \\(ms\\), ONNX Runtime\\s+3.00 / 3.30\\s+1.50 / 1.80\\s+x2.00\n.*"), turns);
+    assertTrue(turns.contains("timed in turns"), turns);
+    assertFalse(table.contains("timed in turns"), table);
   }
 
   @Test

@@ -14,24 +14,33 @@ import dev.topiary.pipeline.store.ModelRef;
  *     null before any
  * @param masks the sparsity masks ({@code masks.safetensors}) that fine-tuning must keep; null for
  *     dense models
+ * @param baseline the model the baseline evaluation measured, set by that step and carried after
+ *     it, so that a later evaluation times the original and the current model in turns, side by
+ *     side in one run; null before the baseline evaluation and in events written before this field
+ *     existed (an additive change, schema version 1 kept)
  */
-public record Artifacts(@Nullable ModelRef model, @Nullable ArtifactRef scores, @Nullable ArtifactRef masks) {
+public record Artifacts(@Nullable ModelRef model, @Nullable ArtifactRef scores, @Nullable ArtifactRef masks, @Nullable ModelRef baseline) {
   /** No artifact yet. */
-  public static final Artifacts NONE = new Artifacts(null, null, null);
+  public static final Artifacts NONE = new Artifacts(null, null, null, null);
 
   public static Artifacts of(ModelRef model) {
-    return new Artifacts(model, null, null);
+    return new Artifacts(model, null, null, null);
   }
 
   public Artifacts withModel(ModelRef m) {
-    return new Artifacts(m, scores, masks);
+    return new Artifacts(m, scores, masks, baseline);
   }
 
   public Artifacts withScores(ArtifactRef s) {
-    return new Artifacts(model, s, masks);
+    return new Artifacts(model, s, masks, baseline);
   }
 
   public Artifacts withMasks(ArtifactRef m) {
-    return new Artifacts(model, scores, m);
+    return new Artifacts(model, scores, m, baseline);
+  }
+
+  /** The same artifacts, with {@code b} as the model the baseline evaluation measured. */
+  public Artifacts withBaseline(ModelRef b) {
+    return new Artifacts(model, scores, masks, b);
   }
 }

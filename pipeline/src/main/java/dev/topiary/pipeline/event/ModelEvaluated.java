@@ -21,11 +21,23 @@ import java.util.List;
  * @param zippedBytes the same files zipped
  * @param latency one entry per device, runtime and batch size timed
  * @param detection a detector's metrics; null for a classifier
+ * @param baselineLatency the original model ({@code artifacts.baseline}) timed in this same step, in
+ *     turns with the current one, at the same devices, runtimes and batch sizes as {@code latency}:
+ *     the figures a speed-up is computed against, as both saw the same machine load. Null in the
+ *     baseline evaluation itself, when no baseline was evaluated, and in events written before
+ *     this field existed (an additive change, schema version 1 kept)
  */
 public record ModelEvaluated(
     String jobId, int stepIndex, int attempt, Instant occurredAt, ArtifactRef plan, Artifacts artifacts,
     @Nullable Double top1, @Nullable Double top5, @Nullable Double loss, long params, long macs, long sizeBytes, long zippedBytes,
-    List<Latency> latency, @Nullable DetectionFigures detection) implements StepEvent {
+    List<Latency> latency, @Nullable DetectionFigures detection, @Nullable List<Latency> baselineLatency) implements StepEvent {
+
+  /** An evaluation with no original timed beside it. */
+  public ModelEvaluated(String jobId, int stepIndex, int attempt, Instant occurredAt, ArtifactRef plan, Artifacts artifacts,
+      Double top1, Double top5, Double loss, long params, long macs, long sizeBytes, long zippedBytes,
+      List<Latency> latency, DetectionFigures detection) {
+    this(jobId, stepIndex, attempt, occurredAt, plan, artifacts, top1, top5, loss, params, macs, sizeBytes, zippedBytes, latency, detection, null);
+  }
 
   /** A classifier's evaluation. */
   public ModelEvaluated(String jobId, int stepIndex, int attempt, Instant occurredAt, ArtifactRef plan, Artifacts artifacts,
@@ -102,5 +114,16 @@ public record ModelEvaluated(
     Checks.nonNegative(sizeBytes, "sizeBytes");
     Checks.nonNegative(zippedBytes, "zippedBytes");
     latency = Checks.list(latency, "latency");
+    if (baselineLatency != null) {
+      baselineLatency = Checks.list(baselineLatency, "baselineLatency");
+      if (!keys(baselineLatency).equals(keys(latency))) {
+        throw new IllegalArgumentException("baselineLatency: must time the same devices, runtimes and batch sizes as latency, got "
+            + keys(baselineLatency) + " against " + keys(latency));
+      }
+    }
+  }
+
+  private static List<String> keys(List<Latency> latency) {
+    return latency.stream().map(l -> l.device() + "/" + l.runtime() + "/b" + l.batchSize()).toList();
   }
 }

@@ -164,8 +164,17 @@ final class JobSpecReader {
     }
     List<String> exclude = n.strings("exclude");
     return new SelectSpec(compressRate(n), entries, n.number("globalRatio"), n.number("targetFlopsReduction"),
-        n.string("sparsityRules"), n.number("globalSparsity"), nm(n), or(n.integer("roundTo"), 1), or(n.integer("minChannels"), 1),
+        n.string("sparsityRules"), n.number("globalSparsity"), nm(n), or(n.integer("roundTo"), defaultRoundTo(n)), or(n.integer("minChannels"), 1),
         or(n.string("coupledRate"), SelectSpec.DEFAULT_COUPLED_RATE), exclude == null ? List.of() : exclude);
+  }
+
+  /**
+   * {@code roundTo} when absent: {@link SelectSpec#GLOBAL_ROUND_TO} for a global channel target
+   * ({@code globalRatio}, {@code targetFlopsReduction}), where the engine picks each group's count;
+   * 1 for per-layer rates (a tutorial's HRank list is reproduced as written) and masks.
+   */
+  private static int defaultRoundTo(SpecNode n) {
+    return n.number("globalRatio") != null || n.number("targetFlopsReduction") != null ? SelectSpec.GLOBAL_ROUND_TO : 1;
   }
 
   /** An HRank expression, or a list of rates written as the expression {@code [r0,r1,...]}. */

@@ -41,6 +41,12 @@ public record SelectSpec(
   public static final List<String> UNSTRUCTURED_METHODS = List.of("sparsityRules", "globalSparsity");
   public static final List<String> NM_METHODS = List.of("nm");
   public static final String DEFAULT_COUPLED_RATE = "first-producer";
+  /**
+   * {@code roundTo} when a global channel target ({@code globalRatio}, {@code targetFlopsReduction})
+   * does not say: {@link dev.topiary.engine.prune.select.ChannelConstraints#GLOBAL_ROUND_TO}, chosen
+   * by measurement (BENCHMARKS.md, issue 18). Per-layer rates keep 1.
+   */
+  public static final int GLOBAL_ROUND_TO = dev.topiary.engine.prune.select.ChannelConstraints.GLOBAL_ROUND_TO;
 
   public SelectSpec {
     configList = Lists.copy(configList);

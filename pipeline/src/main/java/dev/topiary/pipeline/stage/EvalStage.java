@@ -16,12 +16,14 @@ import dev.topiary.engine.onnx.OnnxExporter;
 import dev.topiary.engine.onnx.OrtSessions;
 import dev.topiary.engine.train.Evaluation;
 import dev.topiary.engine.workflow.Fitter;
+import dev.topiary.pipeline.event.Artifacts;
 import dev.topiary.pipeline.event.DetectionFigures;
 import dev.topiary.pipeline.event.ModelEvaluated;
 import dev.topiary.pipeline.event.PipelineEvent;
 import dev.topiary.pipeline.event.Stage;
 import dev.topiary.pipeline.event.StepEvent;
 import dev.topiary.pipeline.job.EvalSpec;
+import dev.topiary.pipeline.plan.PlanStep;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -43,6 +45,12 @@ import java.util.function.Consumer;
  * exporter refuses the model (naming the op or tensor).
  */
 public final class EvalStage extends StageRunner {
+  /**
+   * How many turns a later evaluation times the original and the current model in, each turn
+   * running the bench's warm-up and timed runs for both.
+   */
+  static final int TURNS = 3;
+
   public EvalStage(StageContext ctx) {
     super(ctx);
   }
@@ -71,23 +79,59 @@ public final class EvalStage extends StageRunner {
       loss = e.loss();
     }
     ModelSize size = size(w.local("in"));
-    List<ModelEvaluated.Latency> latency = new ArrayList<>();
+    boolean isBaseline = ((PlanStep.Evaluate) w.step).baseline();
+    Model original = isBaseline ? null : w.baselineModel();
+    Timed timed = latency(model, original, eval, devices, onnx);
+    Artifacts artifacts = isBaseline ? w.artifacts().withBaseline(w.artifacts().model()) : w.artifacts();
+    return new ModelEvaluated(w.plan.jobId(), w.step.index(), w.attempt, w.now(), w.input.plan(), artifacts, top1, top5, loss,
+        model.graph().parameterCount(), model.graph().macs(), size.rawBytes(), size.zippedBytes(), timed.current(), detection,
+        timed.original());
+  }
+
+  /** The current model's latency and, when an original was timed beside it, the original's; else null. */
+  private record Timed(List<ModelEvaluated.Latency> current, List<ModelEvaluated.Latency> original) {}
+
+  /**
+   * Latency per device (DJL, BNs folded) and in ONNX Runtime. With an {@code original} (the
+   * baseline evaluation's model, in a later evaluation), both models are timed in {@value #TURNS}
+   * turns, original then current ({@link LatencyBench#inTurns}), so that the speed-up compares
+   * figures taken under the same machine load, as {@code bench/speedup.sh} does.
+   */
+  private Timed latency(Model model, Model original, EvalSpec eval, List<Device> devices, byte[] onnx) {
     int[] batchSizes = eval.batchSizes().stream().mapToInt(Integer::intValue).toArray();
     int[] sample = model.graph().inputs().get(0).shape().toArray();
     LatencyBench bench = new LatencyBench(ctx.latencyWarmup(), ctx.latencyRuns());
+    int turns = original == null ? 1 : TURNS;
+    List<ModelEvaluated.Latency> current = new ArrayList<>();
+    List<ModelEvaluated.Latency> before = original == null ? null : new ArrayList<>();
     for (int d = 0; d < devices.size(); d++) {
       try (NDManager manager = NDManager.newBaseManager(devices.get(d))) {
-        GraphBlock block = BlockWeights.loadForInference(model, manager); // as deployed: BNs folded, as ONNX Runtime does
-        for (LatencyBench.Result r : bench.run(manager, sample, batchSizes, LatencyBench.everyOutput(block))) {
-          latency.add(new ModelEvaluated.Latency(eval.devices().get(d), ModelEvaluated.Latency.DJL, r.batchSize(), r.medianMs(), r.p90Ms()));
+        List<LatencyBench.Timing<RuntimeException>> timings = new ArrayList<>();
+        if (original != null) {
+          GraphBlock o = BlockWeights.loadForInference(original, manager);
+          timings.add(() -> bench.run(manager, sample, batchSizes, LatencyBench.everyOutput(o)));
         }
+        GraphBlock block = BlockWeights.loadForInference(model, manager); // as deployed: BNs folded, as ONNX Runtime does
+        timings.add(() -> bench.run(manager, sample, batchSizes, LatencyBench.everyOutput(block)));
+        keep(LatencyBench.inTurns(turns, timings), eval.devices().get(d), ModelEvaluated.Latency.DJL, current, before);
       }
     }
-    for (LatencyBench.Result r : ortLatency(onnx, bench, sample, batchSizes)) {
-      latency.add(new ModelEvaluated.Latency("cpu", ModelEvaluated.Latency.ONNX_RUNTIME, r.batchSize(), r.medianMs(), r.p90Ms()));
+    byte[] originalOnnx = original == null ? null : onnx(original);
+    keep(ortLatency(onnx, originalOnnx, bench, sample, batchSizes, turns), "cpu", ModelEvaluated.Latency.ONNX_RUNTIME, current, before);
+    return new Timed(current, before);
+  }
+
+  /** The last of {@code timed} goes to {@code current}, the first (when two) to {@code before}. */
+  private static void keep(List<List<LatencyBench.Result>> timed, String device, String runtime, List<ModelEvaluated.Latency> current,
+      List<ModelEvaluated.Latency> before) {
+    for (LatencyBench.Result r : timed.get(timed.size() - 1)) {
+      current.add(new ModelEvaluated.Latency(device, runtime, r.batchSize(), r.medianMs(), r.p90Ms()));
     }
-    return new ModelEvaluated(w.plan.jobId(), w.step.index(), w.attempt, w.now(), w.input.plan(), w.artifacts(), top1, top5, loss,
-        model.graph().parameterCount(), model.graph().macs(), size.rawBytes(), size.zippedBytes(), latency, detection);
+    if (timed.size() == 2) {
+      for (LatencyBench.Result r : timed.get(0)) {
+        before.add(new ModelEvaluated.Latency(device, runtime, r.batchSize(), r.medianMs(), r.p90Ms()));
+      }
+    }
   }
 
   /**
@@ -103,10 +147,21 @@ public final class EvalStage extends StageRunner {
     }
   }
 
-  /** ONNX Runtime on the CPU, with libtorch's intra-op thread count, by the DJL bench's protocol. */
-  private static List<LatencyBench.Result> ortLatency(byte[] onnx, LatencyBench bench, int[] sample, int[] batchSizes) {
-    try (OrtSession session = OrtSessions.open(onnx, EngineSettings.intraOpThreadsInUse())) {
-      return OrtSessions.latency(session, bench, sample, batchSizes);
+  /**
+   * ONNX Runtime on the CPU, with libtorch's intra-op thread count, by the DJL bench's protocol;
+   * with {@code originalOnnx}, the original first in each turn.
+   */
+  private static List<List<LatencyBench.Result>> ortLatency(byte[] onnx, byte[] originalOnnx, LatencyBench bench, int[] sample,
+      int[] batchSizes, int turns) {
+    int threads = EngineSettings.intraOpThreadsInUse();
+    try (OrtSession session = OrtSessions.open(onnx, threads);
+        OrtSession originalSession = originalOnnx == null ? null : OrtSessions.open(originalOnnx, threads)) {
+      List<LatencyBench.Timing<OrtException>> timings = new ArrayList<>();
+      if (originalSession != null) {
+        timings.add(() -> OrtSessions.latency(originalSession, bench, sample, batchSizes));
+      }
+      timings.add(() -> OrtSessions.latency(session, bench, sample, batchSizes));
+      return LatencyBench.inTurns(turns, timings);
     } catch (OrtException e) {
       throw new IllegalArgumentException("latency: ONNX Runtime refused the exported model: " + e.getMessage(), e);
     }

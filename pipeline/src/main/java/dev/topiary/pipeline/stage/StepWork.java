@@ -88,6 +88,15 @@ final class StepWork implements AutoCloseable {
     return load(store().getModel(ref, local("in")));
   }
 
+  /**
+   * The model the baseline evaluation measured ({@code artifacts.baseline}), verified; null when
+   * the event carries none (no baseline evaluated yet, or an event from before the field).
+   */
+  Model baselineModel() {
+    ModelRef ref = artifacts().baseline();
+    return ref == null ? null : load(store().getModel(ref, local("baseline")));
+  }
+
   /** The masks of {@code artifacts.masks}, checked against the model's graph; null for a dense model. */
   SparsityMask inputMasks(Model model) {
     ArtifactRef ref = artifacts().masks();

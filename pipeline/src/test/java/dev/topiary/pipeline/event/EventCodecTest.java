@@ -179,6 +179,27 @@ class EventCodecTest {
   }
 
   @Test
+  void theOriginalTimedBesideTheFinalModelRoundTripsAndMustMatchItsRows() throws IOException {
+    ModelEvaluated e = Fixtures.modelEvaluated();
+    assertNull(e.baselineLatency(), "the golden predates the field: none");
+    assertNull(e.artifacts().baseline());
+    List<ModelEvaluated.Latency> original = e.latency().stream()
+        .map(l -> new ModelEvaluated.Latency(l.device(), l.runtime(), l.batchSize(), 2 * l.medianMs(), 2 * l.p90Ms())).toList();
+    ModelEvaluated paired = new ModelEvaluated(e.jobId(), e.stepIndex(), e.attempt(), e.occurredAt(), e.plan(),
+        e.artifacts().withBaseline(e.artifacts().model()), e.top1(), e.top5(), e.loss(), e.params(), e.macs(), e.sizeBytes(), e.zippedBytes(),
+        e.latency(), null, original);
+    ModelEvaluated back = (ModelEvaluated) EventCodec.fromJson(EventCodec.toJson(paired));
+    assertEquals(paired, back);
+    assertEquals(4.7, back.baselineLatency().get(0).medianMs());
+    assertEquals(e.artifacts().model(), back.artifacts().baseline());
+    assertEquals(1, JSON.readTree(EventCodec.toJson(paired)).get("schemaVersion").asInt(), "an additive change keeps the version");
+    IllegalArgumentException mismatch = assertThrows(IllegalArgumentException.class, () -> new ModelEvaluated(e.jobId(), e.stepIndex(),
+        e.attempt(), e.occurredAt(), e.plan(), e.artifacts(), e.top1(), e.top5(), e.loss(), e.params(), e.macs(), e.sizeBytes(),
+        e.zippedBytes(), e.latency(), null, original.subList(0, 2)));
+    assertTrue(mismatch.getMessage().startsWith("baselineLatency:"), mismatch.getMessage());
+  }
+
+  @Test
   void readsAbsentOptionalFieldsAsNull() throws IOException {
     ObjectNode n = (ObjectNode) JSON.readTree(golden("epoch-tuned.json"));
     n.remove("valLoss");

@@ -52,6 +52,18 @@ class ExampleSpecsTest {
   }
 
   @Test
+  void aGlobalChannelTargetRoundsKeptCountsToTheMeasuredDefaultUnlessTheSpecSays() throws IOException, URISyntaxException {
+    String yaml = Files.readString(specsDir().resolve("resnet20-l1-oneshot.yaml"));
+    assertEquals(8, JobSpecs.parseYaml(yaml).prune().select().roundTo(), "as written");
+    String unsaid = yaml.replace("    roundTo: 8\n", "");
+    assertEquals(16, SelectSpec.GLOBAL_ROUND_TO);
+    assertEquals(16, JobSpecs.parseYaml(unsaid).prune().select().roundTo(), "a FLOPs target: the engine picks the counts");
+    assertEquals(16, JobSpecs.parseYaml(unsaid.replace("targetFlopsReduction: 0.5", "globalRatio: 0.4")).prune().select().roundTo());
+    assertEquals(1, JobSpecs.parseYaml(unsaid.replace("targetFlopsReduction: 0.5", "compressRate: \"[0.0]+[0.1]*18\"")).prune().select().roundTo(),
+        "per-layer rates are the user's, reproduced as written");
+  }
+
+  @Test
   void jsonAndYamlOfTheSameSpecGiveEqualObjects() throws IOException, URISyntaxException {
     JobSpec yaml = read("resnet56-hrank-layerwise.yaml");
     JobSpec json = read("resnet56-hrank-layerwise.json");

@@ -57,6 +57,13 @@ class JobRunTest extends StageTestBase {
     assertTrue(result.latency().stream().allMatch(l -> l.device().equals("cpu") && l.medianMs() > 0 && l.p90Ms() >= l.medianMs()),
         result.latency().toString());
     assertEquals(4, baseline.latency().size(), "the original model is timed in both runtimes too");
+    assertNull(baseline.baselineLatency(), "the baseline evaluation has no original beside it");
+    assertEquals(baseline.artifacts().model(), baseline.artifacts().baseline(), "the baseline evaluation names the original for later steps");
+    assertEquals(baseline.artifacts().model(), result.artifacts().baseline(), "carried through rank, prune and fine-tune");
+    assertNotNull(result.baselineLatency(), "the final evaluation times the original in turns with the pruned model");
+    assertEquals(result.latency().stream().map(l -> l.device() + l.runtime() + l.batchSize()).toList(),
+        result.baselineLatency().stream().map(l -> l.device() + l.runtime() + l.batchSize()).toList());
+    assertTrue(result.baselineLatency().stream().allMatch(l -> l.medianMs() > 0 && l.p90Ms() >= l.medianMs()), result.baselineLatency().toString());
     assertTrue(result.top1() > 0.1, "better than chance after training: " + result.top1());
 
     Model stored = f.model(result.artifacts().model(), "lenet-oneshot");

@@ -17,6 +17,17 @@ package dev.topiary.engine.prune.select;
  * result is non-decreasing in the wanted count, which the FLOPs-target search relies on.
  */
 public record ChannelConstraints(int roundTo, int minChannels) {
+  /**
+   * The rounding where the engine picks each group's kept count from a global target (global
+   * ratio, FLOPs target): 16. It is the channel block of oneDNN's AVX-512 convolutions; a conv whose
+   * channels leave a partial block runs only in channels-last order
+   * ({@code CpuConvRoutes.tailFree}) and odd counts run oneDNN's slow paths, so on the 2-core AVX-512
+   * VM a model pruned by L1 to -50% MACs trained at 1.2x to 1.9x its original's images/s rounded to
+   * 16, against 0.9x to 1.1x rounded to 8 and 0.4x to 0.9x unrounded (BENCHMARKS.md, "Pruned model
+   * speed"). It is also TensorRT's advice for INT8 (8 for FP16). Per-layer rates keep 1, as written.
+   */
+  public static final int GLOBAL_ROUND_TO = 16;
+
   /** No rounding, at least one channel kept. */
   public static final ChannelConstraints DEFAULT = new ChannelConstraints(1, 1);
 

@@ -42,8 +42,11 @@ public final class FlopsTargetSelector implements Selector {
     double most = reductionAt(ranking, g, hi, before);
     if (most < reduction) {
       throw new InvalidPruningConfigException(String.format(Locale.ROOT,
-          "graph '%s': a MACs reduction of %s cannot be reached; pruning every prunable group down to minChannels %d reaches %.4f",
-          g.name(), reduction, constraints.minChannels(), most));
+          "graph '%s': a MACs reduction of %s cannot be reached; pruning every prunable group down to minChannels %d%s reaches %.4f",
+          g.name(), reduction, constraints.minChannels(), constraints.roundTo() > 1
+              ? String.format(Locale.ROOT, " with counts rounded to multiples of roundTo %d (roundTo 1 lets narrow layers go lower)",
+                  constraints.roundTo())
+              : "", most));
     }
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
