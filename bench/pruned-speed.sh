@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Issue 18: does a pruned model train and run faster than its original, in Topiary's own engine?
-# For each model (3x32x32 input, random initial weights): the original, the original pruned by L1
-# norm to TARGET of its MACs with kept channels as they fall (round 1), and rounded up to a multiple
-# of 8 (round 8). Measured in turns (original, round 1, round 8; ROUNDS times), each figure the
+# For each model (3x32x32 input, random initial weights): the original, and the original pruned by L1
+# norm to TARGET of its MACs with kept channel counts rounded to a multiple of N (variant roundN:
+# round1 keeps the counts as they fall; round16, oneDNN's AVX-512 channel block, is the engine's
+# default). Measured in turns (each variant of VARIANTS in order; ROUNDS times), each figure the
 # median of its rounds:
 #   - training images/s: `topiary engine bench` (forward, cross-entropy, backward, SGD; batch 128);
 #   - inference latency at batch 1 and 32, median and p90: `topiary engine latency`;
@@ -11,11 +12,12 @@
 # true: channels-last; false: contiguous), so the policy can be compared with the fixed orders.
 # Usage: bench/pruned-speed.sh [models...]
 #   Env: ROUNDS (2) TARGET (0.5) THREADS (2) RUNS (50) WARMUP (10) BATCH (128) ORDERS ("auto") TORCH (1)
+#        VARIANTS ("orig round1 round8 round16"; orig first)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 ROUNDS="${ROUNDS:-2}"; TARGET="${TARGET:-0.5}"; THREADS="${THREADS:-2}"; RUNS="${RUNS:-50}"; WARMUP="${WARMUP:-10}"
-BATCH="${BATCH:-128}"; ORDERS="${ORDERS:-auto}"; TORCH="${TORCH:-1}"
+BATCH="${BATCH:-128}"; ORDERS="${ORDERS:-auto}"; TORCH="${TORCH:-1}"; VARIANTS="${VARIANTS:-orig round1 round8 round16}"
 MODELS=("$@"); [ ${#MODELS[@]} -gt 0 ] || MODELS=(resnet20 resnet56 mobilenetv2 vgg16-bn)
 OUT=.bench/pruned-speed; mkdir -p "$OUT"
 RAW="$OUT/raw.tsv"; : > "$RAW"
@@ -27,11 +29,13 @@ echo "# $THREADS threads; training batch $BATCH; latency median/p90 of $RUNS run
 for m in "${MODELS[@]}"; do
   # shellcheck disable=SC2046
   ./topiary engine init --arch "$m" --input 3,32,32 $(extra "$m") --out "$OUT/$m-orig" >/dev/null 2>&1
-  ./topiary engine prune --model "$OUT/$m-orig" --criterion l1 --target-flops "$TARGET" --round-to 1 --out "$OUT/$m-round1" >/dev/null 2>&1
-  ./topiary engine prune --model "$OUT/$m-orig" --criterion l1 --target-flops "$TARGET" --round-to 8 --out "$OUT/$m-round8" >/dev/null 2>&1
-  for v in orig round1 round8; do printf "%s\t%s\tmacs\t-\t%s\n" "$m" "$v" "$(macs "$OUT/$m-$v")" >> "$RAW"; done
+  for v in $VARIANTS; do
+    [ "$v" = orig ] || ./topiary engine prune --model "$OUT/$m-orig" --criterion l1 --target-flops "$TARGET" --round-to "${v#round}" \
+      --out "$OUT/$m-$v" >/dev/null 2>&1
+  done
+  for v in $VARIANTS; do printf "%s\t%s\tmacs\t-\t%s\n" "$m" "$v" "$(macs "$OUT/$m-$v")" >> "$RAW"; done
   for r in $(seq "$ROUNDS"); do
-    for v in orig round1 round8; do
+    for v in $VARIANTS; do
       for o in $ORDERS; do
         t=$(TOPIARY_JAVA_OPTS="-Dtopiary.cpu-channels-last=$o" ./topiary engine bench --model "$OUT/$m-$v" --batch "$BATCH" \
           --threads "$THREADS" --iters 5 --seconds 3 2>/dev/null | tail -n 1)
@@ -82,7 +86,7 @@ for o in orders:
         base = macs[(m, "orig")]
         tb = med(train[(m, "orig", o)])
         b1o, b32o = l(m, "orig", "b1", o), l(m, "orig", "b32", o)
-        for v in ("orig", "round1", "round8"):
+        for v in [v for (mm, v) in macs if mm == m]:
             fr = base / macs[(m, v)]
             tr = med(train[(m, v, o)])
             b1, b32 = l(m, v, "b1", o), l(m, v, "b32", o)
@@ -94,4 +98,4 @@ for o in orders:
                   f"| {b1o[0] / b1[0]:.2f} | {b32[0]:.2f} / {b32[1]:.2f} | {b32o[0] / b32[0]:.2f} | {b32o[0] / b32[0] / fr:.2f} | {torch_train} "
                   f"| {torch_cols} |")
 PYEOF
-echo "# reproduce: ROUNDS=$ROUNDS TARGET=$TARGET THREADS=$THREADS RUNS=$RUNS WARMUP=$WARMUP BATCH=$BATCH ORDERS='$ORDERS' TORCH=$TORCH bench/pruned-speed.sh ${MODELS[*]}"
+echo "# reproduce: VARIANTS='$VARIANTS' ROUNDS=$ROUNDS TARGET=$TARGET THREADS=$THREADS RUNS=$RUNS WARMUP=$WARMUP BATCH=$BATCH ORDERS='$ORDERS' TORCH=$TORCH bench/pruned-speed.sh ${MODELS[*]}"

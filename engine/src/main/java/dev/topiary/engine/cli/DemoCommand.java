@@ -77,7 +77,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     Progress tuneBar = new Progress("fine-tune", finetuneEpochs);
     ScheduleResult pruned = new OneShot(Scorer.of(Importances.byName(criterion), null),
-        FlopsTargetSelector.builder().setReduction(target).optConstraints(new ChannelConstraints(ChannelConstraints.GLOBAL_ROUND_TO, 1)).build(), FitSettings.defaults(finetuneEpochs).withLr(0.02))
+        FlopsTargetSelector.builder().setReduction(target).optConstraints(new ChannelConstraints(ChannelConstraints.GLOBAL_ROUND_TO, 1)).optRoundingFallback(true).build(), FitSettings.defaults(finetuneEpochs).withLr(0.02))
         .run(baseline, data, new ScheduleListener() {
           @Override
           public void stepDone(ScheduleStep s) {

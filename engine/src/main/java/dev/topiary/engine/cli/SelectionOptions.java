@@ -73,7 +73,8 @@ final class SelectionOptions {
       return GlobalRatioSelector.builder().setRatio(globalRatio).optRoundTo(roundTo()).optMinChannels(minChannels).build();
     }
     if (targetFlops != null) {
-      return FlopsTargetSelector.builder().setReduction(targetFlops).optRoundTo(roundTo()).optMinChannels(minChannels).build();
+      return FlopsTargetSelector.builder().setReduction(targetFlops).optRoundTo(roundTo()).optMinChannels(minChannels)
+          .optRoundingFallback(roundToOption == null).build();
     }
     throw new IllegalStateException("no selection option given");
   }

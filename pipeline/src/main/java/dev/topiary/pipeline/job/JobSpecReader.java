@@ -169,12 +169,12 @@ final class JobSpecReader {
   }
 
   /**
-   * {@code roundTo} when absent: {@link SelectSpec#GLOBAL_ROUND_TO} for a global channel target
+   * {@code roundTo} when absent: {@link SelectSpec#AUTO_ROUND_TO} ({@link SelectSpec#GLOBAL_ROUND_TO}) for a global channel target
    * ({@code globalRatio}, {@code targetFlopsReduction}), where the engine picks each group's count;
    * 1 for per-layer rates (a tutorial's HRank list is reproduced as written) and masks.
    */
   private static int defaultRoundTo(SpecNode n) {
-    return n.number("globalRatio") != null || n.number("targetFlopsReduction") != null ? SelectSpec.GLOBAL_ROUND_TO : 1;
+    return n.number("globalRatio") != null || n.number("targetFlopsReduction") != null ? SelectSpec.AUTO_ROUND_TO : 1;
   }
 
   /** An HRank expression, or a list of rates written as the expression {@code [r0,r1,...]}. */

@@ -135,7 +135,7 @@ final class PruneRules {
         p.add("prune.select.nm", "expected N:M with 1 <= N < M, like \"2:4\"; got '" + s.nm() + "'");
       }
     }
-    Checks.atLeast(s.roundTo(), 1, "prune.select.roundTo", p);
+    Checks.atLeast(s.roundTo(), SelectSpec.AUTO_ROUND_TO, "prune.select.roundTo", p);
     Checks.atLeast(s.minChannels(), 1, "prune.select.minChannels", p);
     if (!COUPLED_RATES.contains(s.coupledRate())) {
       p.add("prune.select.coupledRate", "expected one of " + String.join(", ", COUPLED_RATES) + ", got '" + s.coupledRate() + "'");
@@ -146,7 +146,7 @@ final class PruneRules {
       }
     }
     if (g != Granularity.CHANNEL) {
-      channelOnly(s.roundTo() != 1, "roundTo", g, p);
+      channelOnly(s.roundTo() > 1, "roundTo", g, p);
       channelOnly(s.minChannels() != 1, "minChannels", g, p);
       channelOnly(!SelectSpec.DEFAULT_COUPLED_RATE.equals(s.coupledRate()), "coupledRate", g, p);
       channelOnly(s.exclude() != null && !s.exclude().isEmpty(), "exclude", g, p);

@@ -27,7 +27,9 @@ import java.util.Set;
  * @param sparsityRules per-layer magnitude sparsity, e.g. {@code Conv[1..2]=0.5; Conv[3..]=0.8; Gemm=0.99}
  * @param globalSparsity magnitude sparsity over all Conv and Gemm weights together, in (0, 1)
  * @param nm the N:M pattern, e.g. {@code 2:4}
- * @param roundTo channel counts kept are rounded to a multiple of this (channel)
+ * @param roundTo channel counts kept are rounded to a multiple of this (channel); {@value #AUTO_ROUND_TO}
+ *     (what a global channel target gets when the spec does not say): {@link #GLOBAL_ROUND_TO}, or
+ *     the coarsest half of it that reaches a FLOPs target a small model's narrow layers would refuse
  * @param minChannels the fewest channels a group keeps (channel)
  * @param coupledRate how a group written by several convs gets its rate: first-producer, maximum, minimum
  * @param exclude nodes never pruned (channel): their groups are blocked
@@ -47,6 +49,8 @@ public record SelectSpec(
    * by measurement (BENCHMARKS.md, issue 18). Per-layer rates keep 1.
    */
   public static final int GLOBAL_ROUND_TO = dev.topiary.engine.prune.select.ChannelConstraints.GLOBAL_ROUND_TO;
+  /** {@code roundTo} meaning "the default": {@link #GLOBAL_ROUND_TO}, with a fallback for a FLOPs target. */
+  public static final int AUTO_ROUND_TO = 0;
 
   public SelectSpec {
     configList = Lists.copy(configList);
@@ -69,7 +73,12 @@ public record SelectSpec(
   }
 
   public ChannelConstraints constraints() {
-    return new ChannelConstraints(roundTo, minChannels);
+    return new ChannelConstraints(roundsByDefault() ? GLOBAL_ROUND_TO : roundTo, minChannels);
+  }
+
+  /** Whether {@code roundTo} is the default ({@value #AUTO_ROUND_TO}) rather than the user's. */
+  public boolean roundsByDefault() {
+    return roundTo == AUTO_ROUND_TO;
   }
 
   public CoupledRate coupledRateRule() {
@@ -98,7 +107,8 @@ public record SelectSpec(
       return GlobalRatioSelector.builder().setRatio(globalRatio).optConstraints(constraints()).build();
     }
     if (targetFlopsReduction != null) {
-      return FlopsTargetSelector.builder().setReduction(targetFlopsReduction).optConstraints(constraints()).build();
+      return FlopsTargetSelector.builder().setReduction(targetFlopsReduction).optConstraints(constraints())
+          .optRoundingFallback(roundsByDefault()).build();
     }
     throw new IllegalStateException("no channel selection method given");
   }

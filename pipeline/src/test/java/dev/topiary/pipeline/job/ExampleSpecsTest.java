@@ -1,6 +1,7 @@
 package dev.topiary.pipeline.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,8 +58,12 @@ class ExampleSpecsTest {
     assertEquals(8, JobSpecs.parseYaml(yaml).prune().select().roundTo(), "as written");
     String unsaid = yaml.replace("    roundTo: 8\n", "");
     assertEquals(16, SelectSpec.GLOBAL_ROUND_TO);
-    assertEquals(16, JobSpecs.parseYaml(unsaid).prune().select().roundTo(), "a FLOPs target: the engine picks the counts");
-    assertEquals(16, JobSpecs.parseYaml(unsaid.replace("targetFlopsReduction: 0.5", "globalRatio: 0.4")).prune().select().roundTo());
+    SelectSpec byDefault = JobSpecs.parseYaml(unsaid).prune().select();
+    assertTrue(byDefault.roundsByDefault(), "a FLOPs target: the engine picks the counts");
+    assertEquals(16, byDefault.constraints().roundTo());
+    assertEquals(0, byDefault.roundTo(), "written as the default, so that the canonical JSON keeps it the default");
+    assertEquals(16, JobSpecs.parseYaml(unsaid.replace("targetFlopsReduction: 0.5", "globalRatio: 0.4")).prune().select().constraints().roundTo());
+    assertFalse(JobSpecs.parseYaml(yaml).prune().select().roundsByDefault());
     assertEquals(1, JobSpecs.parseYaml(unsaid.replace("targetFlopsReduction: 0.5", "compressRate: \"[0.0]+[0.1]*18\"")).prune().select().roundTo(),
         "per-layer rates are the user's, reproduced as written");
   }

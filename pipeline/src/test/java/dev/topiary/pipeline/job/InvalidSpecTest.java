@@ -81,7 +81,7 @@ class InvalidSpecTest {
             "prune.select.compressRate", "expected 55 rates for resnet56 (one per Conv), got 13"),
         bad("compress rates that break minChannels", LAYERWISE.replace("\"[0.5]*19\"", "\"[0.9]*19\", minChannels: 4"),
             "prune.select.compressRate", "fewer than minChannels 4; the largest ratio allowed is 0.75"),
-        bad("roundTo 0", BASE.replace("globalRatio: 0.5", "globalRatio: 0.5, roundTo: 0"), "prune.select.roundTo", "must be >= 1, got 0"),
+        bad("roundTo negative", BASE.replace("globalRatio: 0.5", "globalRatio: 0.5, roundTo: -1"), "prune.select.roundTo", "must be >= 0, got -1"),
         bad("excluded node missing", BASE.replace("globalRatio: 0.5", "globalRatio: 0.5, exclude: [conv9]"),
             "prune.select.exclude[0]", "graph 'resnet20' has no node 'conv9'"),
         bad("config entry emptying layers", BASE.replace("{globalRatio: 0.5}", "{configList: [{opTypes: [Conv], sparsity: 1.0}]}"),

@@ -18,11 +18,13 @@ public final class FlopsTargetSelector implements Selector {
   private final double reduction;
   private final Normalization normalization;
   private final ChannelConstraints constraints;
+  private final boolean roundingFallback;
 
   private FlopsTargetSelector(Builder b) {
     this.reduction = b.reduction;
     this.normalization = b.normalization;
     this.constraints = b.constraints();
+    this.roundingFallback = b.roundingFallback;
   }
 
   public static Builder builder() {
@@ -37,32 +39,43 @@ public final class FlopsTargetSelector implements Selector {
     if (before == 0) {
       throw new InvalidPruningConfigException("graph '" + g.name() + "' has no MACs to reduce");
     }
-    int lo = 0;
-    int hi = ranking.size();
-    double most = reductionAt(ranking, g, hi, before);
+    ChannelConstraints c = constraints;
+    double most = reductionAt(ranking, g, ranking.size(), before, c);
+    String note = "";
+    while (most < reduction && roundingFallback && c.roundTo() > 1) {
+      // a default rounding the user did not ask for: the coarsest step, halving it, that reaches the target
+      int tried = c.roundTo();
+      c = new ChannelConstraints(Math.max(1, tried / 2), c.minChannels());
+      most = reductionAt(ranking, g, ranking.size(), before, c);
+      note = String.format(Locale.ROOT, ", kept counts rounded to %d (the default %d could not reach the target)", c.roundTo(),
+          constraints.roundTo());
+    }
     if (most < reduction) {
       throw new InvalidPruningConfigException(String.format(Locale.ROOT,
           "graph '%s': a MACs reduction of %s cannot be reached; pruning every prunable group down to minChannels %d%s reaches %.4f",
-          g.name(), reduction, constraints.minChannels(), constraints.roundTo() > 1
+          g.name(), reduction, c.minChannels(), c.roundTo() > 1
               ? String.format(Locale.ROOT, " with counts rounded to multiples of roundTo %d (roundTo 1 lets narrow layers go lower)",
-                  constraints.roundTo())
+                  c.roundTo())
               : "", most));
     }
+    int lo = 0;
+    int hi = ranking.size();
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
-      if (reductionAt(ranking, g, mid, before) >= reduction) {
+      if (reductionAt(ranking, g, mid, before, c) >= reduction) {
         hi = mid;
       } else {
         lo = mid + 1;
       }
     }
-    double reached = reductionAt(ranking, g, lo, before);
-    return LayerRates.assemble(deps, scores, ranking.kept(lo, constraints), String.format(Locale.ROOT,
-        "MACs reduction target %s (reached %.4f), %s-normalised global ranking", reduction, reached, normalization.name().toLowerCase(Locale.ROOT)));
+    double reached = reductionAt(ranking, g, lo, before, c);
+    return LayerRates.assemble(deps, scores, ranking.kept(lo, c), String.format(Locale.ROOT,
+        "MACs reduction target %s (reached %.4f), %s-normalised global ranking%s", reduction, reached,
+        normalization.name().toLowerCase(Locale.ROOT), note));
   }
 
-  private double reductionAt(GlobalRanking ranking, Graph g, int k, long before) {
-    long after = dev.topiary.engine.prune.Surgery.pruneGraph(g, ranking.removed(ranking.kept(k, constraints))).macs();
+  private static double reductionAt(GlobalRanking ranking, Graph g, int k, long before, ChannelConstraints c) {
+    long after = dev.topiary.engine.prune.Surgery.pruneGraph(g, ranking.removed(ranking.kept(k, c))).macs();
     return 1 - (double) after / before;
   }
 
@@ -70,8 +83,20 @@ public final class FlopsTargetSelector implements Selector {
   public static final class Builder extends SelectorBuilder<Builder> {
     private double reduction = Double.NaN;
     private Normalization normalization = Normalization.MAX;
+    private boolean roundingFallback;
 
     private Builder() {}
+
+    /**
+     * When the target cannot be reached with {@code roundTo}, halve the rounding until it can
+     * (down to 1) instead of refusing; the plan's description says so. For a default rounding
+     * the user did not choose ({@link ChannelConstraints#GLOBAL_ROUND_TO}, which a small model's
+     * narrow layers may not allow); an explicit one stays a requirement (default false).
+     */
+    public Builder optRoundingFallback(boolean fallback) {
+      this.roundingFallback = fallback;
+      return this;
+    }
 
     /** Fraction of the MACs to remove, in (0, 1): 0.5 halves them. */
     public Builder setReduction(double r) {

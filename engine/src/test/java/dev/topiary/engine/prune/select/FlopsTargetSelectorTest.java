@@ -69,6 +69,26 @@ class FlopsTargetSelectorTest {
   }
 
   @Test
+  void aDefaultRoundingThatCannotReachTheTargetIsHalvedAndSaidAnExplicitOneIsRefused() {
+    DependencyGraph d = DependencyGraph.of(Fixtures.wide()); // 32, 64 and 48 channels: rounded to 32, at most -50.3%
+    Map<Integer, float[]> scores = Fixtures.randomScores(d, 6);
+    var refused = assertThrows(InvalidPruningConfigException.class,
+        () -> FlopsTargetSelector.builder().setReduction(0.7).optRoundTo(32).build().plan(d, scores));
+    assertTrue(refused.getMessage().contains("rounded to multiples of roundTo 32"), refused.getMessage());
+    PruningPlan p = FlopsTargetSelector.builder().setReduction(0.7).optRoundTo(32).optRoundingFallback(true).build().plan(d, scores);
+    assertTrue(p.macsReduction() >= 0.7, p.description());
+    for (PruningPlan.Entry e : p.entries()) {
+      assertEquals(0, e.kept() % 16, e.toString());
+    }
+    assertTrue(p.description().endsWith("kept counts rounded to 16 (the default 32 could not reach the target)"), p.description());
+    PruningPlan reachable = FlopsTargetSelector.builder().setReduction(0.4).optRoundTo(32).optRoundingFallback(true).build().plan(d, scores);
+    assertFalse(reachable.description().contains("could not reach"), "a reachable target keeps the rounding: " + reachable.description());
+    for (PruningPlan.Entry e : reachable.entries()) {
+      assertEquals(0, e.kept() % 32, e.toString());
+    }
+  }
+
+  @Test
   void unreachableTargetSaysWhatCanBeReached() {
     DependencyGraph d = DependencyGraph.of(Fixtures.vgg());
     var e = assertThrows(InvalidPruningConfigException.class,
