@@ -58,6 +58,15 @@ public final class GraphBlock extends AbstractBlock {
   private final List<Map<ParamRole, Parameter>> nodeParams;
   /** Whether some convolution reads more than one channel, so that a memory order is to choose. */
   private final boolean choosesOrder;
+  /**
+   * Whether some convolution reading more than one channel has a partial oneDNN channel block (in
+   * or out channels not a multiple of {@link CpuConvRoutes#CHANNEL_BLOCK}). Such a conv never runs
+   * NCHW ({@link CpuConvRoutes#tailFree}), and a graph mixing NCHW and NHWC convs this way trained
+   * to NaN (a ResNet-20 pruned by L1 with counts as they fall, NCHW preferred or chosen by {@code
+   * auto}, 2026-12-07; the same in NHWC trained normally), so every pass of such a graph prefers
+   * NHWC, whatever the setting.
+   */
+  private final boolean partialBlocks;
   private final Map<OrderKey, ConvOrderChoice> orders = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** A block for this graph, initialised from seed 0. */
@@ -96,6 +105,9 @@ public final class GraphBlock extends AbstractBlock {
     }
     nodeParams = List.copyOf(perNode);
     choosesOrder = graph.nodes().stream().anyMatch(n -> n.op() instanceof Conv && graph.shape(n.inputs().get(0)).toArray()[0] > 1);
+    partialBlocks = graph.nodes().stream().anyMatch(n -> n.op() instanceof Conv && graph.shape(n.inputs().get(0)).toArray()[0] > 1
+        && (graph.shape(n.inputs().get(0)).toArray()[0] % CpuConvRoutes.CHANNEL_BLOCK != 0
+            || graph.shape(n.name()).toArray()[0] % CpuConvRoutes.CHANNEL_BLOCK != 0));
   }
 
   /** DJL's type of a role: the same name, but a Constant's VALUE, which DJL has no name for, is OTHER. */
@@ -197,12 +209,18 @@ public final class GraphBlock extends AbstractBlock {
    * than one channel.
    */
   private CpuConvRoutes.Route passOrder(NDList inputs, boolean training) {
-    if (!choosesOrder || ConvOrderProbe.inPass() || EngineSettings.cpuConvOrder() != ConvOrder.AUTO) {
+    if (!choosesOrder || ConvOrderProbe.inPass()) {
       return null;
     }
     NDArray x = inputs.head();
     if (!x.getDevice().getDeviceType().equals(Device.Type.CPU) || x.getDataType() != DataType.FLOAT32
         || !ScriptedOps.isTorchArray(x)) {
+      return null;
+    }
+    if (partialBlocks) {
+      return CpuConvRoutes.Route.NHWC; // no mixed orders in one graph (see partialBlocks)
+    }
+    if (EngineSettings.cpuConvOrder() != ConvOrder.AUTO) {
       return null;
     }
     boolean grad = GradMode.isEnabled();

@@ -125,6 +125,24 @@ class ChannelsLastTest {
     assertFalse(contiguous(capture(b, x, "relu1")));
   }
 
+  /** A graph with one partial block runs every conv NHWC: mixed orders trained a pruned ResNet-20 to NaN. */
+  @Test
+  void aGraphWithAPartialChannelBlockAnywhereRunsChannelsLastThroughout() throws ReflectiveOperationException {
+    GraphBuilder g = Graph.builder("mixed");
+    g.input("x", 16, 6, 6);
+    g.add("conv1", Conv.of(16, 3, 1, 1), "x");
+    g.add("relu1", new Relu(), "conv1");
+    g.add("conv2", Conv.of(24, 3, 1, 1), "relu1");
+    g.add("relu2", new Relu(), "conv2");
+    GraphBlock b = block(g.output("relu2").build());
+    NDArray x = ExecFixtures.input(manager, 3, 4, 16, 6, 6);
+    EngineSettings.setCpuChannelsLast(false);
+    assertFalse(contiguous(capture(b, x, "relu1")), "the whole-block conv1 runs NHWC too");
+    EngineSettings.setCpuConvOrder(ConvOrder.AUTO);
+    assertFalse(contiguous(capture(b, x, "relu1")), "and auto does not choose NCHW for it");
+    assertTrue(b.convOrderChoices().isEmpty(), "nothing was measured: there was nothing to choose");
+  }
+
   @Test
   void aOneChannelInputIsLeftAsItIsAndTheNextConvolutionConverts() throws ReflectiveOperationException {
     GraphBuilder g = Graph.builder("gray");
