@@ -32,16 +32,24 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--keep", description = "Leave a stack the demo started running (Ctrl-C stops it).") boolean keep;
   @Option(names = "--run-dir", description = "Where the report goes (default .run/demo-<time>).") Path runDir;
 
+  /**
+   * The demo's FLOPs target: -40%, the most this 1x28x28 ResNet-20 reaches with its kept channels
+   * rounded to 16 (42%; its 16-channel first stage cannot be cut at that rounding). At -50% the
+   * rounding falls back to 8, whose partial channel blocks run channels-last throughout: measured
+   * side by side on random weights, x1.65 at batch 32 in DJL for -40%, x1.16 for -50.6%.
+   */
+  static final double TARGET = 0.4;
+
   String spec() {
     return String.format(Locale.ROOT, """
         name: demo-resnet20-fmnist
         model: {zoo: resnet20, inputShape: [1, 28, 28]}
         baseline: {epochs: %d, optimizer: {lr: 0.1}, lrSchedule: {type: cosine}}
         dataset: {kind: fashion-mnist, trainLimit: %d, testLimit: %d, batchSize: 128}
-        prune: {granularity: channel, criterion: l1, select: {targetFlopsReduction: 0.5}}
+        prune: {granularity: channel, criterion: l1, select: {targetFlopsReduction: %s}}
         schedule: {mode: oneshot, finetune: {epochs: %d, optimizer: {lr: 0.02}, lrSchedule: {type: cosine}}}
         eval: {batchSizes: [1, 32], devices: [cpu]}
-        """, baselineEpochs, trainImages, testImages, finetuneEpochs);
+        """, baselineEpochs, trainImages, testImages, TARGET, finetuneEpochs);
   }
 
   @Override
@@ -61,8 +69,8 @@ public final class DemoCommand implements Callable<Integer> {
       System.out.println("using the stack at " + gateway.url());
     }
     try {
-      System.out.printf(Locale.ROOT, "demo job: ResNet-20 on Fashion-MNIST (%d train / %d test images), %d baseline epochs, L1 to -50%% FLOPs "
-          + "(kept channels rounded to %d, the default), %d fine-tune epochs%n", trainImages, testImages, baselineEpochs,
+      System.out.printf(Locale.ROOT, "demo job: ResNet-20 on Fashion-MNIST (%d train / %d test images), %d baseline epochs, L1 to -%.0f%% FLOPs "
+          + "(kept channels rounded to %d, the default), %d fine-tune epochs%n", trainImages, testImages, baselineEpochs, 100 * TARGET,
           dev.topiary.pipeline.job.SelectSpec.GLOBAL_ROUND_TO, finetuneEpochs);
       String id = gateway.submit(spec(), true).path("jobId").asText();
       int status = TopiaryCommand.Watch.follow(gateway, id);
