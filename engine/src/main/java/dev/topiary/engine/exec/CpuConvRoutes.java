@@ -92,8 +92,11 @@ final class CpuConvRoutes {
    * tail. Such a conv runs NHWC when its check is right, else the slow kernels.
    */
   static boolean tailFree(NDArray w, int groups) {
-    long out = w.getShape().get(0);
-    long in = w.getShape().get(1) * groups;
+    return tailFree(w.getShape().get(1) * groups, w.getShape().get(0));
+  }
+
+  /** Whether a conv reading {@code in} channels and writing {@code out} leaves no partial block. */
+  static boolean tailFree(long in, long out) {
     return out % CHANNEL_BLOCK == 0 && in % CHANNEL_BLOCK == 0;
   }
 

@@ -106,8 +106,7 @@ public final class GraphBlock extends AbstractBlock {
     nodeParams = List.copyOf(perNode);
     choosesOrder = graph.nodes().stream().anyMatch(n -> n.op() instanceof Conv && graph.shape(n.inputs().get(0)).toArray()[0] > 1);
     partialBlocks = graph.nodes().stream().anyMatch(n -> n.op() instanceof Conv && graph.shape(n.inputs().get(0)).toArray()[0] > 1
-        && (graph.shape(n.inputs().get(0)).toArray()[0] % CpuConvRoutes.CHANNEL_BLOCK != 0
-            || graph.shape(n.name()).toArray()[0] % CpuConvRoutes.CHANNEL_BLOCK != 0));
+        && !CpuConvRoutes.tailFree(graph.shape(n.inputs().get(0)).toArray()[0], graph.shape(n.name()).toArray()[0]));
   }
 
   /** DJL's type of a role: the same name, but a Constant's VALUE, which DJL has no name for, is OTHER. */
