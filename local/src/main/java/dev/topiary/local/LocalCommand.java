@@ -11,7 +11,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code ./topiary local}: starts the local stack, prints where everything is, and runs until
  * interrupted (Ctrl-C or SIGTERM), when it stops every service and then the servers. Services run
- * as children that also end on their own if this process is killed outright.
+ * as children that also end on their own if this process is killed outright. It supervises them: a
+ * service that ends unasked is started again with backoff, and the restart is printed here, logged
+ * in {@code logs/supervisor.log} and shown in {@code stack.json} ({@code ./topiary stack}).
  */
 @Command(name = "local", mixinStandardHelpOptions = true,
     description = "Starts Kafka, an S3 server, the gateway and the four stage services on this machine; Ctrl-C stops them all.")
@@ -38,7 +40,8 @@ public final class LocalCommand implements Callable<Integer> {
     Path run = (runDir != null ? runDir : repo.resolve(".run/local")).toAbsolutePath();
     List<ServiceSpec> services = noGateway ? ServiceSpec.STAGES : ServiceSpec.ALL;
     System.out.println("starting the local stack in " + run + " ...");
-    LocalStack stack = LocalStack.builder().setRoot(repo).setRunDir(run).optServices(services).optFreePorts(freePorts).start();
+    LocalStack stack = LocalStack.builder().setRoot(repo).setRunDir(run).optServices(services).optFreePorts(freePorts)
+        .optSupervise(System.out).start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.out.println("stopping the local stack ...");
@@ -51,7 +54,7 @@ public final class LocalCommand implements Callable<Integer> {
     for (ServiceProcess p : stack.services()) {
       System.out.printf("%-18s %s  (log %s)%n", p.spec().name(), p.url(), p.log());
     }
-    System.out.println("ready. Ctrl-C stops everything.");
+    System.out.println("ready. Ctrl-C stops everything; ./topiary stack shows each service's health and restarts.");
     stopped.await();
     return 0;
   }

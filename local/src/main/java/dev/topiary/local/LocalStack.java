@@ -31,8 +31,9 @@ import java.util.function.Supplier;
  * as files under {@code <runDir>/s3}) in this JVM, every event topic created with {@link
  * Topics#PARTITIONS} partitions, and each service as a child process ({@link ServiceProcess}) wired
  * to both by system properties, with its log, work folder and cache under the run folder. S3
- * credentials are generated per start and written, with every endpoint, to {@code
- * <runDir>/stack.json} (owner-only). {@link #close} stops the services, then the servers.
+ * credentials and the API token are generated per start and written, with every endpoint, to {@code
+ * <runDir>/stack.json} (owner-only); the children get the secrets through their environment (the
+ * gateway only the token's digest), never on their command line. {@link #close} stops the services, then the servers.
  * Given servers ({@link Builder#optServers}, e.g. Testcontainers' Kafka and MinIO) are used instead
  * and left running.
  */
@@ -47,6 +48,7 @@ public final class LocalStack implements AutoCloseable {
   private final S3Service s3;
   private final boolean ownsServers;
   private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+  private Supervisor supervisor;
   private final String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(20));
 
   private LocalStack(Builder b, KafkaService broker, S3Service s3, boolean ownsServers) {
@@ -98,6 +100,9 @@ public final class LocalStack implements AutoCloseable {
 
   @Override
   public void close() {
+    if (supervisor != null) {
+      supervisor.close(); // first: a deliberate stop is not a crash
+    }
     List<Thread> stopping = new ArrayList<>();
     for (ServiceProcess p : services.values()) {
       Thread t = new Thread(p::stop, "stop-" + p.spec().name());
@@ -129,18 +134,21 @@ public final class LocalStack implements AutoCloseable {
       props.put("ai.djl.offline", "true");
       props.put("kafka.bootstrap.servers", broker.bootstrapServers());
       props.put("topiary.s3.endpoint", s3.endpoint());
-      props.put("topiary.s3.access-key", s3.accessKey());
-      props.put("topiary.s3.secret-key", s3.secretKey());
       props.put("topiary.s3.bucket", BUCKET);
       props.put("topiary.s3.cache-dir", runDir.resolve("cache").resolve(spec.name()).toString());
       props.put("topiary.stage.work-dir", runDir.resolve("work").resolve(spec.name()).toString());
       props.put("topiary.parent-pid", Long.toString(ProcessHandle.current().pid()));
+      // Secrets go through the environment, which only the owner can read (/proc/<pid>/environ),
+      // never the command line, which every local user sees in ps.
+      Map<String, String> secrets = new LinkedHashMap<>(env);
+      secrets.put("TOPIARY_S3_ACCESS_KEY", s3.accessKey());
+      secrets.put("TOPIARY_S3_SECRET_KEY", s3.secretKey());
       if (spec.module().equals(ServiceSpec.GATEWAY.module())) {
-        props.put("topiary.gateway.tenants." + TENANT, token);
+        secrets.put("TOPIARY_GATEWAY_TENANTS_" + TENANT.toUpperCase(java.util.Locale.ROOT), tokenDigest());
         props.put("topiary.gateway.allow-local-datasets", "true");
       }
       props.putAll(b.properties);
-      ServiceProcess p = new ServiceProcess(placed, spec.requireJar(b.root), runDir.resolve("logs"), props, env, b.jvmOptions);
+      ServiceProcess p = new ServiceProcess(placed, spec.requireJar(b.root), runDir.resolve("logs"), props, secrets, b.jvmOptions);
       services.put(spec.name(), p);
       p.start();
     }
@@ -148,15 +156,42 @@ public final class LocalStack implements AutoCloseable {
       p.awaitReady(b.readyTimeout);
     }
     writeStackFile();
+    if (b.supervisorOut != null) {
+      supervisor = new Supervisor(List.copyOf(services.values()), runDir.resolve("logs"), b.supervisorOut, this::writeStackFile,
+          java.time.Clock.systemUTC());
+      supervisor.start();
+    }
   }
 
-  private void writeStackFile() {
+  /** The gateway's configuration entry for the token: its digest, so the gateway never holds it. */
+  private String tokenDigest() {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return "sha256:" + HexFormat.of().formatHex(digest);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 missing from the JVM", e);
+    }
+  }
+
+  /** Writes {@code stack.json} whole, owner-only, replacing the old one at once (clients read it at any moment). */
+  private synchronized void writeStackFile() {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("kafka", broker.bootstrapServers());
     doc.put("s3", Map.of("endpoint", s3.endpoint(), "bucket", BUCKET, "accessKey", s3.accessKey(), "secretKey", s3.secretKey()));
     Map<String, Object> svc = new LinkedHashMap<>();
     for (ServiceProcess p : services.values()) {
-      svc.put(p.spec().name(), Map.of("url", p.url(), "log", p.log().toString(), "pid", p.handles().isEmpty() ? -1 : p.handles().get(0).pid()));
+      Supervisor.Status st = supervisor != null ? supervisor.status(p.spec().name()) : Supervisor.Status.FRESH;
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("url", p.url());
+      entry.put("log", p.log().toString());
+      entry.put("pid", p.isAlive() ? p.pid() : -1);
+      entry.put("state", st.state(p));
+      entry.put("supervised", supervisor != null);
+      entry.put("restarts", st.restarts());
+      if (st.lastExit() != null) {
+        entry.put("lastExit", Map.of("status", st.lastExit(), "at", st.lastExitAt().toString()));
+      }
+      svc.put(p.spec().name(), entry);
     }
     doc.put("services", svc);
     services.values().stream().filter(p -> p.spec().module().equals(ServiceSpec.GATEWAY.module())).findFirst()
@@ -164,9 +199,10 @@ public final class LocalStack implements AutoCloseable {
     doc.put("launcherPid", ProcessHandle.current().pid());
     Path file = runDir.resolve(STACK_FILE);
     try {
-      Files.deleteIfExists(file);
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.write(file, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(doc));
+      Path aside = Files.createTempFile(runDir, STACK_FILE, ".part",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.write(aside, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(doc));
+      Files.move(aside, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }
@@ -210,8 +246,19 @@ public final class LocalStack implements AutoCloseable {
     private List<String> jvmOptions = List.of("-Xmx2g", "-XX:+ExitOnOutOfMemoryError");
     private KafkaService kafka;
     private S3Service s3;
+    private PrintStream supervisorOut;
 
     private Builder() {}
+
+    /**
+     * Supervise the services: restart one that ends unasked, with backoff, saying so on {@code out}
+     * and in {@code logs/supervisor.log}, and keep {@code stack.json} current (default: off; a test
+     * that restarts a service itself leaves it off).
+     */
+    public Builder optSupervise(PrintStream out) {
+      this.supervisorOut = out;
+      return this;
+    }
 
     public Builder setRoot(Path root) {
       this.root = root;

@@ -32,6 +32,8 @@ public final class ServiceProcess {
   private final Map<String, String> environment;
   private final List<String> jvmOptions;
   private Process process;
+  /** Whether the stack wants it running: set by {@link #start}, cleared by {@link #stop}; a crash or {@link #kill} leaves it set. */
+  private boolean wanted;
 
   ServiceProcess(ServiceSpec spec, Path jar, Path logDir, Map<String, String> properties, Map<String, String> environment,
       List<String> jvmOptions) {
@@ -72,6 +74,7 @@ public final class ServiceProcess {
     try {
       Files.createDirectories(log.getParent());
       process = pb.start();
+      wanted = true;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + spec.name() + " (" + jar + ")", e);
     }
@@ -110,6 +113,24 @@ public final class ServiceProcess {
     return process != null && process.isAlive();
   }
 
+  /**
+   * Whether it ended without the stack asking it to (a crash, {@code kill -9}, an out-of-memory
+   * exit, or an operator's {@code kill}): what a supervisor restarts.
+   */
+  public synchronized boolean endedUnasked() {
+    return wanted && process != null && !process.isAlive();
+  }
+
+  /** The exit status of the last run, or -1 while it runs or before it started. */
+  public synchronized int exitStatus() {
+    return process == null || process.isAlive() ? -1 : process.exitValue();
+  }
+
+  /** The pid of the current or last run, or -1 before it started. */
+  public synchronized long pid() {
+    return process == null ? -1 : process.pid();
+  }
+
   /** The process and its descendants, while alive. */
   public synchronized List<ProcessHandle> handles() {
     if (!isAlive()) {
@@ -122,6 +143,7 @@ public final class ServiceProcess {
 
   /** Asks the process to end, waits up to the grace period, then kills it. */
   public synchronized void stop() {
+    wanted = false;
     if (!isAlive()) {
       return;
     }
@@ -136,7 +158,10 @@ public final class ServiceProcess {
     }
   }
 
-  /** Kills the process at once (SIGKILL), as a crash would, and waits for it to end. */
+  /**
+   * Kills the process at once (SIGKILL), as a crash would, and waits for it to end. A supervised
+   * stack restarts it, as after any crash.
+   */
   public synchronized void kill() {
     if (!isAlive()) {
       return;

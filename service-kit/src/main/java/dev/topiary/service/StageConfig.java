@@ -34,6 +34,14 @@ public interface StageConfig {
   @WithDefault("20")
   int latencyRuns();
 
+  /**
+   * Runs of one step that may start without finishing (each took the service down: out of memory,
+   * a native crash, a kill) before the next delivery ends the job with a {@code JobFailed} naming the
+   * step instead of running it again.
+   */
+  @WithDefault("4")
+  int maxStepRuns();
+
   /** Transient failures (store or local I/O) that outlived the store's own retries. */
   Retry retry();
 

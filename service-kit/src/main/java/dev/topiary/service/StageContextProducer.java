@@ -36,6 +36,7 @@ public class StageContextProducer {
     EngineSettings settings = engine.build();
     LOG.infof("engine: %s on %s", settings, settings.apply());
     return StageContext.builder().setStore(store).setWorkDir(Path.of(config.workDir()))
-        .optDatasetRoot(Path.of(config.datasetRoot())).optLatencyRuns(config.latencyWarmup(), config.latencyRuns()).build();
+        .optDatasetRoot(Path.of(config.datasetRoot())).optLatencyRuns(config.latencyWarmup(), config.latencyRuns())
+        .optMaxStepRuns(config.maxStepRuns()).build();
   }
 }

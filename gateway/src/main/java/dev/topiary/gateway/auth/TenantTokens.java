@@ -19,14 +19,24 @@ import org.jboss.logging.Logger;
 /**
  * Which tenant an API token belongs to. Built once from {@code topiary.gateway.tenants} and the
  * optional {@code topiary.gateway.tokens-file}; immutable afterwards. Tenants must be valid key
- * segments (they name {@code uploads/<tenant>/}); tokens at least 16 characters and unique. Tokens
- * are kept as SHA-256 digests and compared in constant time.
+ * segments (they name {@code uploads/<tenant>/}).
+ *
+ * <p>A tenant's value is one or more comma-separated entries, each either the token itself (at
+ * least 16 characters) or, preferably, its digest {@code sha256:<64 hex>} ({@code printf %s TOKEN |
+ * sha256sum}), so that the configuration and the Secret never hold a usable token. Several entries
+ * let a token be rotated without downtime: add the new one, move the clients, remove the old one.
+ * Every token is unique across tenants. Tokens are kept as SHA-256 digests and compared in constant
+ * time over all of them.
  */
 @ApplicationScoped
 public class TenantTokens {
   /** What a tenant name may be: it becomes a store key segment. */
   public static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
   static final int MIN_TOKEN_LENGTH = 16;
+  /** A configured entry that is a token's digest rather than the token. */
+  static final String DIGEST_PREFIX = "sha256:";
+
+  private static final Pattern HEX_DIGEST = Pattern.compile("[0-9a-f]{64}");
 
   private static final Logger LOG = Logger.getLogger(TenantTokens.class);
 
@@ -42,19 +52,40 @@ public class TenantTokens {
     if (tokenByTenant.isEmpty()) {
       LOG.warn("no tenant has a token (topiary.gateway.tenants.<tenant> or topiary.gateway.tokens-file): every /api request answers 401");
     }
-    tokenByTenant.forEach((tenant, token) -> {
+    tokenByTenant.forEach((tenant, value) -> {
       if (!TENANT.matcher(tenant).matches()) {
         throw new IllegalArgumentException("topiary.gateway.tenants: tenant '" + tenant + "' must match " + TENANT);
       }
-      if (token == null || token.strip().length() < MIN_TOKEN_LENGTH) {
-        throw new IllegalArgumentException("topiary.gateway.tenants." + tenant + ": the token must have at least "
-            + MIN_TOKEN_LENGTH + " characters");
-      }
-      String previous = tenantByDigest.put(digest(token.strip()), tenant);
-      if (previous != null) {
-        throw new IllegalArgumentException("topiary.gateway.tenants: tenants '" + previous + "' and '" + tenant + "' share a token");
+      for (String entry : (value == null ? "" : value).split(",", -1)) {
+        String previous = tenantByDigest.put(configuredDigest(tenant, entry.strip()), tenant);
+        if (previous != null) {
+          throw new IllegalArgumentException("topiary.gateway.tenants: " + (previous.equals(tenant) ? "tenant '" + tenant
+              + "' lists the same token twice" : "tenants '" + previous + "' and '" + tenant + "' share a token"));
+        }
       }
     });
+  }
+
+  /** The digest an entry stands for: given as {@code sha256:<hex>}, or computed from a token. */
+  private static String configuredDigest(String tenant, String entry) {
+    if (entry.startsWith(DIGEST_PREFIX)) {
+      String hex = entry.substring(DIGEST_PREFIX.length());
+      if (!HEX_DIGEST.matcher(hex).matches()) {
+        throw new IllegalArgumentException("topiary.gateway.tenants." + tenant + ": a digest must be '" + DIGEST_PREFIX
+            + "' and 64 lower-case hex digits (printf %s TOKEN | sha256sum), got " + hex.length() + " characters");
+      }
+      return hex;
+    }
+    if (entry.length() < MIN_TOKEN_LENGTH) {
+      throw new IllegalArgumentException("topiary.gateway.tenants." + tenant + ": the token must have at least "
+          + MIN_TOKEN_LENGTH + " characters");
+    }
+    return digest(entry);
+  }
+
+  /** The configuration entry that stands for {@code token} without revealing it. */
+  public static String digestEntry(String token) {
+    return DIGEST_PREFIX + digest(token.strip());
   }
 
   /** The tenant of a token; empty when the token is unknown. */

@@ -36,6 +36,44 @@ class TenantTokensTest {
   }
 
   @Test
+  void acceptsDigestsSoThatConfigurationHoldsNoToken() {
+    // printf %s acme-token-0123456789 | sha256sum
+    String digest = "sha256:" + java.util.HexFormat.of().formatHex(sha256("acme-token-0123456789"));
+    assertEquals(digest, TenantTokens.digestEntry("acme-token-0123456789"));
+    TenantTokens tokens = new TenantTokens(Map.of("acme", digest));
+    assertEquals("acme", tokens.tenantOf("acme-token-0123456789").orElseThrow());
+    assertTrue(tokens.tenantOf(digest).isEmpty(), "the digest itself is not a token");
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> new TenantTokens(Map.of("acme", "sha256:abc")));
+    assertTrue(bad.getMessage().startsWith("topiary.gateway.tenants.acme: a digest must be 'sha256:' and 64 lower-case hex digits"),
+        bad.getMessage());
+  }
+
+  @Test
+  void rotatesATokenWithTwoEntriesForOneTenant() {
+    TenantTokens both = new TenantTokens(Map.of("acme", TenantTokens.digestEntry("old-token-0123456789") + ", "
+        + TenantTokens.digestEntry("new-token-0123456789")));
+    assertEquals(2, both.size());
+    assertEquals("acme", both.tenantOf("old-token-0123456789").orElseThrow());
+    assertEquals("acme", both.tenantOf("new-token-0123456789").orElseThrow());
+    TenantTokens rotated = new TenantTokens(Map.of("acme", TenantTokens.digestEntry("new-token-0123456789")));
+    assertTrue(rotated.tenantOf("old-token-0123456789").isEmpty());
+    IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
+        () -> new TenantTokens(Map.of("acme", "same-token-0123456789," + TenantTokens.digestEntry("same-token-0123456789"))));
+    assertEquals("topiary.gateway.tenants: tenant 'acme' lists the same token twice", twice.getMessage());
+    IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
+        () -> new TenantTokens(Map.of("acme", "a-long-enough-token-1,")));
+    assertEquals("topiary.gateway.tenants.acme: the token must have at least 16 characters", empty.getMessage());
+  }
+
+  private static byte[] sha256(String s) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
   void readsASecretFileBesideTheMap(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("tokens");
     Files.writeString(file, "# tenant=token\nops=ops-token-0123456789\n");

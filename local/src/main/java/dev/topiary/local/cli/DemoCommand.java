@@ -62,7 +62,7 @@ public final class DemoCommand implements Callable<Integer> {
     if (!gateway.isReady()) {
       System.out.println("starting the local stack (Kafka, S3, gateway, rank, prune, finetune, eval) ...");
       stack = LocalStack.builder().setRoot(root.toAbsolutePath().normalize()).setRunDir(dir.resolve("stack").toAbsolutePath())
-          .optServices(ServiceSpec.ALL).start();
+          .optServices(ServiceSpec.ALL).optSupervise(System.out).start();
       gateway = new GatewayClient(stack.service(ServiceSpec.GATEWAY.name()).url(), stack.token());
       System.out.printf(Locale.ROOT, "stack ready in %.0f s; logs in %s%n", (System.nanoTime() - start) / 1e9, dir.resolve("stack/logs"));
     } else {

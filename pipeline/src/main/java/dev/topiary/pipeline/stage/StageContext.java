@@ -32,6 +32,12 @@ import java.util.Map;
  */
 public final class StageContext {
   private static final int PLAN_CACHE = 64;
+  /**
+   * Default of {@link #maxStepRuns()}: a crash and its redelivery, a transient failure's retries,
+   * and a chaos round's kill all fit; a step that kills its service every time is stopped at the
+   * fifth delivery, minutes after its first.
+   */
+  public static final int DEFAULT_MAX_STEP_RUNS = 4;
 
   private final ArtifactStore store;
   private final Path workDir;
@@ -39,6 +45,7 @@ public final class StageContext {
   private final Clock clock;
   private final int latencyWarmup;
   private final int latencyRuns;
+  private final int maxStepRuns;
   private final Map<String, JobPlan> plans = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, JobPlan> eldest) {
@@ -53,6 +60,7 @@ public final class StageContext {
     clock = b.clock;
     latencyWarmup = b.latencyWarmup;
     latencyRuns = b.latencyRuns;
+    maxStepRuns = b.maxStepRuns;
   }
 
   public static Builder builder() {
@@ -82,6 +90,15 @@ public final class StageContext {
 
   public int latencyRuns() {
     return latencyRuns;
+  }
+
+  /**
+   * How many runs of one step may start without finishing before the next delivery ends the job
+   * instead of running it again (a step that kills its service each time: out of memory, a native
+   * crash).
+   */
+  public int maxStepRuns() {
+    return maxStepRuns;
   }
 
   /** The plan an event references, read and verified once per hash, then served from memory. */
@@ -229,6 +246,7 @@ public final class StageContext {
     private Clock clock = Clock.systemUTC();
     private int latencyWarmup = 5;
     private int latencyRuns = 20;
+    private int maxStepRuns = DEFAULT_MAX_STEP_RUNS;
 
     private Builder() {}
 
@@ -262,6 +280,15 @@ public final class StageContext {
       return this;
     }
 
+    /**
+     * Runs of one step that may start without finishing (default {@value #DEFAULT_MAX_STEP_RUNS}):
+     * the next delivery ends the job with a {@code JobFailed} instead of running it again.
+     */
+    public Builder optMaxStepRuns(int maxStepRuns) {
+      this.maxStepRuns = maxStepRuns;
+      return this;
+    }
+
     public StageContext build() {
       validate();
       try {
@@ -281,6 +308,9 @@ public final class StageContext {
       }
       if (datasetRoot == null || clock == null) {
         throw new IllegalArgumentException((datasetRoot == null ? "datasetRoot" : "clock") + ": must not be null");
+      }
+      if (maxStepRuns < 1) {
+        throw new IllegalArgumentException("maxStepRuns: must be >= 1, got " + maxStepRuns);
       }
       if (latencyWarmup < 0 || latencyRuns < 1) {
         throw new IllegalArgumentException("latencyRuns: need warmup >= 0 and runs >= 1, got " + latencyWarmup + " and " + latencyRuns);

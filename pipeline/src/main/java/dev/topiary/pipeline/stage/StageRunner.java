@@ -39,6 +39,12 @@ import java.util.function.Consumer;
  * I/O failures and bugs propagate to the caller, whose messaging layer retries or dead-letters
  * the input.
  *
+ * <p><b>Crash loops.</b> Each run records itself before it works ({@link Keys#attempts}). A step
+ * that already started {@link StageContext#maxStepRuns()} times without a stored result took its
+ * service down each time (out of memory, a native crash, a kill): the next delivery emits a {@link
+ * JobFailed} ({@value #CRASHED}) naming the step instead of running it, so the service commits the
+ * input and moves on to other jobs.
+ *
  * <p><b>Cancellation.</b> A job whose {@link Keys#cancelled} marker exists runs no further step:
  * {@link #run} emits nothing, and a fine-tune stops after the epoch it is in ({@link
  * StepCancelledException}). The step's folder keeps what was written; nothing is emitted.
@@ -49,6 +55,11 @@ import java.util.function.Consumer;
 public abstract sealed class StageRunner permits RankStage, PruneStage, FinetuneStage, EvalStage {
   /** The completion event of a finished step, stored last in the step's folder. */
   public static final String EVENT_FILE = "event.json";
+  /**
+   * {@link JobFailed#errorType()} of a step that started {@link StageContext#maxStepRuns()} times
+   * and never finished: each run took its service down.
+   */
+  public static final String CRASHED = "StepCrashedService";
 
 
   final StageContext ctx;
@@ -105,7 +116,12 @@ public abstract sealed class StageRunner permits RankStage, PruneStage, Finetune
     StepEvent completion;
     int attempt = 1;
     try {
-      attempt = startAttempt(plan, step);
+      int started = attempts(plan, step);
+      if (started >= ctx.maxStepRuns()) {
+        emit.accept(crashLoop(plan, step, started));
+        return;
+      }
+      attempt = startAttempt(plan, step, started);
       try (StepWork work = new StepWork(ctx, plan, step, input, attempt)) {
         completion = execute(work, emit);
       }
@@ -134,8 +150,8 @@ public abstract sealed class StageRunner permits RankStage, PruneStage, Finetune
    * is attempt n + 1, and its events carry that number. A step whose completion event is stored is
    * not run again: the stored event is re-emitted with the attempt that produced it.
    */
-  private int startAttempt(JobPlan plan, PlanStep step) {
-    int attempt = attempts(plan, step) + 1;
+  private int startAttempt(JobPlan plan, PlanStep step, int started) {
+    int attempt = started + 1;
     ctx.store().put(attemptKey(plan, step), Integer.toString(attempt).getBytes(StandardCharsets.US_ASCII));
     return attempt;
   }
@@ -165,6 +181,13 @@ public abstract sealed class StageRunner permits RankStage, PruneStage, Finetune
 
   private String attemptKey(JobPlan plan, PlanStep step) {
     return Keys.attempts(plan.jobId(), step.index(), stage().id());
+  }
+
+  private JobFailed crashLoop(JobPlan plan, PlanStep step, int started) {
+    return new JobFailed(plan.jobId(), step.index(), started, ctx.clock().instant(), stage(), CRASHED,
+        "step " + step.index() + " (" + step.kind().id() + "): " + started + " runs started and none finished: the "
+            + stage().id() + " service ended during each (killed, out of memory or a native crash; see its log), so it "
+            + "is not run again (topiary.stage.max-step-runs = " + ctx.maxStepRuns() + ")");
   }
 
   private JobFailed failed(JobPlan plan, PlanStep step, int attempt, RuntimeException e) {

@@ -104,6 +104,38 @@ class StepRunTest extends StageTestBase {
   }
 
   @Test
+  void aStepThatStartedTooOftenWithoutFinishingEndsTheJobInsteadOfRunningAgain() {
+    String spec = "name: poison\n" + ONESHOT.replace("baseline: {epochs: 1}", "baseline: {epochs: 2}")
+        + "schedule: {mode: oneshot, finetune: {epochs: 0}}\n";
+    JobSubmitted submitted = jobs.submit("poison", JobSpecs.parseYaml(spec));
+    JobPlan plan = f.ctx.plan(submitted.plan());
+    PlanStep first = plan.step(1);
+    String key = Keys.attempts("poison", 1, first.stage().id());
+    // three runs started and took the service down with them: the fourth may still run
+    f.store.put(key, "3".getBytes(StandardCharsets.US_ASCII));
+    StageRunner train = new FinetuneStage(f.ctx);
+    assertEquals(Stage.FINETUNE, first.stage(), "the baseline training");
+    assertEquals(4, StageContext.DEFAULT_MAX_STEP_RUNS);
+    List<PipelineEvent> out = new ArrayList<>();
+    // the fourth run crashes too, in its first epoch (here: its emitter throws; a dying process never returns)
+    assertThrows(IllegalStateException.class, () -> train.handle(submitted, e -> {
+      throw new IllegalStateException("the process died");
+    }));
+    assertEquals(4, train.attempts(plan, first));
+
+    train.handle(submitted, out::add);
+    assertEquals(1, out.size(), "no run, one failure: " + out);
+    JobFailed failed = (JobFailed) out.get(0);
+    assertEquals(StageRunner.CRASHED, failed.errorType());
+    assertEquals(1, failed.stepIndex());
+    assertEquals(4, failed.attempt(), "reported under the last run that started");
+    assertEquals("step 1 (train-baseline): 4 runs started and none finished: the finetune service ended during each (killed, out of "
+        + "memory or a native crash; see its log), so it is not run again (topiary.stage.max-step-runs = 4)", failed.message());
+    assertEquals(4, train.attempts(plan, first), "refusing is not a run");
+    assertTrue(f.store.find(Keys.step("poison", 1, "finetune", StageRunner.EVENT_FILE)).isEmpty(), "nothing stored as the result");
+  }
+
+  @Test
   void aDamagedAttemptRecordFailsTheStepNamingTheObject() {
     String spec = "name: damaged\n" + ONESHOT + "schedule: {mode: oneshot, finetune: {epochs: 0}}\n";
     JobSubmitted submitted = jobs.submit("damaged", JobSpecs.parseYaml(spec));
