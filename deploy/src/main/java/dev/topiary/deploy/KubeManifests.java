@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -20,6 +21,10 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * JSON patches skipped) or of {@code kustomize build} output, with the Topiary containers of its
  * Deployments. A container's module is the name of its {@code topiary/<module>} image; its
  * variables include the keys of the ConfigMaps it takes whole through {@code envFrom}.
+ *
+ * <p>A strategic-merge patch file (components/keda-scale-to-zero's) reads as a partial document of
+ * its kind: read such a folder on its own and apply its documents with {@link #patchedBy}, the way
+ * kustomize applies them to a custom resource.
  */
 public final class KubeManifests {
   private final List<Map<String, Object>> docs;
@@ -59,6 +64,50 @@ public final class KubeManifests {
     return docs.stream().filter(d -> kind.equals(d.get("kind"))).toList();
   }
 
+  /**
+   * These documents with patches applied, each to the document of its kind and {@code
+   * metadata.name}, as a JSON merge patch (RFC 7386): maps merge key by key, a null removes the
+   * key, anything else (lists included) replaces the value. That is kustomize's strategic merge on
+   * a custom resource, which has no schema to merge lists by.
+   *
+   * @throws IllegalArgumentException for a patch that matches no document, as kustomize refuses it
+   */
+  public KubeManifests patchedBy(List<Map<String, Object>> patches) {
+    List<Map<String, Object>> out = new ArrayList<>(docs);
+    for (Map<String, Object> patch : patches) {
+      int i = indexOf(out, patch.get("kind"), Yamls.at(patch, "metadata", "name"));
+      if (i < 0) {
+        throw new IllegalArgumentException("patch " + patch.get("kind") + " " + Yamls.at(patch, "metadata", "name") + " matches no document");
+      }
+      out.set(i, Yamls.merged(out.get(i), patch));
+    }
+    return new KubeManifests(out);
+  }
+
+  private static int indexOf(List<Map<String, Object>> docs, Object kind, Object name) {
+    for (int i = 0; i < docs.size(); i++) {
+      if (Objects.equals(docs.get(i).get("kind"), kind) && Objects.equals(Yamls.at(docs.get(i), "metadata", "name"), name)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The module a Deployment runs: its first {@code topiary/<module>} container's, null when none. */
+  public static String module(Map<String, Object> deployment) {
+    for (Map<String, Object> c : Yamls.list(Yamls.at(deployment, "spec", "template", "spec", "containers"))) {
+      String image = String.valueOf(c.get("image"));
+      if (image.startsWith("topiary/")) {
+        return moduleOf(image);
+      }
+    }
+    return null;
+  }
+
+  private static String moduleOf(String image) {
+    return image.substring("topiary/".length()).replaceAll("[:@].*", "");
+  }
+
   /** The Topiary containers of every Deployment. */
   @SuppressWarnings("unchecked")
   public List<Container> containers() {
@@ -81,7 +130,7 @@ public final class KubeManifests {
   }
 
   private static Container container(String where, String image, Map<String, Object> c, Map<String, Set<String>> configMapKeys) {
-    String module = image.substring("topiary/".length()).replaceAll("[:@].*", "");
+    String module = moduleOf(image);
     Set<String> env = new TreeSet<>();
     List<String> unresolved = new ArrayList<>();
     Yamls.list(c.get("env")).forEach(e -> env.add(String.valueOf(e.get("name"))));

@@ -39,10 +39,9 @@ public record ServiceModule(String name, Path dir, int port, Set<String> configK
       port = Integer.parseInt(PropertiesValue.of(properties, "quarkus.http.port").orElse("8080"));
     }
     keys.addAll(ConfigKeys.ofSources(dir.resolve("src/main/java")));
-    if (read(dir.resolve("pom.xml")).contains("<artifactId>topiary-" + KIT + "</artifactId>")) {
-      Path kit = root.resolve(KIT);
-      keys.addAll(ConfigKeys.ofProperties(kit.resolve("src/main/resources/META-INF/microprofile-config.properties")));
-      keys.addAll(ConfigKeys.ofSources(kit.resolve("src/main/java")));
+    if (usesKit(dir)) {
+      keys.addAll(ConfigKeys.ofProperties(kitProperties(dir)));
+      keys.addAll(ConfigKeys.ofSources(dir.resolveSibling(KIT).resolve("src/main/java")));
     }
     return Optional.of(new ServiceModule(name, dir, port, Set.copyOf(keys), dockerfiles(dir)));
   }
@@ -53,9 +52,28 @@ public record ServiceModule(String name, Path dir, int port, Set<String> configK
         || configKeys.stream().anyMatch(key -> ConfigKeys.envSets(key, envVar));
   }
 
+  /**
+   * A property's value as the deployed service reads it, without profiles: its own
+   * application.properties, else (a stage service) the kit's microprofile-config.properties, which
+   * MicroProfile Config ranks below it.
+   */
+  public Optional<String> property(String key) {
+    Path properties = dir.resolve("src/main/resources/application.properties");
+    Optional<String> own = Files.isRegularFile(properties) ? PropertiesValue.of(properties, key) : Optional.empty();
+    return own.isPresent() || !usesKit(dir) ? own : PropertiesValue.of(kitProperties(dir), key);
+  }
+
   /** The text of one of its Dockerfiles. */
   public String dockerfile(String fileName) {
     return read(dir.resolve("src/main/docker").resolve(fileName));
+  }
+
+  private static boolean usesKit(Path dir) {
+    return read(dir.resolve("pom.xml")).contains("<artifactId>topiary-" + KIT + "</artifactId>");
+  }
+
+  private static Path kitProperties(Path dir) {
+    return dir.resolveSibling(KIT).resolve("src/main/resources/META-INF/microprofile-config.properties");
   }
 
   private static Set<String> dockerfiles(Path dir) {

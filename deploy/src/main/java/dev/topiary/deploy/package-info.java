@@ -6,6 +6,8 @@
  * {@link dev.topiary.deploy.ServiceModule} is what a Quarkus module declares (port, config keys,
  * Dockerfiles); {@link dev.topiary.deploy.ComposeFile} and {@link dev.topiary.deploy.KubeManifests}
  * read docker-compose.yml and the Kubernetes manifests into {@link dev.topiary.deploy.Container}s;
- * {@link dev.topiary.deploy.DriftCheck} compares containers with modules and lists every problem.
+ * {@link dev.topiary.deploy.DriftCheck} compares containers with modules and lists every problem;
+ * {@link dev.topiary.deploy.KedaCheck} does the same for KEDA ScaledObjects against the stage
+ * services, {@code Topics} and the Kafka bootstrap Service.
  */
 package dev.topiary.deploy;
