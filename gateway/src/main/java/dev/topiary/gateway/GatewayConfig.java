@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.util.Map;
 import java.util.Optional;
+import dev.topiary.pipeline.job.JobLimits;
 
 /**
  * The gateway's own settings, under {@code topiary.gateway}; {@code application.properties}
@@ -56,4 +57,34 @@ public interface GatewayConfig {
   /** Largest page size of {@code GET /api/v1/jobs}. */
   @WithDefault("200")
   int maxPageSize();
+
+  /** What one job may ask of the services: {@code topiary.gateway.limits.*}, checked at submission. */
+  Limits limits();
+
+  /** Bounds and memory budgets per job ({@link JobLimits}); defaults fit the base deployment's pod limits. */
+  interface Limits {
+    /** The most epochs of one fit (baseline, fine-tune, per step or stage). */
+    @WithDefault("1000")
+    int maxEpochs();
+
+    /** The largest {@code dataset.batchSize}. */
+    @WithDefault("4096")
+    int maxBatchSize();
+
+    /** The most pixels (height x width) of a model's input. */
+    @WithDefault("16777216")
+    long maxInputPixels();
+
+    /** What one job may use in the fine-tune service (training), MiB: the service's memory less its own. */
+    @WithDefault("12288")
+    long finetuneMemoryMib();
+
+    /** What one job may use in the eval service (inference at the largest evaluation batch), MiB. */
+    @WithDefault("6144")
+    long evalMemoryMib();
+
+    default JobLimits toJobLimits() {
+      return new JobLimits(maxEpochs(), maxBatchSize(), maxInputPixels(), finetuneMemoryMib() << 20, evalMemoryMib() << 20);
+    }
+  }
 }

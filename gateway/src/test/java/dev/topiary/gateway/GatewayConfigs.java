@@ -63,6 +63,17 @@ public final class GatewayConfigs {
       public int maxPageSize() {
         return 100;
       }
+
+      @Override
+      public Limits limits() {
+        return new Limits() {
+          public int maxEpochs() { return 1000; }
+          public int maxBatchSize() { return 4096; }
+          public long maxInputPixels() { return 4096L * 4096; }
+          public long finetuneMemoryMib() { return 12288; }
+          public long evalMemoryMib() { return 6144; }
+        };
+      }
     };
   }
 }

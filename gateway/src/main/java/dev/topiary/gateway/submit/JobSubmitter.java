@@ -10,6 +10,7 @@ import dev.topiary.pipeline.event.EventCodec;
 import dev.topiary.pipeline.event.JobSubmitted;
 import dev.topiary.pipeline.event.Topics;
 import dev.topiary.pipeline.job.InvalidJobSpecException;
+import dev.topiary.pipeline.job.JobLimits;
 import dev.topiary.pipeline.job.JobSpec;
 import dev.topiary.pipeline.job.JobSpecs;
 import dev.topiary.pipeline.job.SpecProblem;
@@ -33,7 +34,10 @@ import org.jboss.logging.Logger;
  * strictly, check what it cites in the store, check it against the stored or imported graph (and
  * that graph against the dataset's classes and channels, {@link DatasetFit}), compile and store
  * the plan, publish {@code JobSubmitted} keyed by the job id, and apply it to this gateway's view at
- * once, so that the caller can read the job right after the 201. Refusals are {@link ApiException}s
+ * once, so that the caller can read the job right after the 201. What the job asks of the
+ * services is bounded first ({@link JobLimits}: epochs, batch size, input size, and its memory
+ * estimated from the graph against each service's budget), so that a job that cannot fit is a 400
+ * rather than a service that dies of it. Refusals are {@link ApiException}s
  * listing every problem (400, or 413 for an oversized spec) and leave nothing stored; a failed
  * publish deletes the job's prefix and answers 503.
  */
@@ -95,12 +99,23 @@ public class JobSubmitter {
       throw ApiException.tooLarge("body", bytes, config.maxSpecBytes());
     }
     JobSpec spec = parse(text, format);
+    JobLimits limits = config.limits().toJobLimits();
+    List<SpecProblem> bounds = limits.specProblems(spec);
+    if (!bounds.isEmpty()) {
+      throw refusal(bounds); // before any graph is built or stored input read for it
+    }
     StoredInputs inputs = new StoredInputs(store, tenant, config.allowLocalDatasets());
     Optional<Graph> stored = inputs.check(spec);
     List<SpecProblem> problems = new ArrayList<>(inputs.problems());
     if (problems.isEmpty() && stored.isPresent()) {
       problems.addAll(JobSpecs.problems(spec, stored.get()));
       problems.addAll(DatasetFit.problems(spec, stored.get(), spec.model().onnx() != null ? "model.onnx" : "model.graph", store));
+    } else if (problems.isEmpty() && spec.model().zoo() != null && !spec.detects()) {
+      problems.addAll(DatasetFit.problems(spec, JobSpecs.zooGraph(spec), spec.model().inputShape() != null ? "model.inputShape"
+          : "model.zoo", store));
+    }
+    if (problems.isEmpty()) {
+      problems.addAll(limits.graphProblems(spec, stored.orElseGet(() -> JobSpecs.zooGraph(spec))));
     }
     if (problems.isEmpty() && spec.detects()) {
       problems.addAll(DetectionFit.problems(spec, stored.orElseGet(() -> JobSpecs.zooGraph(spec)), store, config.allowLocalDatasets()));
