@@ -17,8 +17,10 @@ import java.util.function.Predicate;
  * answered for {@code patience}, with a message saying how to resume.
  */
 final class EventFollower {
-  /** How long a gateway may be away before the client gives up, unless told otherwise. */
-  static final Duration DEFAULT_PATIENCE = Duration.ofMinutes(2);
+  /** How long a gateway may be away before the client gives up, unless told otherwise, in seconds. */
+  static final long DEFAULT_PATIENCE_SECONDS = 120;
+
+  static final Duration DEFAULT_PATIENCE = Duration.ofSeconds(DEFAULT_PATIENCE_SECONDS);
 
   private final GatewayClient gateway;
   private final Duration patience;

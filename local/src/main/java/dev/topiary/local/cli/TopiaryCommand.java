@@ -84,7 +84,7 @@ public final class TopiaryCommand {
 
   /** How long {@code --watch} and {@code watch} wait for a gateway that went away (a restart) before giving up. */
   static final class Reconnect {
-    @Option(names = "--reconnect-for", paramLabel = "SECONDS", defaultValue = "120",
+    @Option(names = "--reconnect-for", paramLabel = "SECONDS", defaultValue = "" + EventFollower.DEFAULT_PATIENCE_SECONDS,
         description = "While following: how long to keep reconnecting to a gateway that went away (default ${DEFAULT-VALUE}).")
     long seconds;
 
