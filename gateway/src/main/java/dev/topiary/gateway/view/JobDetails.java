@@ -14,7 +14,8 @@ import java.util.List;
  * @param currentStep the step under way; null once the job has ended
  * @param timeline one entry per plan step known from the plan, with times once it started or ended
  * @param epochs every epoch of every tuning step, in order: accuracy and loss per epoch (a detector's:
- *     the box, objectness and class losses and the validation mAP)
+ *     the box, objectness and class losses and the validation mAP); a retried step's are its latest
+ *     attempt's, as are its cut and evaluation
  * @param channels per channel group cut: its width before the first cut and after the latest
  * @param cuts the model's parameters and MACs after each prune step
  * @param evaluations every evaluation in step order: the first is the original model, the last

@@ -93,6 +93,14 @@ public final class JobView {
     this.live = true;
   }
 
+  /**
+   * Whether the view holds everything the topics held when it started ({@link #goLive} was called):
+   * before, a job's events are still coming back topic by topic, so its stream cannot be resumed.
+   */
+  public boolean caughtUp() {
+    return live;
+  }
+
   /** How many jobs (of every tenant) are in a state now. */
   public long count(JobState.Phase phase) {
     return jobs.values().stream().filter(s -> s.phase() == phase).count();

@@ -46,7 +46,7 @@ class TenancyTest {
   @Test
   void anotherTenantsJobAnswers404Everywhere() {
     Jobs.Submitted job = Jobs.submit(store, TestServers.ACME, "acme-private");
-    await().atMost(Duration.ofSeconds(20)).until(() -> view.find("acme", job.id()).isPresent());
+    await().atMost(Duration.ofSeconds(20)).until(() -> view.find("acme", job.id()).isPresent() && view.caughtUp()); // else /events is a 503
     given().auth().oauth2(TestServers.ACME).get("/api/v1/jobs/" + job.id()).then().statusCode(200).body("tenant", equalTo("acme"));
     for (String path : new String[] {"", "/report", "/model", "/events"}) {
       given().auth().oauth2(TestServers.GLOBEX).get("/api/v1/jobs/" + job.id() + path).then().statusCode(404)

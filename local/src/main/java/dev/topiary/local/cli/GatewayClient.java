@@ -2,9 +2,7 @@ package dev.topiary.local.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -113,34 +111,39 @@ public final class GatewayClient {
 
   /**
    * Follows the job's server-sent events, calling {@code onEvent(type, json)} for each, until the
-   * stream ends (the gateway ends it after the job ended).
+   * stream ends (the gateway ends it after the job ended). One connection: a broken stream is an
+   * {@link UncheckedIOException}; {@link EventFollower} resumes across gateway restarts.
    */
   public void events(String id, BiConsumer<String, JsonNode> onEvent) {
-    HttpRequest request = request("/api/v1/jobs/" + enc(id) + "/events").header("Accept", "text/event-stream").GET().build();
-    try {
-      HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-      if (response.statusCode() / 100 != 2) {
-        throw failure(response.statusCode(), response.body().readAllBytes());
+    try (EventStream stream = openEvents(id, null)) {
+      for (EventStream.Event e = stream.next(); e != null; e = stream.next()) {
+        onEvent.accept(e.type(), e.json());
       }
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-        String name = null;
-        StringBuilder data = new StringBuilder();
-        for (String line = in.readLine(); line != null; line = in.readLine()) {
-          if (line.isEmpty()) {
-            if (data.length() > 0) {
-              onEvent.accept(name, JSON.readTree(data.toString()));
-            }
-            name = null;
-            data.setLength(0);
-          } else if (line.startsWith("event:")) {
-            name = line.substring(6).trim();
-          } else if (line.startsWith("data:")) {
-            data.append(line.substring(5).trim());
-          }
+    }
+  }
+
+  /**
+   * Opens the job's event stream: every event, or with {@code lastEventId} only those after the
+   * event of that id (the gateway's canonical order of a job's events).
+   *
+   * @throws UncheckedIOException when the gateway cannot be reached
+   * @throws GatewayException on a refusal (503 while a gateway that just started reads the topics)
+   */
+  public EventStream openEvents(String id, String lastEventId) {
+    HttpRequest.Builder request = request("/api/v1/jobs/" + enc(id) + "/events").header("Accept", "text/event-stream").GET();
+    if (lastEventId != null) {
+      request.header(EventStream.LAST_EVENT_ID, lastEventId);
+    }
+    try {
+      HttpResponse<java.io.InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+      if (response.statusCode() / 100 != 2) {
+        try (java.io.InputStream body = response.body()) {
+          throw failure(response.statusCode(), body.readAllBytes());
         }
       }
+      return new EventStream(response.body(), "job " + id + " at " + base);
     } catch (IOException e) {
-      throw new UncheckedIOException("lost the event stream of job " + id + " at " + base, e);
+      throw new UncheckedIOException("cannot reach the event stream of job " + id + " at " + base, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);

@@ -63,6 +63,11 @@ final class ProgressView {
     return "ModelEvaluated".equals(type) && step == steps.size();
   }
 
+  /** A line about the connection (reconnecting), between the progress lines. */
+  void notice(String text) {
+    line(text, true);
+  }
+
   private void line(String text, boolean done) {
     if (terminal) {
       out.print("\r\033[K" + text + (done ? "\n" : ""));

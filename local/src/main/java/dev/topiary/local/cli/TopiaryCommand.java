@@ -5,6 +5,7 @@ import dev.topiary.local.LocalCommand;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -36,6 +37,7 @@ public final class TopiaryCommand {
     @Mixin Connection connection;
     @Parameters(paramLabel = "SPEC", description = "The job spec file (.yaml, .yml or .json).") Path spec;
     @Option(names = "--watch", description = "Then follow its progress until it ends.") boolean watch;
+    @Mixin Reconnect reconnect;
 
     @Override
     public Integer call() throws IOException {
@@ -45,7 +47,7 @@ public final class TopiaryCommand {
       String id = answer.path("jobId").asText();
       System.out.println(id);
       System.err.printf("submitted %s: %d steps; follow it with ./topiary watch %s%n", spec, answer.path("plan").path("steps").size(), id);
-      return watch ? Watch.follow(gateway, id) : 0;
+      return watch ? Watch.follow(gateway, id, reconnect.patience()) : 0;
     }
   }
 
@@ -81,20 +83,44 @@ public final class TopiaryCommand {
     }
   }
 
-  @Command(name = "watch", mixinStandardHelpOptions = true, description = "Follows a job's progress live until it ends.")
+  /** How long {@code --watch} and {@code watch} wait for a gateway that went away (a restart) before giving up. */
+  static final class Reconnect {
+    @Option(names = "--reconnect-for", paramLabel = "SECONDS", defaultValue = "" + EventFollower.DEFAULT_PATIENCE_SECONDS,
+        description = "While following: how long to keep reconnecting to a gateway that went away (default ${DEFAULT-VALUE}).")
+    long seconds;
+
+    Duration patience() {
+      if (seconds < 0) {
+        throw new IllegalArgumentException("--reconnect-for: expected seconds >= 0, got " + seconds);
+      }
+      return Duration.ofSeconds(seconds);
+    }
+  }
+
+  @Command(name = "watch", mixinStandardHelpOptions = true, description = "Follows a job's progress live until it ends; "
+      + "reconnects when the gateway restarts.")
   static final class Watch implements Callable<Integer> {
     @Mixin Connection connection;
+    @Mixin Reconnect reconnect;
     @Parameters(paramLabel = "ID") String id;
 
     @Override
     public Integer call() {
-      return follow(connection.client(), id);
+      return follow(connection.client(), id, reconnect.patience());
     }
 
-    /** Shows the job's events until it ends; 0 when it completed, 1 when it failed or was cancelled. */
+    /** As {@link #follow(GatewayClient, String, Duration)}, waiting {@link EventFollower#DEFAULT_PATIENCE} for a gateway that went away. */
     static int follow(GatewayClient gateway, String id) {
+      return follow(gateway, id, EventFollower.DEFAULT_PATIENCE);
+    }
+
+    /**
+     * Shows the job's events until it ends, each once, reconnecting for up to {@code patience}
+     * when the gateway goes away; 0 when it completed, 1 when it failed or was cancelled.
+     */
+    static int follow(GatewayClient gateway, String id, Duration patience) {
       ProgressView view = new ProgressView(System.out, System.console() != null, gateway.job(id).path("timeline"));
-      gateway.events(id, view::show);
+      EventFollower.withPatience(gateway, patience, view::notice).follow(id, e -> view.show(e.type(), e.json()));
       String state = gateway.job(id).path("state").asText();
       return "completed".equals(state) ? 0 : 1;
     }
