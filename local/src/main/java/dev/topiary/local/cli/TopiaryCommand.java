@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 /** {@code ./topiary <command>}: the client commands, the local stack and the demo. */
 @Command(name = "topiary", mixinStandardHelpOptions = true, description = "Prune CNNs as a service: submit and watch jobs, run the local stack.",
     subcommands = {TopiaryCommand.Submit.class, TopiaryCommand.Status.class, TopiaryCommand.Watch.class, TopiaryCommand.Report.class,
-        TopiaryCommand.Download.class, TopiaryCommand.Cancel.class, UploadCommand.class, LocalCommand.class, StackCommand.class,
+        TopiaryCommand.Download.class, TopiaryCommand.Cancel.class, UploadCommand.class, LocalCommand.class, StackCommand.class, dev.topiary.local.chaos.ChaosCommand.class,
         DemoCommand.class})
 public final class TopiaryCommand {
   public static void main(String[] args) {
