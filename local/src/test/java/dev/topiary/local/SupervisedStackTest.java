@@ -57,7 +57,7 @@ class SupervisedStackTest {
   @BeforeAll
   static void start() {
     stack = EndToEndContract.stackBuilder("supervised-run").optServices(List.of(ServiceSpec.FINETUNE))
-        .optProperty("topiary.stage.max-step-runs", "2").optSupervise(new PrintStream(said, true, StandardCharsets.UTF_8)).start();
+        .optProperty("topiary.stage.max-step-crashes", "2").optSupervise(new PrintStream(said, true, StandardCharsets.UTF_8)).start();
     store = stack.store();
     bus = new EventBus(stack.bootstrapServers());
   }
@@ -104,7 +104,7 @@ class SupervisedStackTest {
     assertEquals(StageRunner.CRASHED, failed.errorType());
     assertEquals(1, failed.stepIndex());
     assertEquals(Stage.FINETUNE, failed.stage());
-    assertTrue(failed.message().startsWith("step 1 (train-baseline): 2 runs started and none finished"), failed.message());
+    assertTrue(failed.message().startsWith("step 1 (train-baseline): 2 runs died with the finetune service"), failed.message());
 
     String next = "after-poison";
     bus.publish(Submission.prepare(store, next, JobSpecs.parseYaml(SPEC.formatted(next, 1, 256)), Instant.now()));

@@ -35,12 +35,12 @@ public interface StageConfig {
   int latencyRuns();
 
   /**
-   * Runs of one step that may start without finishing (each took the service down: out of memory,
-   * a native crash, a kill) before the next delivery ends the job with a {@code JobFailed} naming the
-   * step instead of running it again.
+   * Runs of one step that may die with their service (out of memory, a native crash, a kill)
+   * before the next delivery ends the job with a {@code JobFailed} naming the step instead of
+   * running it again. Runs that end with a failure the service survives do not count.
    */
-  @WithDefault("4")
-  int maxStepRuns();
+  @WithDefault("3")
+  int maxStepCrashes();
 
   /** Transient failures (store or local I/O) that outlived the store's own retries. */
   Retry retry();

@@ -37,6 +37,6 @@ public class StageContextProducer {
     LOG.infof("engine: %s on %s", settings, settings.apply());
     return StageContext.builder().setStore(store).setWorkDir(Path.of(config.workDir()))
         .optDatasetRoot(Path.of(config.datasetRoot())).optLatencyRuns(config.latencyWarmup(), config.latencyRuns())
-        .optMaxStepRuns(config.maxStepRuns()).build();
+        .optMaxStepCrashes(config.maxStepCrashes()).build();
   }
 }

@@ -132,7 +132,7 @@ class StageConsumerTest {
       public Optional<Integer> interOpThreads() { return Optional.empty(); }
       public int latencyWarmup() { return 0; }
       public int latencyRuns() { return 1; }
-      public int maxStepRuns() { return 4; }
+      public int maxStepCrashes() { return 3; }
       public Retry retry() {
         return new Retry() {
           public int attempts() { return attempts; }

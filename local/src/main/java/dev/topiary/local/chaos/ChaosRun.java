@@ -146,7 +146,10 @@ public final class ChaosRun {
   /** A random step of the service's stage; for the gateway, of any stage. */
   private PlanStep step(JobPlan plan, ServiceSpec service) {
     List<PlanStep> candidates = plan.steps().stream()
-        .filter(s -> service.equals(ServiceSpec.GATEWAY) || (s.stage().id() + "-service").equals(service.name())).toList();
+        .filter(s -> service.name().equals(ServiceSpec.GATEWAY.name()) || (s.stage().id() + "-service").equals(service.name())).toList();
+    if (candidates.isEmpty()) {
+      throw new IllegalStateException("chaos: the job's plan has no step for " + service.name());
+    }
     return candidates.get(random.nextInt(candidates.size()));
   }
 

@@ -33,11 +33,11 @@ import java.util.Map;
 public final class StageContext {
   private static final int PLAN_CACHE = 64;
   /**
-   * Default of {@link #maxStepRuns()}: a crash and its redelivery, a transient failure's retries,
-   * and a chaos round's kill all fit; a step that kills its service every time is stopped at the
-   * fifth delivery, minutes after its first.
+   * Default of {@link #maxStepCrashes()}: a crash or two (an evicted node, a chaos round's kill)
+   * are ridden out; a step that kills its service every time is stopped at its fourth delivery,
+   * minutes after its first.
    */
-  public static final int DEFAULT_MAX_STEP_RUNS = 4;
+  public static final int DEFAULT_MAX_STEP_CRASHES = 3;
 
   private final ArtifactStore store;
   private final Path workDir;
@@ -45,7 +45,7 @@ public final class StageContext {
   private final Clock clock;
   private final int latencyWarmup;
   private final int latencyRuns;
-  private final int maxStepRuns;
+  private final int maxStepCrashes;
   private final Map<String, JobPlan> plans = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, JobPlan> eldest) {
@@ -60,7 +60,7 @@ public final class StageContext {
     clock = b.clock;
     latencyWarmup = b.latencyWarmup;
     latencyRuns = b.latencyRuns;
-    maxStepRuns = b.maxStepRuns;
+    maxStepCrashes = b.maxStepCrashes;
   }
 
   public static Builder builder() {
@@ -93,12 +93,12 @@ public final class StageContext {
   }
 
   /**
-   * How many runs of one step may start without finishing before the next delivery ends the job
-   * instead of running it again (a step that kills its service each time: out of memory, a native
-   * crash).
+   * How many runs of one step may die with their service (started, never ended: out of memory, a
+   * native crash, a kill) before the next delivery ends the job instead of running it again. Runs
+   * that end with an exception the service survives (a store outage) do not count.
    */
-  public int maxStepRuns() {
-    return maxStepRuns;
+  public int maxStepCrashes() {
+    return maxStepCrashes;
   }
 
   /** The plan an event references, read and verified once per hash, then served from memory. */
@@ -246,7 +246,7 @@ public final class StageContext {
     private Clock clock = Clock.systemUTC();
     private int latencyWarmup = 5;
     private int latencyRuns = 20;
-    private int maxStepRuns = DEFAULT_MAX_STEP_RUNS;
+    private int maxStepCrashes = DEFAULT_MAX_STEP_CRASHES;
 
     private Builder() {}
 
@@ -281,11 +281,11 @@ public final class StageContext {
     }
 
     /**
-     * Runs of one step that may start without finishing (default {@value #DEFAULT_MAX_STEP_RUNS}):
+     * Runs of one step that may die with their service (default {@value #DEFAULT_MAX_STEP_CRASHES}):
      * the next delivery ends the job with a {@code JobFailed} instead of running it again.
      */
-    public Builder optMaxStepRuns(int maxStepRuns) {
-      this.maxStepRuns = maxStepRuns;
+    public Builder optMaxStepCrashes(int maxStepCrashes) {
+      this.maxStepCrashes = maxStepCrashes;
       return this;
     }
 
@@ -309,8 +309,8 @@ public final class StageContext {
       if (datasetRoot == null || clock == null) {
         throw new IllegalArgumentException((datasetRoot == null ? "datasetRoot" : "clock") + ": must not be null");
       }
-      if (maxStepRuns < 1) {
-        throw new IllegalArgumentException("maxStepRuns: must be >= 1, got " + maxStepRuns);
+      if (maxStepCrashes < 1) {
+        throw new IllegalArgumentException("maxStepCrashes: must be >= 1, got " + maxStepCrashes);
       }
       if (latencyWarmup < 0 || latencyRuns < 1) {
         throw new IllegalArgumentException("latencyRuns: need warmup >= 0 and runs >= 1, got " + latencyWarmup + " and " + latencyRuns);

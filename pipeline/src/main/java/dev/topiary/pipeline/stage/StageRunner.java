@@ -14,7 +14,6 @@ import dev.topiary.pipeline.store.ArtifactNotFoundException;
 import dev.topiary.pipeline.store.ArtifactRef;
 import dev.topiary.pipeline.store.ArtifactStoreException;
 import dev.topiary.pipeline.store.Keys;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -39,11 +38,12 @@ import java.util.function.Consumer;
  * I/O failures and bugs propagate to the caller, whose messaging layer retries or dead-letters
  * the input.
  *
- * <p><b>Crash loops.</b> Each run records itself before it works ({@link Keys#attempts}). A step
- * that already started {@link StageContext#maxStepRuns()} times without a stored result took its
- * service down each time (out of memory, a native crash, a kill): the next delivery emits a {@link
- * JobFailed} ({@value #CRASHED}) naming the step instead of running it, so the service commits the
- * input and moves on to other jobs.
+ * <p><b>Crash loops.</b> Each run records itself before it works ({@link Keys#attempts}), and a run
+ * that ends with an exception its service survives records that it ended. A step with {@link
+ * StageContext#maxStepCrashes()} runs that started and never ended took its service down each time
+ * (out of memory, a native crash, a kill): the next delivery emits a {@link JobFailed} ({@value
+ * #CRASHED}) naming the step instead of running it, so the service commits the input and moves on
+ * to other jobs.
  *
  * <p><b>Cancellation.</b> A job whose {@link Keys#cancelled} marker exists runs no further step:
  * {@link #run} emits nothing, and a fine-tune stops after the epoch it is in ({@link
@@ -56,10 +56,11 @@ public abstract sealed class StageRunner permits RankStage, PruneStage, Finetune
   /** The completion event of a finished step, stored last in the step's folder. */
   public static final String EVENT_FILE = "event.json";
   /**
-   * {@link JobFailed#errorType()} of a step that started {@link StageContext#maxStepRuns()} times
-   * and never finished: each run took its service down.
+   * {@link JobFailed#errorType()} of a step whose runs died with their service {@link
+   * StageContext#maxStepCrashes()} times.
    */
   public static final String CRASHED = "StepCrashedService";
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(StageRunner.class.getName());
 
 
   final StageContext ctx;
@@ -115,13 +116,16 @@ public abstract sealed class StageRunner permits RankStage, PruneStage, Finetune
     }
     StepEvent completion;
     int attempt = 1;
+    RunRecord runs = null;
     try {
-      int started = attempts(plan, step);
-      if (started >= ctx.maxStepRuns()) {
-        emit.accept(crashLoop(plan, step, started));
+      RunRecord before = runs(plan, step);
+      if (before.crashes() >= ctx.maxStepCrashes()) {
+        emit.accept(crashLoop(plan, step, before));
         return;
       }
-      attempt = startAttempt(plan, step, started);
+      runs = before.start();
+      ctx.store().put(attemptKey(plan, step), runs.bytes());
+      attempt = runs.started();
       try (StepWork work = new StepWork(ctx, plan, step, input, attempt)) {
         completion = execute(work, emit);
       }
@@ -129,10 +133,14 @@ public abstract sealed class StageRunner permits RankStage, PruneStage, Finetune
       return;
     } catch (TopiaryException | IllegalArgumentException e) {
       if (e instanceof ArtifactStoreException && !(e instanceof ArtifactIntegrityException || e instanceof ArtifactNotFoundException)) {
+        ended(plan, step, runs);
         throw e;
       }
       emit.accept(failed(plan, step, attempt, e));
       return;
+    } catch (RuntimeException e) {
+      ended(plan, step, runs);
+      throw e;
     }
     ctx.store().put(eventKey, EventCodec.toBytes(completion));
     emit.accept(completion);
@@ -145,49 +153,55 @@ public abstract sealed class StageRunner permits RankStage, PruneStage, Finetune
   abstract StepEvent execute(StepWork work, Consumer<PipelineEvent> progress);
 
   /**
-   * Records one more run of the step ({@link Keys#attempts}) and returns its number, from 1. Each
-   * run records itself before it works, so a run after a crash, a redelivery or a transient failure
-   * is attempt n + 1, and its events carry that number. A step whose completion event is stored is
-   * not run again: the stored event is re-emitted with the attempt that produced it.
-   */
-  private int startAttempt(JobPlan plan, PlanStep step, int started) {
-    int attempt = started + 1;
-    ctx.store().put(attemptKey(plan, step), Integer.toString(attempt).getBytes(StandardCharsets.US_ASCII));
-    return attempt;
-  }
-
-  /**
-   * How many runs of {@code step} have started, as recorded in the store (0 when none).
+   * How many runs of {@code step} have started, as recorded in the store (0 when none). Each run
+   * records itself before it works, so a run after a crash, a redelivery or a transient failure is
+   * attempt n + 1, and its events carry that number. A step whose completion event is stored is not
+   * run again: the stored event is re-emitted with the attempt that produced it.
    *
    * @throws IllegalArgumentException when the record is not a positive number (naming the object)
    */
   public int attempts(JobPlan plan, PlanStep step) {
+    return runs(plan, step).started();
+  }
+
+  /** How many runs of {@code step} died with their service (started and never ended). */
+  public int crashes(JobPlan plan, PlanStep step) {
+    return runs(plan, step).crashes();
+  }
+
+  private RunRecord runs(JobPlan plan, PlanStep step) {
     String key = attemptKey(plan, step);
     Optional<ArtifactRef> ref = ctx.store().find(key);
-    if (ref.isEmpty()) {
-      return 0;
+    return ref.isEmpty() ? RunRecord.NONE : RunRecord.parse(key, ctx.store().getBytes(ref.get()));
+  }
+
+  /**
+   * Records that the run which wrote {@code runs} ended in this process (so it is not a crash).
+   * Best effort: the failure being handled may be the store's own, and then the run counts as a
+   * crash, which errs on the side of stopping a job early, never of looping.
+   */
+  private void ended(JobPlan plan, PlanStep step, RunRecord runs) {
+    if (runs == null) {
+      return;
     }
-    String text = new String(ctx.store().getBytes(ref.get()), StandardCharsets.US_ASCII).trim();
     try {
-      int n = Integer.parseInt(text);
-      if (n >= 1) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
+      RunRecord now = runs(plan, step);
+      ctx.store().put(attemptKey(plan, step), (now.started() == runs.started() ? runs : now).end().bytes());
+    } catch (RuntimeException e) {
+      LOG.warning("job " + plan.jobId() + " step " + step.index()
+          + ": could not record that run " + runs.started() + " ended (" + e.getMessage() + "); it will count as a crash");
     }
-    throw new IllegalArgumentException("object " + key + ": expected a positive attempt count, got '" + text + "'");
   }
 
   private String attemptKey(JobPlan plan, PlanStep step) {
     return Keys.attempts(plan.jobId(), step.index(), stage().id());
   }
 
-  private JobFailed crashLoop(JobPlan plan, PlanStep step, int started) {
-    return new JobFailed(plan.jobId(), step.index(), started, ctx.clock().instant(), stage(), CRASHED,
-        "step " + step.index() + " (" + step.kind().id() + "): " + started + " runs started and none finished: the "
-            + stage().id() + " service ended during each (killed, out of memory or a native crash; see its log), so it "
-            + "is not run again (topiary.stage.max-step-runs = " + ctx.maxStepRuns() + ")");
+  private JobFailed crashLoop(JobPlan plan, PlanStep step, RunRecord runs) {
+    return new JobFailed(plan.jobId(), step.index(), runs.started(), ctx.clock().instant(), stage(), CRASHED,
+        "step " + step.index() + " (" + step.kind().id() + "): " + runs.crashes() + " runs died with the " + stage().id()
+            + " service (killed, out of memory or a native crash; see its log), so it is not run again "
+            + "(topiary.stage.max-step-crashes = " + ctx.maxStepCrashes() + ")");
   }
 
   private JobFailed failed(JobPlan plan, PlanStep step, int attempt, RuntimeException e) {

@@ -96,7 +96,8 @@ class StepRunTest extends StageTestBase {
     EpochTuned end = (EpochTuned) resumed.get(0);
     assertEquals(3, end.epoch());
     assertEquals(2, end.attempt(), "the resumed run is the step's second attempt");
-    assertEquals("2", new String(f.store.getBytes(f.store.find(Keys.attempts("crashy", finetune.index(), "finetune")).orElseThrow()),
+    // two runs; the first ended here by an exception this process survived, so it is not counted as a crash
+    assertEquals("2 1", new String(f.store.getBytes(f.store.find(Keys.attempts("crashy", finetune.index(), "finetune")).orElseThrow()),
         StandardCharsets.US_ASCII));
     assertEquals(uninterrupted.trainLoss(), end.trainLoss());
     assertEquals(uninterrupted.artifacts().model().weights().sha256(), end.artifacts().model().weights().sha256(),
@@ -104,33 +105,39 @@ class StepRunTest extends StageTestBase {
   }
 
   @Test
-  void aStepThatStartedTooOftenWithoutFinishingEndsTheJobInsteadOfRunningAgain() {
+  void aStepWhoseRunsDiedWithTheirServiceEndsTheJobInsteadOfRunningAgain() {
     String spec = "name: poison\n" + ONESHOT.replace("baseline: {epochs: 1}", "baseline: {epochs: 2}")
         + "schedule: {mode: oneshot, finetune: {epochs: 0}}\n";
     JobSubmitted submitted = jobs.submit("poison", JobSpecs.parseYaml(spec));
     JobPlan plan = f.ctx.plan(submitted.plan());
     PlanStep first = plan.step(1);
-    String key = Keys.attempts("poison", 1, first.stage().id());
-    // three runs started and took the service down with them: the fourth may still run
-    f.store.put(key, "3".getBytes(StandardCharsets.US_ASCII));
-    StageRunner train = new FinetuneStage(f.ctx);
     assertEquals(Stage.FINETUNE, first.stage(), "the baseline training");
-    assertEquals(4, StageContext.DEFAULT_MAX_STEP_RUNS);
-    List<PipelineEvent> out = new ArrayList<>();
-    // the fourth run crashes too, in its first epoch (here: its emitter throws; a dying process never returns)
-    assertThrows(IllegalStateException.class, () -> train.handle(submitted, e -> {
-      throw new IllegalStateException("the process died");
-    }));
-    assertEquals(4, train.attempts(plan, first));
+    assertEquals(3, StageContext.DEFAULT_MAX_STEP_CRASHES);
+    String key = Keys.attempts("poison", 1, first.stage().id());
+    StageRunner train = new FinetuneStage(f.ctx);
+    // two runs started and never ended: they died with their service
+    f.store.put(key, "2".getBytes(StandardCharsets.US_ASCII));
+    assertEquals(2, train.crashes(plan, first));
 
+    // a run that fails in a process that survives (here its emitter throws in epoch 1) records its end: not a crash
+    assertThrows(IllegalStateException.class, () -> train.handle(submitted, e -> {
+      throw new IllegalStateException("a failure the service survives");
+    }));
+    assertEquals(3, train.attempts(plan, first));
+    assertEquals(2, train.crashes(plan, first));
+    assertEquals("3 1", new String(f.store.getBytes(f.store.find(key).orElseThrow()), StandardCharsets.US_ASCII));
+
+    // a third run dies with its service: its start is recorded, its end never
+    f.store.put(key, "4 1".getBytes(StandardCharsets.US_ASCII));
+    List<PipelineEvent> out = new ArrayList<>();
     train.handle(submitted, out::add);
     assertEquals(1, out.size(), "no run, one failure: " + out);
     JobFailed failed = (JobFailed) out.get(0);
     assertEquals(StageRunner.CRASHED, failed.errorType());
     assertEquals(1, failed.stepIndex());
     assertEquals(4, failed.attempt(), "reported under the last run that started");
-    assertEquals("step 1 (train-baseline): 4 runs started and none finished: the finetune service ended during each (killed, out of "
-        + "memory or a native crash; see its log), so it is not run again (topiary.stage.max-step-runs = 4)", failed.message());
+    assertEquals("step 1 (train-baseline): 3 runs died with the finetune service (killed, out of memory or a native crash; "
+        + "see its log), so it is not run again (topiary.stage.max-step-crashes = 3)", failed.message());
     assertEquals(4, train.attempts(plan, first), "refusing is not a run");
     assertTrue(f.store.find(Keys.step("poison", 1, "finetune", StageRunner.EVENT_FILE)).isEmpty(), "nothing stored as the result");
   }
