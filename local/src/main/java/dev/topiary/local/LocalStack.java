@@ -92,6 +92,41 @@ public final class LocalStack implements AutoCloseable {
     return List.copyOf(services.values());
   }
 
+  /**
+   * Takes the in-JVM Kafka broker down, as an outage would; {@link #restartBroker} brings it back on
+   * the same port and log directory. Only for a stack that started its own servers.
+   */
+  public void stopBroker() {
+    ownBroker().stop();
+  }
+
+  public void restartBroker() {
+    ownBroker().restart();
+  }
+
+  /** Makes the in-JVM S3 server unreachable, keeping its objects; {@link #restartStore} serves them again. */
+  public void stopStore() {
+    ownStore().stop();
+  }
+
+  public void restartStore() {
+    ownStore().restart();
+  }
+
+  private KafkaBroker ownBroker() {
+    if (!(broker instanceof KafkaBroker b)) {
+      throw new IllegalStateException("this stack runs on a given broker (" + broker + "); outages need its own");
+    }
+    return b;
+  }
+
+  private S3Server ownStore() {
+    if (!(s3 instanceof S3Server server)) {
+      throw new IllegalStateException("this stack runs on a given store (" + s3 + "); outages need its own");
+    }
+    return server;
+  }
+
   /** A client of the stack's store (the caller closes it). */
   public ArtifactStore store() {
     return ArtifactStore.builder().setEndpoint(s3.endpoint()).setAccessKey(s3.accessKey()).setSecretKey(s3.secretKey())

@@ -46,12 +46,24 @@ public interface StageConfig {
   Retry retry();
 
   interface Retry {
-    /** Attempts of a step before it ends the job with JobFailed. */
+    /** Attempts of a step at least, before it ends the job with JobFailed. */
     @WithDefault("3")
     int attempts();
 
-    /** Pause before the second attempt; doubled before each further one. */
+    /** Pause before the second attempt; doubled before each further one, up to {@link #maxBackoff()}. */
     @WithDefault("PT2S")
     Duration backoff();
+
+    /** The longest pause between attempts. */
+    @WithDefault("PT15S")
+    Duration maxBackoff();
+
+    /**
+     * How long a step keeps trying through transient failures (an object store or disk outage)
+     * before it ends the job with a JobFailed naming the operation: attempts go on until both
+     * {@link #attempts()} and this are spent.
+     */
+    @WithDefault("PT2M")
+    Duration budget();
   }
 }

@@ -110,6 +110,7 @@ public class StageConsumer {
    * returns null. Refusals (IllegalArgumentException, integrity, missing objects) propagate.
    */
   private <T> T withRetries(JobPlan plan, PlanStep step, StepEvent input, Supplier<T> work) {
+    long start = System.nanoTime();
     for (int attempt = 1; ; attempt++) {
       try {
         return work.get();
@@ -118,16 +119,18 @@ public class StageConsumer {
           throw e;
         }
         int stepIndex = step != null ? step.index() : input.stepIndex() + 1;
-        if (attempt >= retry.attempts()) {
+        long pause = Math.min(retry.maxBackoff().toMillis(), retry.backoff().toMillis() << Math.min(20, attempt - 1));
+        long spent = (System.nanoTime() - start) / 1_000_000;
+        if (attempt >= retry.attempts() && spent + pause > retry.budget().toMillis()) {
           metrics.failure("transient");
           String what = step != null ? "step " + stepIndex + " (" + step.kind().id() + ")" : "reading the plan of step " + stepIndex;
           publish(new JobFailed(input.jobId(), stepIndex, lastAttempt(plan, step, attempt), ctx.clock().instant(), runner.stage(),
-              e.getClass().getSimpleName(), what + ": gave up after " + attempt + " attempts: " + Failures.message(e)));
+              e.getClass().getSimpleName(), what + ": gave up after " + attempt + " attempts in " + Math.round(spent / 1000.0)
+                  + " s (topiary.stage.retry.budget " + retry.budget() + "): " + Failures.message(e)));
           return null;
         }
-        long pause = retry.backoff().toMillis() << (attempt - 1);
-        LOG.warnf("job %s step %d: attempt %d of %d failed (%s); retrying in %d ms", input.jobId(), stepIndex, attempt,
-            retry.attempts(), Failures.message(e), pause);
+        LOG.warnf("job %s step %d: attempt %d failed after %d s (%s); retrying in %d ms (for up to %s in all)", input.jobId(), stepIndex,
+            attempt, spent / 1000, Failures.message(e), pause, retry.budget());
         sleep(pause);
       }
     }

@@ -97,6 +97,38 @@ class StageConsumerTest {
   }
 
   @Test
+  void ridesOutAnOutageWithinTheRetryBudgetWhateverTheAttemptCount() throws Exception {
+    JobSubmitted submitted = submit("store-outage");
+    StageConsumer consumer = consumer(1, Duration.ofMillis(50), Duration.ofSeconds(20));
+    server.stop();
+    Thread restarter = new Thread(() -> {
+      sleep(1500);
+      server.restart();
+    });
+    restarter.start();
+    consumer.consume(EventCodec.toBytes(submitted));
+    restarter.join();
+    assertEquals(List.of(EpochTuned.class), published.stream().map(Object::getClass).toList(), "completed after the outage");
+  }
+
+  @Test
+  void anOutageLongerThanTheBudgetEndsTheJobNamingTheStoreOperation() {
+    JobSubmitted submitted = submit("store-long-outage");
+    StageConsumer consumer = consumer(1, Duration.ofMillis(20), Duration.ofMillis(800));
+    server.stop();
+    long start = System.nanoTime();
+    consumer.consume(EventCodec.toBytes(submitted));
+    long ms = (System.nanoTime() - start) / 1_000_000;
+
+    JobFailed failed = (JobFailed) published.get(0);
+    assertEquals(1, published.size());
+    assertTrue(ms >= 500, "kept trying for about the budget, not one attempt: " + ms + " ms");
+    assertTrue(failed.message().matches("reading the plan of step 1: gave up after \\d+ attempts in \\d+ s "
+        + "\\(topiary.stage.retry.budget PT0.8S\\): get s3://topiary/jobs/store-long-outage/plan.json .* failed after 1 attempt.*"), failed.message());
+    assertTrue(Integer.parseInt(failed.message().replaceAll(".*gave up after (\\d+) attempts.*", "$1")) > 2, failed.message());
+  }
+
+  @Test
   void throwsUndecodableRecordsBackForTheDeadLetterTopic() {
     StageConsumer consumer = consumer(2, Duration.ofMillis(10));
     UndecodableEventException e = assertThrows(UndecodableEventException.class,
@@ -112,6 +144,10 @@ class StageConsumerTest {
   }
 
   private StageConsumer consumer(int attempts, Duration backoff) {
+    return consumer(attempts, backoff, Duration.ZERO);
+  }
+
+  private StageConsumer consumer(int attempts, Duration backoff, Duration budget) {
     StageContext ctx = StageContext.builder().setStore(store).setWorkDir(dir.resolve("work")).build();
     FinetuneStage runner = new FinetuneStage(ctx);
     EventPublisher publisher = new EventPublisher(null) {
@@ -120,10 +156,10 @@ class StageConsumerTest {
         published.add(event);
       }
     };
-    return new StageConsumer(runner, ctx, publisher, new StageMetrics(registry, runner), config(attempts, backoff));
+    return new StageConsumer(runner, ctx, publisher, new StageMetrics(registry, runner), config(attempts, backoff, budget));
   }
 
-  private static StageConfig config(int attempts, Duration backoff) {
+  private static StageConfig config(int attempts, Duration backoff, Duration budget) {
     return new StageConfig() {
       public String workDir() { return "unused"; }
       public String datasetRoot() { return "unused"; }
@@ -137,6 +173,8 @@ class StageConsumerTest {
         return new Retry() {
           public int attempts() { return attempts; }
           public Duration backoff() { return backoff; }
+          public Duration maxBackoff() { return backoff.multipliedBy(8); }
+          public Duration budget() { return budget; }
         };
       }
     };

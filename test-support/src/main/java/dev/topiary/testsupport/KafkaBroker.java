@@ -1,6 +1,12 @@
 package dev.topiary.testsupport;
 
 import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * A real Apache Kafka broker (KRaft, combined broker and controller, one node) running inside the
@@ -8,49 +14,101 @@ import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
  * points that into {@code target/}). Started by {@link #start()}, stopped and wiped by
  * {@link #close()}; about 1.5 s to start.
  *
+ * <p>{@link #stop()} takes the broker down and keeps its log directory, ports and cluster id;
+ * {@link #restart()} starts it again on them, as after an outage: topics, records and committed
+ * offsets are all still there, and clients reconnect on their own.
+ *
  * <p>Built on SmallRye's {@code EmbeddedKafkaBroker}, which runs Kafka's own {@code KafkaRaftServer}.
  * Settings favour fast tests: one replica for internal topics and no initial rebalance delay, so a
  * consumer group gets its partitions at once.
  */
 public final class KafkaBroker implements KafkaService {
-  private final EmbeddedKafkaBroker broker;
-  private final String bootstrapServers;
+  private final Path logDir;
+  private final int port;
+  private final int controllerPort;
+  private final String clusterId;
+  private EmbeddedKafkaBroker broker;
 
-  private KafkaBroker(EmbeddedKafkaBroker broker) {
-    this.broker = broker;
-    this.bootstrapServers = hostPorts(broker.getAdvertisedListeners());
+  private KafkaBroker(Path logDir, int port, int controllerPort, String clusterId) {
+    this.logDir = logDir;
+    this.port = port;
+    this.controllerPort = controllerPort;
+    this.clusterId = clusterId;
   }
 
   /** Starts a broker and returns once it accepts clients. */
   public static KafkaBroker start() {
-    EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker()
-        .withDeleteLogDirsOnClose(true)
-        .withAdditionalProperties(p -> {
-          p.put("group.initial.rebalance.delay.ms", "0");
-          p.put("offsets.topic.replication.factor", "1");
-          p.put("transaction.state.log.replication.factor", "1");
-          p.put("transaction.state.log.min.isr", "1");
-        });
-    return new KafkaBroker(broker.start());
+    try {
+      KafkaBroker b = new KafkaBroker(Files.createTempDirectory("topiary-kafka-"), freePort(), freePort(),
+          org.apache.kafka.common.Uuid.randomUuid().toString());
+      b.restart();
+      return b;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the broker's log directory", e);
+    }
   }
 
   @Override
   public String bootstrapServers() {
-    return bootstrapServers;
+    return "localhost:" + port;
   }
 
-  public boolean isRunning() {
-    return broker.isRunning();
+  public synchronized boolean isRunning() {
+    return broker != null && broker.isRunning();
+  }
+
+  /** Takes the broker down (clients see it gone), keeping its log directory for {@link #restart()}. */
+  public synchronized void stop() {
+    if (broker != null) {
+      broker.close();
+      broker = null;
+    }
+  }
+
+  /** Starts the broker (again) on the same ports, log directory and cluster id. */
+  public synchronized void restart() {
+    if (isRunning()) {
+      return;
+    }
+    broker = new EmbeddedKafkaBroker()
+        .withKafkaPort(port)
+        .withControllerPort(controllerPort)
+        .withClusterId(clusterId)
+        .withDeleteLogDirsOnClose(false)
+        .withAdditionalProperties(p -> {
+          p.put("log.dir", logDir.toString());
+          p.put("group.initial.rebalance.delay.ms", "0");
+          p.put("offsets.topic.replication.factor", "1");
+          p.put("transaction.state.log.replication.factor", "1");
+          p.put("transaction.state.log.min.isr", "1");
+        })
+        .start();
   }
 
   @Override
-  public void close() {
-    broker.close();
+  public synchronized void close() {
+    stop();
+    if (!Files.exists(logDir)) {
+      return; // closed before
+    }
+    try (java.util.stream.Stream<Path> files = Files.walk(logDir)) {
+      for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(f);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete the broker's log directory " + logDir, e);
+    }
   }
 
   @Override
   public String toString() {
-    return "KafkaBroker[" + bootstrapServers + (isRunning() ? "" : ", stopped") + "]";
+    return "KafkaBroker[" + bootstrapServers() + (isRunning() ? "" : ", stopped") + "]";
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
   }
 
   /** {@code PLAINTEXT://localhost:1234,...} to {@code localhost:1234,...}. */

@@ -41,6 +41,40 @@ class KafkaBrokerTest extends KafkaServiceContract {
   }
 
   @Test
+  void aRestartAfterAnOutageServesTheSameRecordsOnTheSamePort() throws Exception {
+    KafkaBroker other = KafkaBroker.start();
+    try {
+      other.createTopic("outage", 1);
+      java.util.Properties p = new java.util.Properties();
+      p.put("bootstrap.servers", other.bootstrapServers());
+      try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(p,
+          new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.StringSerializer())) {
+        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("outage", "k", "before")).get();
+      }
+      String address = other.bootstrapServers();
+      other.stop();
+      assertFalse(other.isRunning());
+      other.restart();
+      assertTrue(other.isRunning());
+      assertEquals(address, other.bootstrapServers());
+      p.put("group.id", "outage-check");
+      p.put("auto.offset.reset", "earliest");
+      try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(p,
+          new org.apache.kafka.common.serialization.StringDeserializer(), new org.apache.kafka.common.serialization.StringDeserializer())) {
+        consumer.subscribe(java.util.List.of("outage"));
+        java.util.List<String> values = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (values.isEmpty() && System.nanoTime() < deadline) {
+          consumer.poll(java.time.Duration.ofMillis(500)).forEach(r -> values.add(r.value()));
+        }
+        assertEquals(java.util.List.of("before"), values, "the record written before the outage");
+      }
+    } finally {
+      other.close();
+    }
+  }
+
+  @Test
   void closeStopsTheBroker() {
     KafkaBroker other = KafkaBroker.start();
     other.close();
