@@ -49,13 +49,20 @@ public final class LocalStack implements AutoCloseable {
   private final boolean ownsServers;
   private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
   private Supervisor supervisor;
-  private final String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(20));
+  /** Tenant to its bearer token, {@value #TENANT} first; generated per start. */
+  private final Map<String, String> tokens = new LinkedHashMap<>();
 
   private LocalStack(Builder b, KafkaService broker, S3Service s3, boolean ownsServers) {
     this.runDir = b.runDir;
     this.broker = broker;
     this.s3 = s3;
     this.ownsServers = ownsServers;
+    tokens.put(TENANT, newToken());
+    b.tenants.forEach(t -> tokens.put(t, newToken()));
+  }
+
+  private static String newToken() {
+    return HexFormat.of().formatHex(new SecureRandom().generateSeed(20));
   }
 
   public static Builder builder() {
@@ -76,7 +83,16 @@ public final class LocalStack implements AutoCloseable {
 
   /** The bearer token of tenant {@value #TENANT} at the gateway. */
   public String token() {
-    return token;
+    return tokens.get(TENANT);
+  }
+
+  /** The bearer token of a tenant given to {@link Builder#optTenants}, or of {@value #TENANT}. */
+  public String token(String tenant) {
+    String t = tokens.get(tenant);
+    if (t == null) {
+      throw new IllegalArgumentException("tenant '" + tenant + "' is not one of this stack's: " + tokens.keySet());
+    }
+    return t;
   }
 
   /** A running service by name, e.g. {@code finetune-service}. */
@@ -179,7 +195,7 @@ public final class LocalStack implements AutoCloseable {
       secrets.put("TOPIARY_S3_ACCESS_KEY", s3.accessKey());
       secrets.put("TOPIARY_S3_SECRET_KEY", s3.secretKey());
       if (spec.module().equals(ServiceSpec.GATEWAY.module())) {
-        secrets.put("TOPIARY_GATEWAY_TENANTS_" + TENANT.toUpperCase(java.util.Locale.ROOT), tokenDigest());
+        tokens.forEach((tenant, t) -> secrets.put("TOPIARY_GATEWAY_TENANTS_" + tenant.toUpperCase(java.util.Locale.ROOT), digest(t)));
         props.put("topiary.gateway.allow-local-datasets", "true");
       }
       props.putAll(b.properties);
@@ -198,8 +214,8 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
-  /** The gateway's configuration entry for the token: its digest, so the gateway never holds it. */
-  private String tokenDigest() {
+  /** The gateway's configuration entry for a token: its digest, so the gateway never holds it. */
+  private static String digest(String token) {
     try {
       byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       return "sha256:" + HexFormat.of().formatHex(digest);
@@ -230,7 +246,7 @@ public final class LocalStack implements AutoCloseable {
     }
     doc.put("services", svc);
     services.values().stream().filter(p -> p.spec().module().equals(ServiceSpec.GATEWAY.module())).findFirst()
-        .ifPresent(g -> doc.put("gateway", Map.of("url", g.url(), "tenant", TENANT, "token", token)));
+        .ifPresent(g -> doc.put("gateway", Map.of("url", g.url(), "tenant", TENANT, "token", token())));
     doc.put("launcherPid", ProcessHandle.current().pid());
     Path file = runDir.resolve(STACK_FILE);
     try {
@@ -282,8 +298,20 @@ public final class LocalStack implements AutoCloseable {
     private KafkaService kafka;
     private S3Service s3;
     private PrintStream supervisorOut;
+    private final List<String> tenants = new ArrayList<>();
 
     private Builder() {}
+
+    /** More tenants at the gateway besides {@value #TENANT}, each with a token of its own (lower-case letters and digits). */
+    public Builder optTenants(List<String> more) {
+      for (String t : more) {
+        if (!t.matches("[a-z][a-z0-9]{0,30}") || t.equals(TENANT)) {
+          throw new IllegalArgumentException("tenants: '" + t + "' must be lower-case letters and digits, and not '" + TENANT + "'");
+        }
+        tenants.add(t);
+      }
+      return this;
+    }
 
     /**
      * Supervise the services: restart one that ends unasked, with backoff, saying so on {@code out}
