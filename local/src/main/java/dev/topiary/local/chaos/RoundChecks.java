@@ -34,16 +34,29 @@ import java.util.TreeMap;
  * artifact its events cite is there with the hash they give).
  */
 final class RoundChecks {
-  /** The figures an undisturbed run fixes: accuracy, loss, parameters, MACs. */
+  /**
+   * The figures an undisturbed run fixes: accuracy, parameters and MACs exactly; the loss within
+   * {@link #LOSS_TOLERANCE} of it. A service process checks each oneDNN convolution configuration
+   * once and may route it through other kernels than the process before it (DESIGN.md, "Wrong oneDNN
+   * convolutions"), whose float32 sums round differently: a restarted fine-tune service gave a
+   * validation loss 2e-5 (relative) off with the same accuracy.
+   */
   record Figures(Double top1, Double top5, Double loss, long params, long macs) {
+    static final double LOSS_TOLERANCE = 1e-3;
+
     static Figures of(ModelEvaluated m) {
       return new Figures(m.top1(), m.top5(), m.loss(), m.params(), m.macs());
     }
 
+    boolean matches(Figures o) {
+      boolean lossClose = Objects.equals(loss, o.loss) || (loss != null && o.loss != null
+          && Math.abs(loss - o.loss) <= LOSS_TOLERANCE * Math.abs(o.loss));
+      return Objects.equals(top1, o.top1) && Objects.equals(top5, o.top5) && params == o.params && macs == o.macs && lossClose;
+    }
+
     @Override
     public String toString() {
-      return String.format(Locale.ROOT, "top-1 %s, params %,d, MACs %,d", top1 == null ? "-" : String.format(Locale.ROOT, "%.4f", top1),
-          params, macs);
+      return String.format(Locale.ROOT, "top-1 %s, top-5 %s, loss %s, params %,d, MACs %,d", top1, top5, loss, params, macs);
     }
   }
 
@@ -89,7 +102,7 @@ final class RoundChecks {
     Figures got = last == null ? null : Figures.of(last);
     if (last == null) {
       problems.add("no final ModelEvaluated");
-    } else if (expected != null && !expected.equals(got)) {
+    } else if (expected != null && !expected.matches(got)) {
       problems.add("final figures " + got + " differ from the undisturbed run's " + expected);
     }
     problems.addAll(storeProblems(jobId, plan, deliveries, store));
