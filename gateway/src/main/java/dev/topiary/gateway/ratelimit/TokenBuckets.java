@@ -40,7 +40,7 @@ public final class TokenBuckets {
     this.perMinute = perMinute;
     this.burst = burst;
     this.intervalNanos = TimeUnit.MINUTES.toNanos(1) / perMinute;
-    this.toleranceNanos = (burst - 1) * intervalNanos;
+    this.toleranceNanos = Math.multiplyExact(burst - 1, intervalNanos); // throws past about 290 years of tokens
     this.nanoClock = nanoClock;
   }
 
