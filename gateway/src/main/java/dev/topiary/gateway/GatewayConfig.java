@@ -61,6 +61,36 @@ public interface GatewayConfig {
   /** What one job may ask of the services: {@code topiary.gateway.limits.*}, checked at submission. */
   Limits limits();
 
+  /** How fast each tenant may submit jobs and upload: {@code topiary.gateway.rate-limit.*}. */
+  RateLimit rateLimit();
+
+  /**
+   * Per-tenant token buckets ({@link dev.topiary.gateway.ratelimit.TenantRateLimits}): each tenant
+   * may make {@code burst} submissions (uploads) at once, then one more every {@code 60 / per-minute}
+   * seconds. Checked at start-up: a rate or burst below 1 is refused naming its key.
+   */
+  interface RateLimit {
+    /** Whether the limits apply; false lets every tenant submit and upload as fast as it likes. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** Job submissions (REST and job requests) one tenant may make per minute, sustained. */
+    @WithDefault("60")
+    int submissionsPerMinute();
+
+    /** Job submissions one tenant may make at once, before the per-minute rate applies. */
+    @WithDefault("20")
+    int submissionBurst();
+
+    /** Model and dataset uploads one tenant may make per minute, sustained. */
+    @WithDefault("60")
+    int uploadsPerMinute();
+
+    /** Model and dataset uploads one tenant may make at once. */
+    @WithDefault("20")
+    int uploadBurst();
+  }
+
   /** Bounds and memory budgets per job ({@link JobLimits}); defaults fit the base deployment's pod limits. */
   interface Limits {
     /** The most epochs of one fit (baseline, fine-tune, per step or stage). */

@@ -3,7 +3,7 @@ package dev.topiary.gateway;
 import java.util.Map;
 import java.util.Optional;
 
-/** A {@link GatewayConfig} for plain unit tests: the given tokens, small limits, no topic creation. */
+/** A {@link GatewayConfig} for plain unit tests: the given tokens, small limits, the default rates, no topic creation. */
 public final class GatewayConfigs {
   private GatewayConfigs() {}
 
@@ -74,6 +74,23 @@ public final class GatewayConfigs {
           public long evalMemoryMib() { return 6144; }
         };
       }
+
+      @Override
+      public RateLimit rateLimit() {
+        return GatewayConfigs.rateLimit(true, 60, 20, 60, 20);
+      }
+    };
+  }
+
+  /** Rate limits of the given figures, {@code topiary.gateway.rate-limit.*}. */
+  public static GatewayConfig.RateLimit rateLimit(boolean enabled, int submissionsPerMinute, int submissionBurst, int uploadsPerMinute,
+      int uploadBurst) {
+    return new GatewayConfig.RateLimit() {
+      public boolean enabled() { return enabled; }
+      public int submissionsPerMinute() { return submissionsPerMinute; }
+      public int submissionBurst() { return submissionBurst; }
+      public int uploadsPerMinute() { return uploadsPerMinute; }
+      public int uploadBurst() { return uploadBurst; }
     };
   }
 }

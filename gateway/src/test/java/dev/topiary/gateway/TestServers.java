@@ -18,6 +18,7 @@ import io.quarkus.test.common.ResourceArg;
 public final class TestServers {
   public static final String ACME = "acme-token-0123456789";
   public static final String GLOBEX = "globex-token-0123456789";
+  public static final String INITECH = "initech-token-0123456789";
 
   private TestServers() {}
 }

@@ -14,7 +14,16 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ApiExceptionMapper {
   @ServerExceptionMapper
   public Response refused(ApiException e) {
-    return json(e.status(), new ErrorBody(e.errors()));
+    return response(e);
+  }
+
+  /** A refusal's answer: its status and body, and {@code Retry-After} for a 429; also for filters, which answer before any resource. */
+  public static Response response(ApiException e) {
+    Response.ResponseBuilder r = Response.status(e.status()).type(MediaType.APPLICATION_JSON).entity(new ErrorBody(e.errors()));
+    if (e instanceof TooManyRequestsException t) {
+      r.header(HttpHeaders.RETRY_AFTER, t.retryAfterSeconds());
+    }
+    return r.build();
   }
 
   @ServerExceptionMapper

@@ -58,6 +58,6 @@ public class JobArtifactsResource {
   }
 
   private JobState job(String id) {
-    return view.find(caller.get(), id).orElseThrow(() -> ApiException.notFound("job " + id));
+    return OwnJobs.find(view, caller.get(), id);
   }
 }

@@ -55,7 +55,7 @@ public class JobEventsResource {
           "the gateway is reading the event topics after its start; try again in a few seconds")));
     }
     EventPosition after = lastEventId == null || lastEventId.isBlank() ? null : parse(lastEventId);
-    JobState job = view.find(caller.get(), id).orElseThrow(() -> ApiException.notFound("job " + id));
+    JobState job = OwnJobs.find(view, caller.get(), id);
     return Multi.createFrom().emitter(em -> new Feed(job, sse, em).start(after));
   }
 

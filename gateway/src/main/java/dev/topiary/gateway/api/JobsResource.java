@@ -154,7 +154,7 @@ public class JobsResource {
   }
 
   JobState job(String id) {
-    return view.find(caller.get(), id).orElseThrow(() -> ApiException.notFound("job " + id));
+    return OwnJobs.find(view, caller.get(), id);
   }
 
   private static JobState.Phase phase(String state) {

@@ -29,6 +29,14 @@ import org.jboss.logging.Logger;
  *
  * <p>At-least-once: the job id is derived from tenant and request id, so a redelivered request
  * republishes the same job's submission instead of starting a second job.
+ *
+ * <p>A tenant over its submission rate ({@link dev.topiary.gateway.ratelimit.TenantRateLimits},
+ * shared with REST) gets {@link JobRejected} with field {@code rate-limit} and a message ending
+ * {@code retry in <n> s}: the request is answered, never dropped, and the sender sends it again
+ * (the same request id is fine: it names no job yet). The consumer does not wait for the tenant's
+ * next token instead: records are processed one at a time, so waiting would hold every other
+ * tenant's requests behind this one's (the starvation the limit is there to prevent), and a wait
+ * past the commit strategy's unprocessed-record age would mark the channel unhealthy.
  */
 @ApplicationScoped
 public class JobRequestConsumer {

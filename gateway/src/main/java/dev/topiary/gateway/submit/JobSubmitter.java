@@ -5,6 +5,8 @@ import dev.topiary.engine.graph.Graph;
 import dev.topiary.gateway.GatewayConfig;
 import dev.topiary.gateway.api.ApiException;
 import dev.topiary.gateway.api.ErrorBody;
+import dev.topiary.gateway.api.TooManyRequestsException;
+import dev.topiary.gateway.ratelimit.TenantRateLimits;
 import dev.topiary.gateway.view.JobView;
 import dev.topiary.pipeline.event.EventCodec;
 import dev.topiary.pipeline.event.JobSubmitted;
@@ -40,6 +42,12 @@ import org.jboss.logging.Logger;
  * rather than a service that dies of it. Refusals are {@link ApiException}s
  * listing every problem (400, or 413 for an oversized spec) and leave nothing stored; a failed
  * publish deletes the job's prefix and answers 503.
+ *
+ * <p>Before anything is read, the submission takes one of the tenant's tokens ({@link
+ * TenantRateLimits}): 429 when it has none, for REST and for the topic alike. A submission refused
+ * for its content or not published gives its token back, so the limit counts jobs admitted. A job
+ * that is already in the view (a redelivered request republishing its submission) takes none: it
+ * adds no work, and refusing it would answer a request that was accepted with a rejection.
  */
 @ApplicationScoped
 public class JobSubmitter {
@@ -63,6 +71,9 @@ public class JobSubmitter {
   @Inject
   JobView view;
 
+  @Inject
+  TenantRateLimits rateLimits;
+
   /** A fresh server-chosen job id: a lower-case UUID (36 of the 63 characters a job id may have). */
   public static String newJobId() {
     return UUID.randomUUID().toString();
@@ -74,21 +85,40 @@ public class JobSubmitter {
    * @param jobId the server's id for the job; submitting the same id again (a redelivered request)
    *     stores the same plan and publishes the submission again, deleting nothing
    * @param requestId the job request's key, or null for REST
-   * @throws ApiException 400/413 listing every problem, nothing stored; 503 when publishing failed
+   * @throws ApiException 400/413 listing every problem, nothing stored; 429 when the tenant is over its
+   *     rate ({@link TooManyRequestsException}); 503 when publishing failed
    */
   public Accepted submit(String tenant, String text, JobSpecs.Format format, String jobId, String requestId) {
     String source = requestId == null ? "rest" : "kafka";
+    boolean charged = view.find(tenant, jobId).isEmpty();
+    if (charged) {
+      try {
+        rateLimits.takeSubmission(tenant);
+      } catch (TooManyRequestsException e) {
+        count(source, "limited");
+        throw e;
+      }
+    }
+    boolean accepted = false;
     try {
-      Accepted accepted = accept(tenant, text, format, jobId, requestId);
+      Accepted job = accept(tenant, text, format, jobId, requestId);
+      accepted = true;
       count(source, "accepted");
-      return accepted;
+      return job;
     } catch (ApiException e) {
       count(source, e.status() >= 500 ? "failed" : "rejected");
       throw e;
+    } finally {
+      if (charged && !accepted) {
+        rateLimits.giveBackSubmission(tenant);
+      }
     }
   }
 
-  /** Submissions by source (rest, kafka) and outcome (accepted, rejected, failed): {@code topiary_gateway_submissions_total}. */
+  /**
+   * Submissions by source (rest, kafka) and outcome (accepted, rejected, limited: over the tenant's
+   * rate, failed): {@code topiary_gateway_submissions_total}.
+   */
   private void count(String source, String outcome) {
     registry.counter("topiary.gateway.submissions", "source", source, "outcome", outcome).increment();
   }

@@ -106,7 +106,10 @@ public final class JobView {
     return jobs.values().stream().filter(s -> s.phase() == phase).count();
   }
 
-  /** The job if it exists and belongs to the tenant. */
+  /**
+   * The job if it exists and belongs to the tenant: one map read and a comparison, never a store
+   * read, so another tenant's job and a missing one cost the same.
+   */
   public Optional<JobState> find(String tenant, String jobId) {
     JobState s = jobs.get(jobId);
     return s != null && tenant.equals(s.tenant()) ? Optional.of(s) : Optional.empty();

@@ -1,5 +1,6 @@
 package dev.topiary.gateway.submit;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.topiary.gateway.Fixtures;
 import dev.topiary.gateway.GatewayConfigs;
 import dev.topiary.gateway.api.ApiException;
+import dev.topiary.gateway.ratelimit.TenantRateLimits;
+import dev.topiary.gateway.view.JobView;
 import dev.topiary.pipeline.job.JobSpecs;
 import dev.topiary.pipeline.store.ArtifactStore;
 import dev.topiary.pipeline.store.Keys;
@@ -17,7 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** A submission whose JobSubmitted the broker does not take leaves nothing in the store and answers 503. */
+/** A submission whose JobSubmitted the broker does not take leaves nothing in the store, answers 503 and keeps no rate token. */
 class PublishFailureTest {
   private static S3Server s3;
   private static ArtifactStore store;
@@ -43,6 +46,9 @@ class PublishFailureTest {
     submitter.config = GatewayConfigs.of(Map.of(), null);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     submitter.registry = registry;
+    submitter.view = new JobView(ref -> null);
+    TenantRateLimits limits = new TenantRateLimits(GatewayConfigs.rateLimit(true, 1, 1, 1, 1), () -> 0L); // one token, never refilled
+    submitter.rateLimits = limits;
     submitter.publisher = new EventPublisher("localhost:1", GatewayConfigs.of(Map.of(), null)) {
       @Override
       public void publish(String topic, String key, byte[] value) {
@@ -56,5 +62,6 @@ class PublishFailureTest {
     assertEquals("the event bus did not take the job; nothing was kept, try again", e.errors().get(0).message());
     assertEquals(0, store.list(Keys.job("unlucky-job")).size());
     assertEquals(1.0, registry.counter("topiary.gateway.submissions", "source", "rest", "outcome", "failed").count());
+    assertDoesNotThrow(() -> limits.takeSubmission("acme"), "a submission that was not published gives its token back");
   }
 }
