@@ -84,29 +84,33 @@ public final class LoadBench implements Callable<Integer> {
       Path svg = runDir.toAbsolutePath().resolve("lag.svg");
       lag.write(csv, svg);
       print(load, stack, csv, svg);
+      tenancy(stack, url, load.ids());
       coldStart(stack, url);
     }
     return 0;
   }
 
   /** What one load run measured. */
-  private record Load(double seconds, int completed, List<Double> submitMs, List<Double> viewDelayMs) {}
+  private record Load(double seconds, int completed, List<Double> submitMs, List<Double> viewDelayMs, Map<String, List<String>> ids) {}
 
   private Load submitAll(LocalStack stack, String url, List<String> tenantNames) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(submitters);
     ExecutorService watchers = Executors.newCachedThreadPool();
     ConcurrentLinkedQueue<Double> submitMs = new ConcurrentLinkedQueue<>();
     ConcurrentLinkedQueue<Double> delays = new ConcurrentLinkedQueue<>();
+    Map<String, List<String>> byTenant = new java.util.concurrent.ConcurrentHashMap<>();
     List<Future<Boolean>> done = new ArrayList<>();
     long start = System.nanoTime();
     List<Future<String>> ids = new ArrayList<>();
     for (int i = 0; i < jobs; i++) {
       int n = i;
-      GatewayClient client = new GatewayClient(url, stack.token(tenantNames.get(i % tenantNames.size())));
+      String tenant = tenantNames.get(i % tenantNames.size());
+      GatewayClient client = new GatewayClient(url, stack.token(tenant));
       ids.add(pool.submit(() -> {
         long t0 = System.nanoTime();
         String id = client.submit(SPEC.formatted(n), true).path("jobId").asText();
         submitMs.add((System.nanoTime() - t0) / 1e6);
+        byTenant.computeIfAbsent(tenant, k -> java.util.Collections.synchronizedList(new ArrayList<>())).add(id);
         done.add(watchers.submit(() -> follow(client, id, delays)));
         return id;
       }));
@@ -121,7 +125,7 @@ public final class LoadBench implements Callable<Integer> {
     double seconds = (System.nanoTime() - start) / 1e9;
     pool.shutdown();
     watchers.shutdown();
-    return new Load(seconds, completed, new ArrayList<>(submitMs), new ArrayList<>(delays));
+    return new Load(seconds, completed, new ArrayList<>(submitMs), new ArrayList<>(delays), byTenant);
   }
 
   /** Reads the job's stream to its end; records each live event's delay from its occurredAt. Whether it completed. */
@@ -150,6 +154,54 @@ public final class LoadBench implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "peak RSS %-22s %s%n", p.spec().name(), peakRss(p.pid()));
     }
     System.out.println("consumer lag over time: " + csv + ", " + svg);
+  }
+
+  /**
+   * Each tenant lists only its own jobs; every other tenant's job id answers 404 with the message a
+   * missing id gets (its own id in it), in about the same time.
+   */
+  private static void tenancy(LocalStack stack, String url, Map<String, List<String>> ids) {
+    List<Double> foreignMs = new ArrayList<>();
+    List<Double> missingMs = new ArrayList<>();
+    int probes = 0;
+    for (Map.Entry<String, List<String>> own : ids.entrySet()) {
+      GatewayClient client = new GatewayClient(url, stack.token(own.getKey()));
+      java.util.Set<String> listed = new java.util.HashSet<>();
+      client.jobs(null, 0, 200).path("items").forEach(j -> listed.add(j.path("jobId").asText()));
+      if (!listed.equals(new java.util.HashSet<>(own.getValue()))) {
+        throw new IllegalStateException("tenant " + own.getKey() + " lists " + listed.size() + " jobs, not its own " + own.getValue().size());
+      }
+      for (Map.Entry<String, List<String>> other : ids.entrySet()) {
+        if (other.getKey().equals(own.getKey())) {
+          continue;
+        }
+        for (String id : other.getValue()) {
+          String missing = java.util.UUID.randomUUID().toString();
+          String a = probe(client, id, foreignMs);
+          String b = probe(client, missing, missingMs);
+          if (!a.replace(id, "ID").equals(b.replace(missing, "ID"))) {
+            throw new IllegalStateException("another tenant's job answers '" + a + "' but a missing one '" + b + "'");
+          }
+          probes++;
+        }
+      }
+    }
+    System.out.printf(Locale.ROOT, "tenancy                  each of %d tenants lists only its own jobs; %d probes of other tenants' "
+        + "jobs answered as missing ids do (median %.1f ms against %.1f ms)%n", ids.size(), probes, pct(foreignMs, 50), pct(missingMs, 50));
+  }
+
+  private static String probe(GatewayClient client, String id, List<Double> ms) {
+    long t0 = System.nanoTime();
+    try {
+      client.job(id);
+      throw new IllegalStateException("job " + id + " of another tenant was shown");
+    } catch (GatewayClient.GatewayException e) {
+      ms.add((System.nanoTime() - t0) / 1e6);
+      if (e.status() != 404) {
+        throw new IllegalStateException("probing " + id + " answered " + e.getMessage());
+      }
+      return e.getMessage();
+    }
   }
 
   /** The fine-tune stage from zero instances: stop them, submit, start one on demand; the wait to the first epoch, against a warm one. */
