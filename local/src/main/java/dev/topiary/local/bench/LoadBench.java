@@ -167,7 +167,7 @@ public final class LoadBench implements Callable<Integer> {
     for (Map.Entry<String, List<String>> own : ids.entrySet()) {
       GatewayClient client = new GatewayClient(url, stack.token(own.getKey()));
       java.util.Set<String> listed = new java.util.HashSet<>();
-      client.jobs(null, 0, 200).path("items").forEach(j -> listed.add(j.path("jobId").asText()));
+      client.jobs(null, 0, 200).path("items").forEach(j -> listed.add(j.path("id").asText()));
       if (!listed.equals(new java.util.HashSet<>(own.getValue()))) {
         throw new IllegalStateException("tenant " + own.getKey() + " lists " + listed.size() + " jobs, not its own " + own.getValue().size());
       }
