@@ -109,11 +109,15 @@ public final class ChaosRun {
     long delay = (long) (random.nextDouble() * MAX_DELAY_MS);
     Thread.sleep(delay);
     String moment = store.exists(finished) ? "after it ended" : delay + " ms into it";
-    for (ServiceProcess v : victims) {
-      ProcessHandle.of(v.pid()).ifPresent(ProcessHandle::destroyForcibly);
+    List<Long> pids = victims.stream().map(ServiceProcess::pid).toList();
+    for (long pid : pids) {
+      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     }
     String end = awaitEnd(jobId);
     List<String> problems = new ArrayList<>();
+    for (int i = 0; i < victims.size(); i++) {
+      awaitRestarted(victims.get(i), pids.get(i), problems); // the next round starts with every service up
+    }
     if (!end.equals("completed")) {
       problems.add("the job ended " + end);
     }
@@ -177,6 +181,23 @@ public final class ChaosRun {
       Thread.sleep(500);
     }
     return "timed out after " + JOB_TIMEOUT;
+  }
+
+  /** Waits until the stack's supervisor has started {@code p} again and it is ready; a problem if not in time. */
+  private static void awaitRestarted(ServiceProcess p, long killedPid, List<String> problems) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    while (!(p.isAlive() && p.pid() != killedPid)) {
+      if (System.nanoTime() > deadline) {
+        problems.add(p.spec().name() + " was not restarted within 3 min");
+        return;
+      }
+      Thread.sleep(100);
+    }
+    try {
+      p.awaitReady(Duration.ofMinutes(3));
+    } catch (IllegalStateException e) {
+      problems.add(p.spec().name() + " did not become ready again: " + e.getMessage());
+    }
   }
 
   private void awaitObject(String key, String orKey) throws InterruptedException {
