@@ -3,6 +3,7 @@ package dev.topiary.pipeline.job;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +12,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.topiary.engine.TopiaryException;
 import dev.topiary.engine.graph.Graph;
 import dev.topiary.engine.zoo.Zoo;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -137,12 +140,22 @@ public final class JobSpecs {
       return null;
     }
     JsonNode root;
-    try {
-      root = (format == Format.JSON ? JSON_READER : YAML_READER).readTree(text);
+    ObjectMapper reader = format == Format.JSON ? JSON_READER : YAML_READER;
+    try (JsonParser parser = reader.createParser(text)) {
+      root = reader.readTree(parser);
+      // one spec: a second JSON value or YAML document after it would otherwise be ignored without a word
+      if (root != null && parser.nextToken() != null) {
+        JsonLocation at = parser.currentTokenLocation();
+        p.add("", "more than one " + format + " document: another starts at line " + at.getLineNr() + ", column " + at.getColumnNr()
+            + "; send one spec");
+        return null;
+      }
     } catch (JacksonException e) {
       JsonLocation at = e.getLocation();
       p.add("", "malformed " + format + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()) + ": " + essence(e.getOriginalMessage()));
       return null;
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading a spec from a string", e); // a String source does not fail
     }
     if (root == null || root.isMissingNode() || root.isNull()) {
       p.add("", "the spec is empty: expected an object with name, model, dataset, prune and schedule");
