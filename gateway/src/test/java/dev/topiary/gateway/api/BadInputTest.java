@@ -93,10 +93,16 @@ class BadInputTest {
             400, "file", "is not a plain file name"),
         upload("a zip entry that leaves the folder", () -> dataset("image-folder", "flowers.zip",
             Fixtures.zip(Map.of("../../escape.png", new byte[] {1}))), "/api/v1/datasets", 400, "file", "entry '../../escape.png'"),
+        upload("a zip cut short (found by the fuzz: a 500)", () -> dataset("image-folder", "flowers.zip",
+            java.util.Arrays.copyOf(Fixtures.zip(Map.of("train/cat/a.png", Fixtures.png(0xff0000))), 60)), "/api/v1/datasets", 400,
+            "file", "flowers.zip: not a valid zip archive (truncated: it ends inside an entry's data)"),
         upload("a zip that is not one", () -> dataset("image-folder", "flowers.zip", new byte[] {1, 2, 3, 4}), "/api/v1/datasets", 400,
             "file", "flowers.zip"),
         upload("dataset over the size limit", () -> dataset("cifar10", "data_batch_1.bin", new byte[400_001]), "/api/v1/datasets", 413,
             "file", "over the limit of 400000"),
+        upload("a form field over the HTTP layer's limit (found by the fuzz: a 413 without a body)", () -> auth()
+            .multiPart("kind", "x".repeat(10_000)).multiPart("file", "a.zip", new byte[] {1}), "/api/v1/datasets", 413, "",
+            "a multipart field without a file name is over the limit of 2048 bytes"),
         upload("dataset without files", () -> auth().multiPart("kind", "mnist"), "/api/v1/datasets", 400, "file", "required"));
   }
 
