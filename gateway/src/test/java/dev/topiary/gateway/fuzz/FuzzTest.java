@@ -76,8 +76,9 @@ class FuzzTest {
 
   @AfterAll
   static void summary() {
-    SUMMARY.forEach((category, s) -> System.out.printf("fuzz http seed=%d %-10s cases=%d 4xx=%d 5xx=%d other=%d stored-leftovers=%d%n",
-        FuzzCases.seed(), category, s[0], s[1], s[2], s[3], s[4]));
+    SUMMARY.forEach((category, s) -> System.out.printf(
+        "fuzz http seed=%d %-10s cases=%d (of %d systematic) 4xx=%d 5xx=%d other=%d stored-leftovers=%d%n",
+        FuzzCases.seed(), category, s[0], FuzzCases.systematicCount(category), s[1], s[2], s[3], s[4]));
   }
 
   private static Response send(FuzzCase.Request request) {
