@@ -60,13 +60,14 @@ final class SpecDocuments {
         new String[] {"a list", "- name: fuzz\n"}, new String[] {"a scalar", "fuzz\n"},
         new String[] {"billion laughs", laughs + valid, ANY},
         new String[] {"billion laughs as the name", laughs + valid.replaceFirst("(?m)^name: .*$", "name: *i"), ANY},
-        new String[] {"2500 aliases", aliases + valid, ANY}, new String[] {"an undefined alias", valid + "seed: *nowhere\n"},
+        new String[] {"an alias as the name", "x: &n fuzz\n" + valid.replaceFirst("(?m)^name: .*$", "name: *n"), "name"},
+        new String[] {"2500 aliases", aliases + valid, ANY}, new String[] {"an undefined alias", valid + "seed: *nowhere\n", "seed"},
         new String[] {"a duplicate key", valid + "name: \"twice\"\n"},
         new String[] {"a python tag", valid + "seed: !!python/object/apply:os.system [\"id\"]\n", ANY},
         new String[] {"a binary tag", valid + "seed: !!binary aGVsbG8=\n", "seed"}, new String[] {"two documents", valid + "---\n" + valid},
-        new String[] {"a merge key", "base: &b {kind: mnist}\n" + valid.replace("dataset:\n", "dataset:\n  <<: *b\n"), "base"},
+        new String[] {"a merge key", "base: &b {kind: mnist}\n" + valid.replace("dataset:\n", "dataset:\n  <<: *b\n"), "dataset"},
         new String[] {"a tab indent", valid.replace("\n  ", "\n\t")}, new String[] {"an unclosed flow list", valid + "seed: [1, 2\n"},
-        new String[] {"60 levels of nesting", "a: " + "[".repeat(60) + "]".repeat(60) + "\n" + valid},
+        new String[] {"60 levels of nesting", "a: " + "[".repeat(60) + "]".repeat(60) + "\n" + valid, "a"},
         new String[] {"a YAML 9.9 directive", "%YAML 9.9\n---\n" + valid}, new String[] {"NUL bytes", "\u0000".repeat(64)},
         new String[] {"the spec cut before its schedule", valid.substring(0, valid.indexOf("schedule:")), "schedule"});
   }
