@@ -153,7 +153,8 @@ public final class OnnxImporter {
     for (OperatorSetIdProto o : proto.getOpsetImportList()) {
       if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) {
         if (o.getVersion() < 1 || o.getVersion() > Integer.MAX_VALUE) {
-          throw new InvalidModelException("the default ONNX operator set has version " + o.getVersion() + "; versions start at 1");
+          throw new InvalidModelException("the default ONNX operator set has version " + o.getVersion()
+              + ": expected a version from 1, within 32 bits");
         }
         return (int) o.getVersion();
       }
