@@ -18,6 +18,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -45,14 +46,14 @@ public final class Bus {
     }
   }
 
-  /** Publishes one raw record with headers (name, value pairs). */
-  public static void send(String topic, String key, byte[] value, String... headers) {
+  /** Publishes one raw record with headers (name, value pairs); returns where it landed. */
+  public static RecordMetadata send(String topic, String key, byte[] value, String... headers) {
     try (KafkaProducer<String, byte[]> p = producer()) {
       ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, key, value);
       for (int i = 0; i < headers.length; i += 2) {
         r.headers().add(new RecordHeader(headers[i], headers[i + 1].getBytes(StandardCharsets.UTF_8)));
       }
-      p.send(r).get(10, TimeUnit.SECONDS);
+      return p.send(r).get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("publishing a test record", e);
     }

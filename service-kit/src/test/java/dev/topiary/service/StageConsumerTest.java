@@ -14,6 +14,7 @@ import dev.topiary.pipeline.job.JobSpecs;
 import dev.topiary.pipeline.plan.Submission;
 import dev.topiary.pipeline.stage.FinetuneStage;
 import dev.topiary.pipeline.stage.StageContext;
+import dev.topiary.pipeline.store.ArtifactRef;
 import dev.topiary.pipeline.store.ArtifactStore;
 import dev.topiary.pipeline.store.RetryPolicy;
 import dev.topiary.testsupport.S3Server;
@@ -137,6 +138,20 @@ class StageConsumerTest {
     assertTrue(e.getMessage().contains("NoSuchEvent"), e.getMessage());
     assertEquals(1.0, registry.get("topiary.stage.failures").tag("reason", "dead-letter").counter().count());
     assertEquals(List.of(), published);
+  }
+
+  @Test
+  void throwsARecordWhosePlanIsInAnotherBucketBackForTheDeadLetterTopicWithoutRetrying() {
+    // found by the Kafka fuzz: a flipped bit named bucket 'popiary', whose NoSuchBucket was retried as a store outage
+    // and ended in JobFailed for a job that never existed, instead of a dead letter
+    JobSubmitted real = submit("other-bucket");
+    ArtifactRef elsewhere = new ArtifactRef("popiary", real.plan().key(), real.plan().sha256(), real.plan().size());
+    JobSubmitted event = new JobSubmitted(real.jobId(), 0, 1, real.occurredAt(), real.name(), real.totalSteps(), elsewhere,
+        real.artifacts());
+    StageConsumer consumer = consumer(3, Duration.ofSeconds(10));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> consumer.consume(EventCodec.toBytes(event)));
+    assertTrue(e.getMessage().contains("is in bucket 'popiary'; this service reads bucket 'topiary'"), e.getMessage());
+    assertEquals(List.of(), published, "no JobFailed: the record goes to the dead letters");
   }
 
   private JobSubmitted submit(String jobId) {

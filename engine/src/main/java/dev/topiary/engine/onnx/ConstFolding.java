@@ -138,7 +138,7 @@ final class ConstFolding {
       if (axes == null) {
         dims.removeIf(d -> d == 1);
       } else {
-        long[] norm = Arrays.stream(axes).map(a -> a < 0 ? a + c.rank() : a).sorted().toArray();
+        long[] norm = n.axes(axes, c.rank());
         for (int i = norm.length - 1; i >= 0; i--) {
           dims.remove((int) norm[i]);
         }
@@ -148,7 +148,7 @@ final class ConstFolding {
         throw n.invalid("Unsqueeze needs axes");
       }
       int outRank = c.rank() + axes.length;
-      for (long a : Arrays.stream(axes).map(a -> a < 0 ? a + outRank : a).sorted().toArray()) {
+      for (long a : n.axes(axes, outRank)) {
         dims.add((int) a, 1L);
       }
     }

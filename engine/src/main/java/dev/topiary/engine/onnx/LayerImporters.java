@@ -48,7 +48,7 @@ final class LayerImporters {
         if (p.length != 4) {
           throw n.unsupported("pads " + java.util.Arrays.toString(p) + ": only 2-d windows are supported");
         }
-        return new int[] {(int) p[0], (int) p[1], (int) p[2], (int) p[3]};
+        return n.int32("pads", p);
       }
       case "VALID" -> {
         return new int[4];
@@ -74,7 +74,8 @@ final class LayerImporters {
     if (v.length != 2) {
       throw n.unsupported(attr + " " + java.util.Arrays.toString(v) + ": only 2-d windows are supported");
     }
-    return new Hw((int) v[0], (int) v[1]);
+    int[] q = n.int32(attr, v);
+    return new Hw(q[0], q[1]);
   }
 
   private static List<Value> conv(OnnxNode n) {
@@ -89,7 +90,7 @@ final class LayerImporters {
     if (n.has("kernel_shape") && !java.util.Arrays.equals(n.ints("kernel_shape", null), new long[] {wd[2], wd[3]})) {
       throw n.invalid("kernel_shape " + java.util.Arrays.toString(n.ints("kernel_shape", null)) + " does not match the weight's shape");
     }
-    int groups = (int) n.i("group", 1);
+    int groups = n.int32("group", n.i("group", 1))[0];
     if (wd[1] * groups != x.shape().channels()) {
       throw n.invalid("weight shape " + java.util.Arrays.toString(wd) + " with group " + groups + " does not fit " + x.shape().channels() + " input channels");
     }

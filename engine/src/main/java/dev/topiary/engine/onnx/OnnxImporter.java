@@ -152,6 +152,10 @@ public final class OnnxImporter {
   private static int opset(ModelProto proto) {
     for (OperatorSetIdProto o : proto.getOpsetImportList()) {
       if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) {
+        if (o.getVersion() < 1 || o.getVersion() > Integer.MAX_VALUE) {
+          throw new InvalidModelException("the default ONNX operator set has version " + o.getVersion()
+              + ": expected a version from 1, within 32 bits");
+        }
         return (int) o.getVersion();
       }
     }
@@ -175,7 +179,11 @@ public final class OnnxImporter {
     }
     int[] perSample = new int[dims.size() - 1];
     for (int i = 1; i < dims.size(); i++) {
-      perSample[i - 1] = dims.get(i).hasDimValue() ? (int) dims.get(i).getDimValue() : -1;
+      long d = dims.get(i).hasDimValue() ? dims.get(i).getDimValue() : -1;
+      if (d > Integer.MAX_VALUE) {
+        throw new InvalidModelException("input '" + in.getName() + "' has dimension " + i + " of " + d + ", past 32 bits");
+      }
+      perSample[i - 1] = (int) d;
     }
     perSample = resolveInputShape(in.getName(), perSample, describe(dims));
     String irName = draft.addInput(in.getName(), TensorShape.of(perSample));

@@ -107,6 +107,32 @@ final class OnnxNode {
     return a == null ? dflt : a.getIntsList().stream().mapToLong(Long::longValue).toArray();
   }
 
+  /**
+   * An ints attribute's values as ints (sizes, strides, pads, groups): a value past 32 bits is a
+   * malformed model, refused rather than wrapped into another number.
+   */
+  int[] int32(String attr, long... values) {
+    int[] out = new int[values.length];
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] != (int) values[i]) {
+        throw invalid(attr + " " + Arrays.toString(values) + ": " + values[i] + " does not fit 32 bits");
+      }
+      out[i] = (int) values[i];
+    }
+    return out;
+  }
+
+  /** Axes against a rank, negatives counted from the end, sorted; each must lie in [-rank, rank) and appear once. */
+  long[] axes(long[] axes, int rank) {
+    long[] norm = Arrays.stream(axes).map(a -> a < 0 ? a + rank : a).sorted().toArray();
+    for (int i = 0; i < norm.length; i++) {
+      if (norm[i] < 0 || norm[i] >= rank || i > 0 && norm[i] == norm[i - 1]) {
+        throw invalid("axes " + Arrays.toString(axes) + " are not distinct axes of a rank-" + rank + " tensor");
+      }
+    }
+    return norm;
+  }
+
   AttributeProto attr(String attr) {
     return attrs.get(attr);
   }

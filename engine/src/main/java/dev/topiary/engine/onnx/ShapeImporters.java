@@ -113,7 +113,7 @@ final class ShapeImporters {
       }
       dims.removeIf(d -> d == 1);
     } else if (squeeze) {
-      long[] norm = Arrays.stream(axes).map(a -> a < 0 ? a + dims.size() : a).sorted().toArray();
+      long[] norm = n.axes(axes, dims.size());
       for (int i = norm.length - 1; i >= 0; i--) {
         if (norm[i] == 0 || dims.get((int) norm[i]) != 1) {
           throw n.unsupported("cannot squeeze axis " + norm[i] + " of " + x.shape());
@@ -122,7 +122,7 @@ final class ShapeImporters {
       }
     } else {
       int outRank = dims.size() + axes.length;
-      long[] norm = Arrays.stream(axes).map(a -> a < 0 ? a + outRank : a).sorted().toArray();
+      long[] norm = n.axes(axes, outRank);
       for (long a : norm) {
         if (a == 0) {
           throw n.unsupported("unsqueezing before the batch is not supported");

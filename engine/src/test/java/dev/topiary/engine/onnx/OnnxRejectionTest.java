@@ -187,4 +187,56 @@ class OnnxRejectionTest {
     }
     throw new AssertionError("no " + op);
   }
+  @Test
+  void refusesAnOperatorSetVersionBelowOneOrPast32Bits() throws IOException {
+    for (long version : new long[] {0, (1L << 32) + 13}) {
+      Path p = edited("opset-" + version + ".onnx", b -> {
+        b.getOpsetImportBuilder(0).setVersion(version);
+        return b;
+      });
+      assertTrue(refused(InvalidModelException.class, p).contains("operator set has version " + version), "version " + version);
+    }
+  }
+
+  @Test
+  void refusesAnInputDimensionPast32BitsInsteadOfWrappingIt() throws IOException {
+    // 2^32 + 32 wrapped to an int is 32, the fixture's own height: the model imported as if nothing were wrong
+    Path p = edited("tall.onnx", b -> {
+      b.getGraphBuilder().getInputBuilder(0).getTypeBuilder().getTensorTypeBuilder().getShapeBuilder().getDimBuilder(2)
+          .setDimValue((1L << 32) + 32);
+      return b;
+    });
+    assertTrue(refused(InvalidModelException.class, p).contains("input 'input' has dimension 2 of 4294967328, past 32 bits"));
+  }
+
+  @Test
+  void refusesConvPadsPast32BitsInsteadOfWrappingThem() throws IOException {
+    // 2^40 wrapped to an int is 0: the model imported with no padding
+    Path p = edited("pads.onnx", b -> {
+      NodeProto.Builder conv = firstNode(b, "Conv");
+      int at = conv.getAttributeList().stream().map(ai.onnx.proto.OnnxMl.AttributeProto::getName).toList().indexOf("pads");
+      conv.getAttributeBuilder(at).clearInts().addAllInts(java.util.List.of(1L << 40, 1L << 40, 1L << 40, 1L << 40));
+      return b;
+    });
+    String msg = refused(InvalidModelException.class, p);
+    assertTrue(msg.contains("pads [1099511627776") && msg.contains("does not fit 32 bits"), msg);
+  }
+
+  @Test
+  void refusesUnsqueezeAxesOutsideTheRank() throws IOException {
+    // found by the gateway's fuzz: an IndexOutOfBoundsException, a 500, before the axes were checked
+    Path p = edited("axes.onnx", b -> {
+      NodeProto.Builder unsqueeze = firstNode(b, "Unsqueeze");
+      String axes = unsqueeze.getInput(1);
+      for (NodeProto.Builder n : b.getGraphBuilder().getNodeBuilderList()) {
+        if (n.getOutputList().contains(axes)) {
+          n.getAttributeBuilder(0).setT(TensorProto.newBuilder().setDataType(TensorProto.DataType.INT64_VALUE).addDims(1)
+              .addInt64Data(16));
+        }
+      }
+      return b;
+    });
+    String msg = refused(InvalidModelException.class, p);
+    assertTrue(msg.contains("axes [16] are not distinct axes of a rank-"), msg);
+  }
 }

@@ -1,6 +1,7 @@
 package dev.topiary.gateway.upload;
 
 import dev.topiary.gateway.api.ApiException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -48,7 +49,7 @@ final class ZipExtractor {
     int entries = 0;
     try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
       ZipEntry e;
-      while ((e = in.getNextEntry()) != null) {
+      while ((e = nextEntry(in, zipName)) != null) {
         if (++entries > maxEntries) {
           throw ApiException.tooLarge("file", entries, maxEntries);
         }
@@ -77,11 +78,26 @@ final class ZipExtractor {
         listener.file(path, target);
       }
     } catch (ZipException ex) {
-      throw ApiException.badRequest("file", zipName + ": not a valid zip archive (" + ex.getMessage() + ")");
+      throw invalid(zipName, ex.getMessage());
     }
     if (entries == 0) {
       throw ApiException.badRequest("file", zipName + ": not a zip archive, or an empty one");
     }
+  }
+
+  /** The next entry; a zip that ends inside a header, or names an entry in bytes that are not UTF-8, is refused. */
+  private static ZipEntry nextEntry(ZipInputStream in, String zipName) throws IOException {
+    try {
+      return in.getNextEntry();
+    } catch (EOFException ex) {
+      throw invalid(zipName, "truncated: it ends inside an entry");
+    } catch (IllegalArgumentException ex) {
+      throw invalid(zipName, "an entry's name is not UTF-8"); // ZipInputStream's "malformed input"
+    }
+  }
+
+  private static ApiException invalid(String zipName, String why) {
+    return ApiException.badRequest("file", zipName + ": not a valid zip archive (" + why + ")");
   }
 
   private static boolean isArchiverExtra(String path) {
@@ -97,7 +113,7 @@ final class ZipExtractor {
     byte[] buf = new byte[1 << 16];
     try (OutputStream out = Files.newOutputStream(target)) {
       int n;
-      while ((n = in.read(buf)) > 0) {
+      while ((n = read(in, buf, zipName)) > 0) {
         written += n;
         if (written > maxBytes) {
           throw new ApiException(413, java.util.List.of(new dev.topiary.gateway.api.ErrorBody.FieldError("file",
@@ -107,5 +123,13 @@ final class ZipExtractor {
       }
     }
     return written;
+  }
+
+  private static int read(InputStream in, byte[] buf, String zipName) throws IOException {
+    try {
+      return in.read(buf);
+    } catch (EOFException ex) {
+      throw invalid(zipName, "truncated: it ends inside an entry's data");
+    }
   }
 }

@@ -3,14 +3,19 @@ package dev.topiary.pipeline.job;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.topiary.engine.TopiaryException;
 import dev.topiary.engine.graph.Graph;
 import dev.topiary.engine.zoo.Zoo;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -137,15 +142,28 @@ public final class JobSpecs {
       return null;
     }
     JsonNode root;
-    try {
-      root = (format == Format.JSON ? JSON_READER : YAML_READER).readTree(text);
+    ObjectMapper reader = format == Format.JSON ? JSON_READER : YAML_READER;
+    try (JsonParser parser = reader.createParser(text)) {
+      root = reader.readTree(parser);
+      // one spec: a second JSON value or YAML document after it would otherwise be ignored without a word
+      if (root != null && parser.nextToken() != null) {
+        JsonLocation at = parser.currentTokenLocation();
+        p.add("", "more than one " + format + " document: another starts at line " + at.getLineNr() + ", column " + at.getColumnNr()
+            + "; send one spec");
+        return null;
+      }
     } catch (JacksonException e) {
       JsonLocation at = e.getLocation();
       p.add("", "malformed " + format + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()) + ": " + essence(e.getOriginalMessage()));
       return null;
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading a spec from a string", e); // a String source does not fail
     }
     if (root == null || root.isMissingNode() || root.isNull()) {
       p.add("", "the spec is empty: expected an object with name, model, dataset, prune and schedule");
+      return null;
+    }
+    if (format == Format.YAML && aliases(text, p)) {
       return null;
     }
     if (!root.isObject()) {
@@ -153,6 +171,35 @@ public final class JobSpecs {
       return null;
     }
     return root;
+  }
+
+  /**
+   * Reports every YAML alias ({@code *name}) at its path; true when there is one. Jackson's YAML
+   * reader does not resolve aliases: it reads {@code *fit} as the string {@code "fit"}, so {@code
+   * name: *n} would silently name the job "n" and an aliased object would be refused as a string.
+   */
+  private static boolean aliases(String text, Problems p) {
+    boolean found = false;
+    try (YAMLParser parser = (YAMLParser) YAML_READER.createParser(text)) {
+      while (parser.nextToken() != null) {
+        if (parser.isCurrentAlias()) {
+          p.add(path(parser.getParsingContext()), "a YAML alias (*" + parser.getText() + ") is not read in a spec: write the value out");
+          found = true;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading a spec that parsed once", e); // the same text parsed above
+    }
+    return found;
+  }
+
+  /** A parser context as a spec path: {@code schedule.finalTune}, {@code eval.batchSizes[0]}. */
+  private static String path(JsonStreamContext context) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+      sb.insert(0, c.inArray() ? "[" + c.getCurrentIndex() + "]" : "." + c.getCurrentName());
+    }
+    return sb.length() > 0 && sb.charAt(0) == '.' ? sb.substring(1) : sb.toString();
   }
 
   /** A parser message without the source excerpt and caret lines. */

@@ -101,8 +101,17 @@ public final class StageContext {
     return maxStepCrashes;
   }
 
-  /** The plan an event references, read and verified once per hash, then served from memory. */
+  /**
+   * The plan an event references, read and verified once per hash, then served from memory.
+   *
+   * @throws IllegalArgumentException when the plan is in another bucket than the store's: an event
+   *     no retry can serve (a missing bucket is otherwise a store failure, retried as transient)
+   */
   public JobPlan plan(ArtifactRef ref) {
+    if (!ref.bucket().equals(store.bucket())) {
+      throw new IllegalArgumentException("plan: " + ref + " is in bucket '" + ref.bucket() + "'; this service reads bucket '"
+          + store.bucket() + "'");
+    }
     synchronized (plans) {
       JobPlan cached = plans.get(ref.sha256());
       if (cached != null) {

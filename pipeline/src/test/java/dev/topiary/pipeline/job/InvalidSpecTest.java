@@ -35,6 +35,16 @@ class InvalidSpecTest {
         bad("empty YAML document", "---\n", "", "the spec is empty"),
         bad("a list at the top", "- name: t\n", "", "expected an object with name"),
         bad("duplicate key", BASE + "name: u\n", "", "Duplicate field 'name'"),
+        // found by the gateway's fuzz: the second document was ignored and the job accepted
+        bad("a second YAML document", BASE + "---\n" + BASE.replace("name: t", "name: u"), "",
+            "more than one YAML document: another starts at line 7, column 1; send one spec"),
+        // found by the gateway's fuzz: Jackson reads an alias as its name, so name: *n named the job "n"
+        bad("a YAML alias for a string", "x: &n u\n" + BASE.replace("name: t", "name: *n"), "name",
+            "a YAML alias (*n) is not read in a spec: write the value out"),
+        bad("a YAML alias for an object", LAYERWISE.replace("perStep: {epochs: 1}, finalTune: {epochs: 2}",
+            "perStep: &fit {epochs: 1}, finalTune: *fit"), "schedule.finalTune", "a YAML alias (*fit) is not read in a spec"),
+        bad("a compress rate in Arabic-Indic digits", LAYERWISE.replace("[0.5]*19", "[0.5]*\u0661\u0669"), "prune.select.compressRate",
+            "bad compress rate expression at character 7: expected a repeat count after '*'"),
         bad("newer spec version", "version: 2\n" + BASE, "version", "spec version 2 is newer than this service understands (1)"),
         bad("path in name", BASE.replace("name: t", "name: ../x"), "name", "'../x' looks like a path"),
         bad("upper case name", BASE.replace("name: t", "name: My Job"), "name", "not a valid name"),
@@ -167,6 +177,12 @@ class InvalidSpecTest {
     assertEquals(new SpecProblem("modle", "unknown field; did you mean 'model'? valid fields: version, name, seed, task, model, baseline, dataset, prune, schedule, eval"),
         e.problems().get(0));
     assertTrue(e.problems().stream().anyMatch(p -> p.path().equals("model") && p.message().startsWith("required")), e.problems().toString());
+  }
+
+  @Test
+  void refusesASecondJsonValueAfterTheSpec() {
+    InvalidJobSpecException e = assertThrows(InvalidJobSpecException.class, () -> JobSpecs.parseJson("{\"name\": \"t\"}\n{\"name\": \"u\"}"));
+    assertEquals(List.of(new SpecProblem("", "more than one JSON document: another starts at line 2, column 1; send one spec")), e.problems());
   }
 
   @Test

@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -58,10 +59,10 @@ public final class EventBus implements AutoCloseable {
     publishRaw(Topics.of(event), event.jobId(), EventCodec.toBytes(event));
   }
 
-  /** Publishes any bytes: for records that are not events. */
-  public void publishRaw(String topic, String key, byte[] value) {
+  /** Publishes any bytes: for records that are not events; returns where the record landed. */
+  public RecordMetadata publishRaw(String topic, String key, byte[] value) {
     try {
-      producer.send(new ProducerRecord<>(topic, key, value)).get();
+      return producer.send(new ProducerRecord<>(topic, key, value)).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

@@ -1,13 +1,20 @@
 package dev.topiary.service.testing;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.topiary.pipeline.event.Artifacts;
+import dev.topiary.pipeline.event.EventCodec;
+import dev.topiary.pipeline.event.JobSubmitted;
 import dev.topiary.pipeline.event.Stage;
 import dev.topiary.pipeline.event.Topics;
 import dev.topiary.pipeline.stage.StageRunner;
+import dev.topiary.pipeline.store.ArtifactRef;
 import dev.topiary.pipeline.store.ArtifactStore;
 import dev.topiary.pipeline.store.Keys;
+import dev.topiary.testsupport.BadRecords;
 import io.quarkus.test.common.http.TestHTTPResource;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -20,8 +27,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
@@ -94,6 +106,47 @@ public abstract class StageServiceContract {
     ConsumerRecord<String, byte[]> r = dead.get(0);
     assertTrue(header(r, "dead-letter-reason").contains("undecodable event"), header(r, "dead-letter-reason"));
     assertEquals("{\"type\": \"JobSubmitted\", \"jobId\":", new String(r.value(), StandardCharsets.UTF_8), "copied unchanged");
+  }
+
+  /**
+   * The Kafka fuzz ({@link BadRecords}, {@code -Dtopiary.fuzz.records=N}): bad records dealt over
+   * the step topics each land on the dead-letter topic, copied unchanged with the reason, source
+   * topic, partition and offset in headers, so the consumer went past every one of them; and the
+   * service is still ready afterwards.
+   */
+  @Test
+  void deadLettersEveryBadRecordOnTheStepTopicsAndKeepsConsuming() throws Exception {
+    String ghost = "fuzz-ghost-" + stage().id();
+    ArtifactRef plan = new ArtifactRef(store.bucket(), Keys.plan(ghost), "0".repeat(64), 100);
+    String valid = EventCodec.toJson(new JobSubmitted(ghost, 0, 1, Instant.now(), "ghost", 3, plan, Artifacts.NONE));
+    List<BadRecords.BadRecord> records = BadRecords.fromProperties(ghost, valid);
+    List<String> stepTopics = List.of(Topics.JOB_SUBMITTED, Topics.RANK_COMPUTED, Topics.LAYER_PRUNED, Topics.EPOCH_TUNED,
+        Topics.MODEL_EVALUATED);
+    Map<String, BadRecords.BadRecord> sent = new LinkedHashMap<>();
+    for (int i = 0; i < records.size(); i++) {
+      BadRecords.BadRecord r = records.get(i);
+      RecordMetadata at = bus().publishRaw(stepTopics.get(i % stepTopics.size()), r.key(), r.value());
+      sent.put(at.topic() + "/" + at.partition() + "/" + at.offset(), r);
+    }
+    Map<String, ConsumerRecord<String, byte[]>> dead = new HashMap<>();
+    for (ConsumerRecord<String, byte[]> d : bus().await(d -> d.topic().equals(Topics.DEAD_LETTER)
+        && sent.containsKey(source(d)), sent.size(), STEP_TIMEOUT)) {
+      dead.put(source(d), d);
+    }
+    for (Map.Entry<String, BadRecords.BadRecord> e : sent.entrySet()) {
+      ConsumerRecord<String, byte[]> d = dead.get(e.getKey());
+      String what = "[" + stage().id() + ", fuzz record '" + e.getValue() + "' at " + e.getKey() + "] ";
+      assertTrue(d != null, what + "not dead-lettered");
+      assertFalse(header(d, "dead-letter-reason").isBlank(), what + "no reason");
+      assertArrayEquals(e.getValue().value(), d.value(), what + "not copied unchanged");
+    }
+    System.out.printf("fuzz kafka %s seed=%d records=%d dead-lettered=%d%n", stage().id(), Long.getLong(BadRecords.SEED, 16),
+        sent.size(), dead.size());
+    assertEquals(200, get(ready).statusCode(), "ready after the fuzz");
+  }
+
+  private static String source(ConsumerRecord<String, byte[]> dead) {
+    return header(dead, "dead-letter-topic") + "/" + header(dead, "dead-letter-partition") + "/" + header(dead, "dead-letter-offset");
   }
 
   @Test

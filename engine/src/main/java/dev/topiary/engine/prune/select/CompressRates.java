@@ -11,9 +11,14 @@ import java.util.List;
  * list, {@code [0.1,0.2]*2} being 0.1, 0.2, 0.1, 0.2 (HRank's own regex parser takes one rate per
  * bracket). Whitespace is ignored. Each rate is the fraction of a conv's filters removed and must lie
  * in {@code [0, 1)}. Rates are parsed as Python's {@code float()} would, so that counts computed
- * from them match HRank's.
+ * from them match HRank's. Digits are ASCII only, and an expression expands to at most {@value
+ * #MAX_RATES} rates (far more convs than any network has), checked before expanding: a short
+ * expression such as {@code [0.1]*99999+[0.1]*99999+...} must not fill the memory.
  */
 public final class CompressRates {
+  /** The most rates an expression may expand to. */
+  public static final int MAX_RATES = 100_000;
+
   private final String text;
   private int pos;
 
@@ -59,6 +64,7 @@ public final class CompressRates {
 
   private void term(List<Double> out) {
     skipSpace();
+    int start = pos;
     expect('[', "a bracketed rate like [0.5]");
     List<Double> group = new ArrayList<>();
     group.add(rate());
@@ -74,14 +80,19 @@ public final class CompressRates {
     if (peek() == '*') {
       pos++;
       skipSpace();
-      int start = pos;
-      while (Character.isDigit(peek())) {
+      int count = pos;
+      while (isDigit(peek())) {
         pos++;
       }
-      if (start == pos) {
+      if (count == pos) {
         throw syntax("a repeat count after '*'");
       }
-      times = parseCount(start);
+      times = parseCount(count);
+    }
+    if ((long) times * group.size() > MAX_RATES - out.size()) {
+      pos = start;
+      throw new InvalidPruningConfigException("compress rate expression expands to more than " + MAX_RATES
+          + " rates with the term at character " + (start + 1) + ": one rate per conv is expected\n" + pointer());
     }
     for (int i = 0; i < times; i++) {
       out.addAll(group);
@@ -110,13 +121,13 @@ public final class CompressRates {
       pos++;
     }
     int digits = 0;
-    while (Character.isDigit(peek())) {
+    while (isDigit(peek())) {
       pos++;
       digits++;
     }
     if (peek() == '.') {
       pos++;
-      while (Character.isDigit(peek())) {
+      while (isDigit(peek())) {
         pos++;
         digits++;
       }
@@ -140,6 +151,11 @@ public final class CompressRates {
       throw syntax(what);
     }
     pos++;
+  }
+
+  /** ASCII digits only: {@link Character#isDigit} takes other scripts' digits, which {@code Double.parseDouble} refuses. */
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 
   private char peek() {

@@ -46,6 +46,27 @@ class CompressRatesTest {
   }
 
   @Test
+  void takesAsciiDigitsOnly() {
+    // found by the gateway's fuzz: full-width and Arabic-Indic digits are digits to Character.isDigit, so the
+    // rate reached Double.parseDouble (a NumberFormatException, a 500) and a count was parsed (a job accepted)
+    for (String expression : List.of("[\uff10.\uff15]*2", "[\u0660.\u0665]*2", "[0.5]*\u0662")) {
+      var e = assertThrows(InvalidPruningConfigException.class, () -> CompressRates.parse(expression), expression);
+      assertTrue(e.getMessage().startsWith("bad compress rate expression at character"), e.getMessage());
+    }
+  }
+
+  @Test
+  void refusesAnExpressionExpandingPastMaxRatesBeforeExpandingIt() {
+    // found by the gateway's fuzz: 18 KB of "[0.1]*99999+" expanded to 158 million boxed rates and stalled the gateway
+    String bomb = "[0.1]*99999+".repeat(1_500) + "[0.1]";
+    var e = assertThrows(InvalidPruningConfigException.class, () -> CompressRates.parse(bomb));
+    assertTrue(e.getMessage().startsWith("compress rate expression expands to more than 100000 rates with the term at character 13"), e.getMessage());
+    var list = assertThrows(InvalidPruningConfigException.class, () -> CompressRates.parse("[" + "0.1,".repeat(999) + "0.1]*101"));
+    assertTrue(list.getMessage().contains("more than 100000 rates"), list.getMessage());
+    assertEquals(CompressRates.MAX_RATES, CompressRates.parse("[0.1]*50000+[0.2,0.3]*25000").size(), "the limit itself is taken");
+  }
+
+  @Test
   void pointsAtTheCharacterOfASyntaxError() {
     var e = assertThrows(InvalidPruningConfigException.class, () -> CompressRates.parse("[0.1]+*2"));
     assertEquals("bad compress rate expression at character 7: expected a bracketed rate like [0.5], found '*'\n"
