@@ -94,6 +94,22 @@ public final class Fixtures {
     return out.toByteArray();
   }
 
+  /**
+   * A client of {@code s3}'s bucket {@code topiary} (created if missing) that counts every HTTP
+   * request it sends in {@code requests}: tests assert that a path reads nothing from the store.
+   */
+  public static dev.topiary.pipeline.store.ArtifactStore countingStore(dev.topiary.testsupport.S3Server s3,
+      java.util.concurrent.atomic.AtomicInteger requests) {
+    okhttp3.OkHttpClient counting = new okhttp3.OkHttpClient.Builder().addInterceptor(chain -> {
+      requests.incrementAndGet();
+      return chain.proceed(chain.request());
+    }).build();
+    dev.topiary.pipeline.store.ArtifactStore store = dev.topiary.pipeline.store.ArtifactStore.builder().setEndpoint(s3.endpoint())
+        .setAccessKey(s3.accessKey()).setSecretKey(s3.secretKey()).setBucket("topiary").optHttpClient(counting).build();
+    store.ensureBucket();
+    return store;
+  }
+
   /** A zip of name to content. */
   public static byte[] zip(Map<String, byte[]> entries) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -28,7 +28,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,13 +49,7 @@ class ForeignJobProbeTest {
   @BeforeAll
   static void completedJobOfAcme() {
     s3 = S3Server.start();
-    OkHttpClient counting = new OkHttpClient.Builder().addInterceptor(chain -> {
-      STORE_REQUESTS.incrementAndGet();
-      return chain.proceed(chain.request());
-    }).build();
-    store = ArtifactStore.builder().setEndpoint(s3.endpoint()).setAccessKey(s3.accessKey()).setSecretKey(s3.secretKey())
-        .setBucket("topiary").optHttpClient(counting).build();
-    store.ensureBucket();
+    store = Fixtures.countingStore(s3, STORE_REQUESTS);
     JobPlan plan = Submission.builder().setStore(store).setJobId(JOB).setSpec(JobSpecs.parse(Fixtures.lenetSpecYaml(JOB), JobSpecs.Format.YAML))
         .build().plan();
     ArtifactRef planRef = new ArtifactRef("topiary", "jobs/" + JOB + "/plan.json", "0".repeat(64), 1);

@@ -148,17 +148,7 @@ final class DatasetCases {
   }
 
   static byte[] zip(Map<String, byte[]> entries) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ZipOutputStream z = new ZipOutputStream(bytes)) {
-      for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-        z.putNextEntry(new ZipEntry(e.getKey()));
-        z.write(e.getValue());
-        z.closeEntry();
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
+    return Fixtures.zip(entries);
   }
 
   /** A zip whose one STORED entry declares 1 MiB in its local header but holds a PNG. */

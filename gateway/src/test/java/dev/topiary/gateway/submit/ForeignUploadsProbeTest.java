@@ -12,7 +12,6 @@ import dev.topiary.pipeline.store.ArtifactStore;
 import dev.topiary.testsupport.S3Server;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,13 +34,7 @@ class ForeignUploadsProbeTest {
   @BeforeAll
   static void start() {
     s3 = S3Server.start();
-    OkHttpClient counting = new OkHttpClient.Builder().addInterceptor(chain -> {
-      STORE_REQUESTS.incrementAndGet();
-      return chain.proceed(chain.request());
-    }).build();
-    store = ArtifactStore.builder().setEndpoint(s3.endpoint()).setAccessKey(s3.accessKey()).setSecretKey(s3.secretKey())
-        .setBucket("topiary").optHttpClient(counting).build();
-    store.ensureBucket();
+    store = Fixtures.countingStore(s3, STORE_REQUESTS);
   }
 
   @AfterAll
