@@ -5,6 +5,7 @@ import dev.topiary.engine.prune.select.CompressRateSelector;
 import dev.topiary.engine.prune.select.ConfigListSelector;
 import dev.topiary.engine.prune.select.FlopsTargetSelector;
 import dev.topiary.engine.prune.select.GlobalRatioSelector;
+import dev.topiary.engine.prune.select.Normalization;
 import dev.topiary.engine.prune.select.Selector;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,6 +44,30 @@ final class SelectionOptions {
   @Option(names = "--min-channels", defaultValue = "1", description = "fewest channels a group keeps (default ${DEFAULT-VALUE})")
   int minChannels;
 
+  @Option(names = "--max-pruning-ratio", description = "largest fraction of a group's channels removed, in (0, 1] (default: "
+      + ChannelConstraints.GLOBAL_MAX_PRUNING_RATIO + " with --global-ratio or --target-flops; 1 with per-layer rates)")
+  Double maxPruningRatioOption;
+
+  @Option(names = "--normalization", description = "how each group's scores are scaled before a global ranking: max, mean, l2"
+      + " or none (default: ${DEFAULT-VALUE})")
+  String normalization = Normalization.GLOBAL_DEFAULT.name().toLowerCase(java.util.Locale.ROOT);
+
+  /** The cap in effect: as given, else {@link ChannelConstraints#GLOBAL_MAX_PRUNING_RATIO} for a global target, else 1. */
+  double maxPruningRatio() {
+    if (maxPruningRatioOption != null) {
+      return maxPruningRatioOption;
+    }
+    return globalRatio != null || targetFlops != null ? ChannelConstraints.GLOBAL_MAX_PRUNING_RATIO : 1.0;
+  }
+
+  Normalization normalization() {
+    try {
+      return Normalization.valueOf(normalization.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--normalization: unknown '" + normalization + "'; valid: max, mean, l2, none");
+    }
+  }
+
   /** The selection options given, by name. */
   List<String> given() {
     List<String> g = new ArrayList<>();
@@ -64,17 +89,20 @@ final class SelectionOptions {
   /** The selector of the one selection option given; call {@link #requireOne} first. */
   Selector selector() {
     if (compressRate != null) {
-      return CompressRateSelector.builder().setRates(compressRate).optRoundTo(roundTo()).optMinChannels(minChannels).build();
+      return CompressRateSelector.builder().setRates(compressRate).optRoundTo(roundTo()).optMinChannels(minChannels)
+          .optMaxPruningRatio(maxPruningRatio()).build();
     }
     if (configList != null) {
-      return ConfigListSelector.builder().setConfigs(ConfigListJson.read(configList)).optRoundTo(roundTo()).optMinChannels(minChannels).build();
+      return ConfigListSelector.builder().setConfigs(ConfigListJson.read(configList)).optRoundTo(roundTo()).optMinChannels(minChannels)
+          .optMaxPruningRatio(maxPruningRatio()).build();
     }
     if (globalRatio != null) {
-      return GlobalRatioSelector.builder().setRatio(globalRatio).optRoundTo(roundTo()).optMinChannels(minChannels).build();
+      return GlobalRatioSelector.builder().setRatio(globalRatio).optRoundTo(roundTo()).optMinChannels(minChannels)
+          .optMaxPruningRatio(maxPruningRatio()).optNormalization(normalization()).build();
     }
     if (targetFlops != null) {
       return FlopsTargetSelector.builder().setReduction(targetFlops).optRoundTo(roundTo()).optMinChannels(minChannels)
-          .optRoundingFallback(roundToOption == null).build();
+          .optMaxPruningRatio(maxPruningRatio()).optNormalization(normalization()).optRoundingFallback(roundToOption == null).build();
     }
     throw new IllegalStateException("no selection option given");
   }

@@ -23,7 +23,7 @@ final class JobSpecReader {
       "mean", "std", "valFraction", "workers", "prefetch", "train", "val", "size", "seed", "maxObjects");
   static final List<String> PRUNE = List.of("granularity", "criterion", "rankBatches", "select");
   static final List<String> SELECT = List.of("compressRate", "configList", "globalRatio", "targetFlopsReduction", "sparsityRules",
-      "globalSparsity", "nm", "roundTo", "minChannels", "coupledRate", "exclude");
+      "globalSparsity", "nm", "roundTo", "minChannels", "coupledRate", "exclude", "maxPruningRatio", "normalization");
   static final List<String> CONFIG_ENTRY = List.of("opTypes", "opNames", "opNamePatterns", "sparsity", "exclude");
   static final List<String> EVAL = List.of("batchSizes", "devices");
   private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
@@ -149,7 +149,7 @@ final class JobSpecReader {
 
   private static SelectSpec select(SpecNode n) {
     if (n == null) {
-      return new SelectSpec(null, null, null, null, null, null, null, 1, 1, SelectSpec.DEFAULT_COUPLED_RATE, List.of());
+      return new SelectSpec(null, null, null, null, null, null, null, 1, 1, SelectSpec.DEFAULT_COUPLED_RATE, List.of(), null, null);
     }
     n.only(SELECT);
     List<ConfigEntry> entries = null;
@@ -165,7 +165,8 @@ final class JobSpecReader {
     List<String> exclude = n.strings("exclude");
     return new SelectSpec(compressRate(n), entries, n.number("globalRatio"), n.number("targetFlopsReduction"),
         n.string("sparsityRules"), n.number("globalSparsity"), nm(n), or(n.integer("roundTo"), defaultRoundTo(n)), or(n.integer("minChannels"), 1),
-        or(n.string("coupledRate"), SelectSpec.DEFAULT_COUPLED_RATE), exclude == null ? List.of() : exclude);
+        or(n.string("coupledRate"), SelectSpec.DEFAULT_COUPLED_RATE), exclude == null ? List.of() : exclude,
+        n.number("maxPruningRatio"), n.string("normalization"));
   }
 
   /**

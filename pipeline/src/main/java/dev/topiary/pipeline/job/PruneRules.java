@@ -137,6 +137,14 @@ final class PruneRules {
     }
     Checks.atLeast(s.roundTo(), SelectSpec.AUTO_ROUND_TO, "prune.select.roundTo", p);
     Checks.atLeast(s.minChannels(), 1, "prune.select.minChannels", p);
+    if (s.maxPruningRatio() != null && !(s.maxPruningRatio() > 0 && s.maxPruningRatio() <= 1)) {
+      p.add("prune.select.maxPruningRatio", "must be in (0, 1] (the largest fraction of one group's channels removed), got "
+          + s.maxPruningRatio());
+    }
+    if (s.normalization() != null && !SelectSpec.NORMALIZATIONS.contains(s.normalization())) {
+      p.add("prune.select.normalization", "expected one of " + String.join(", ", SelectSpec.NORMALIZATIONS) + ", got '"
+          + s.normalization() + "'");
+    }
     if (!COUPLED_RATES.contains(s.coupledRate())) {
       p.add("prune.select.coupledRate", "expected one of " + String.join(", ", COUPLED_RATES) + ", got '" + s.coupledRate() + "'");
     }
@@ -150,6 +158,8 @@ final class PruneRules {
       channelOnly(s.minChannels() != 1, "minChannels", g, p);
       channelOnly(!SelectSpec.DEFAULT_COUPLED_RATE.equals(s.coupledRate()), "coupledRate", g, p);
       channelOnly(s.exclude() != null && !s.exclude().isEmpty(), "exclude", g, p);
+      channelOnly(s.maxPruningRatio() != null, "maxPruningRatio", g, p);
+      channelOnly(s.normalization() != null, "normalization", g, p);
     }
   }
 

@@ -6,6 +6,7 @@ import dev.topiary.engine.prune.select.ConfigListSelector;
 import dev.topiary.engine.prune.select.CoupledRate;
 import dev.topiary.engine.prune.select.FlopsTargetSelector;
 import dev.topiary.engine.prune.select.GlobalRatioSelector;
+import dev.topiary.engine.prune.select.Normalization;
 import dev.topiary.engine.prune.select.Selector;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -33,16 +34,23 @@ import java.util.Set;
  * @param minChannels the fewest channels a group keeps (channel)
  * @param coupledRate how a group written by several convs gets its rate: first-producer, maximum, minimum
  * @param exclude nodes never pruned (channel): their groups are blocked
+ * @param maxPruningRatio the largest fraction of one group's channels removed, in (0, 1] (channel);
+ *     null: {@link ChannelConstraints#GLOBAL_MAX_PRUNING_RATIO} for a global target (globalRatio,
+ *     targetFlopsReduction, the stages schedule), 1 (no cap) for per-layer rates
+ * @param normalization how each group's scores are scaled before a global ranking: {@code max},
+ *     {@code mean}, {@code l2} or {@code none}; null: {@link Normalization#GLOBAL_DEFAULT}
  */
 public record SelectSpec(
     String compressRate, List<ConfigEntry> configList, Double globalRatio, Double targetFlopsReduction,
     String sparsityRules, Double globalSparsity, String nm,
-    int roundTo, int minChannels, String coupledRate, List<String> exclude) {
+    int roundTo, int minChannels, String coupledRate, List<String> exclude, Double maxPruningRatio, String normalization) {
 
   public static final List<String> CHANNEL_METHODS = List.of("compressRate", "configList", "globalRatio", "targetFlopsReduction");
   public static final List<String> UNSTRUCTURED_METHODS = List.of("sparsityRules", "globalSparsity");
   public static final List<String> NM_METHODS = List.of("nm");
   public static final String DEFAULT_COUPLED_RATE = "first-producer";
+  public static final List<String> NORMALIZATIONS = java.util.Arrays.stream(Normalization.values())
+      .map(n -> n.name().toLowerCase(Locale.ROOT)).toList();
   /**
    * {@code roundTo} when a global channel target ({@code globalRatio}, {@code targetFlopsReduction})
    * does not say: {@link dev.topiary.engine.prune.select.ChannelConstraints#GLOBAL_ROUND_TO}, chosen
@@ -72,8 +80,24 @@ public record SelectSpec(
     return out;
   }
 
+  /** The constraints of the method given: the cap's default is a global target's when one is given, else none. */
   public ChannelConstraints constraints() {
-    return new ChannelConstraints(roundsByDefault() ? GLOBAL_ROUND_TO : roundTo, minChannels);
+    return constraints(globalRatio != null || targetFlopsReduction != null);
+  }
+
+  /** The constraints of a global ranking (the stages schedule's cuts, which carry their own targets). */
+  public ChannelConstraints globalConstraints() {
+    return constraints(true);
+  }
+
+  private ChannelConstraints constraints(boolean global) {
+    double cap = maxPruningRatio != null ? maxPruningRatio : global ? ChannelConstraints.GLOBAL_MAX_PRUNING_RATIO : 1.0;
+    return new ChannelConstraints(roundsByDefault() ? GLOBAL_ROUND_TO : roundTo, minChannels, cap);
+  }
+
+  /** The normalisation of a global ranking: the one given, else {@link Normalization#GLOBAL_DEFAULT}. */
+  public Normalization normalizationOrDefault() {
+    return normalization == null ? Normalization.GLOBAL_DEFAULT : Normalization.valueOf(normalization.toUpperCase(Locale.ROOT));
   }
 
   /** Whether {@code roundTo} is the default ({@value #AUTO_ROUND_TO}) rather than the user's. */
@@ -104,11 +128,12 @@ public record SelectSpec(
           .optCoupledRate(coupledRateRule()).optConstraints(constraints()).build();
     }
     if (globalRatio != null) {
-      return GlobalRatioSelector.builder().setRatio(globalRatio).optConstraints(constraints()).build();
+      return GlobalRatioSelector.builder().setRatio(globalRatio).optConstraints(constraints())
+          .optNormalization(normalizationOrDefault()).build();
     }
     if (targetFlopsReduction != null) {
       return FlopsTargetSelector.builder().setReduction(targetFlopsReduction).optConstraints(constraints())
-          .optRoundingFallback(roundsByDefault()).build();
+          .optNormalization(normalizationOrDefault()).optRoundingFallback(roundsByDefault()).build();
     }
     throw new IllegalStateException("no channel selection method given");
   }

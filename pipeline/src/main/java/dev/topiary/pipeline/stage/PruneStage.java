@@ -115,8 +115,8 @@ public final class PruneStage extends StageRunner {
     if (relative <= 0) {
       return PruningPlan.of(deps, Map.of(), "stage " + step.ordinal() + ": already at " + current + " MACs");
     }
-    return FlopsTargetSelector.builder().setReduction(relative).optConstraints(select.constraints())
-        .optRoundingFallback(select.roundsByDefault()).build()
+    return FlopsTargetSelector.builder().setReduction(relative).optConstraints(select.globalConstraints())
+        .optNormalization(select.normalizationOrDefault()).optRoundingFallback(select.roundsByDefault()).build()
         .plan(deps, scores(w).scoresFor(deps));
   }
 

@@ -11,12 +11,16 @@ package dev.topiary.engine.prune.select;
  *       want channel counts that are multiples of 8 (FP16) or 16 (INT8), 64 being best (NVIDIA's
  *       TensorRT pruning advice). When no multiple lies in that range (a layer narrower than
  *       {@code roundTo}), the count stays unrounded.
+ *   <li>{@code maxPruningRatio}: a group loses at most this fraction of its units, {@code
+ *       floor(units * maxPruningRatio)} (Torch-Pruning's {@code max_pruning_ratio}), so a global
+ *       ranking cannot cripple one layer for little gain; 1 is no cap. The cap raises the floor, so
+ *       rounding never goes below it.
  * </ul>
  *
  * A group the selector leaves whole stays whole: rounding never prunes an untouched layer. The
  * result is non-decreasing in the wanted count, which the FLOPs-target search relies on.
  */
-public record ChannelConstraints(int roundTo, int minChannels) {
+public record ChannelConstraints(int roundTo, int minChannels, double maxPruningRatio) {
   /**
    * The rounding where the engine picks each group's kept count from a global target (global
    * ratio, FLOPs target): 16. It is the channel block of oneDNN's AVX-512 convolutions; a conv whose
@@ -28,8 +32,19 @@ public record ChannelConstraints(int roundTo, int minChannels) {
    */
   public static final int GLOBAL_ROUND_TO = 16;
 
+  /**
+   * The cap on the fraction removed from one group where the engine picks each group's kept count
+   * from a global target (global ratio, FLOPs target). Per-layer rates keep 1 (no cap), as written.
+   */
+  public static final double GLOBAL_MAX_PRUNING_RATIO = 1.0;
+
   /** No rounding, at least one channel kept. */
   public static final ChannelConstraints DEFAULT = new ChannelConstraints(1, 1);
+
+  /** No cap on the fraction removed from a group. */
+  public ChannelConstraints(int roundTo, int minChannels) {
+    this(roundTo, minChannels, 1.0);
+  }
 
   public ChannelConstraints {
     if (roundTo < 1) {
@@ -38,11 +53,23 @@ public record ChannelConstraints(int roundTo, int minChannels) {
     if (minChannels < 1) {
       throw new IllegalArgumentException("minChannels must be at least 1, got " + minChannels);
     }
+    if (!(maxPruningRatio > 0 && maxPruningRatio <= 1)) {
+      throw new IllegalArgumentException("maxPruningRatio must be in (0, 1], got " + maxPruningRatio);
+    }
   }
 
-  /** The fewest units a group of this size may keep: {@code min(minChannels, units)}. */
+  /** These constraints with another rounding. */
+  public ChannelConstraints withRoundTo(int multiple) {
+    return new ChannelConstraints(multiple, minChannels, maxPruningRatio);
+  }
+
+  /**
+   * The fewest units a group of this size may keep: {@code min(minChannels, units)}, and at least
+   * what the cap leaves, {@code units - floor(units * maxPruningRatio)}.
+   */
   public int floor(int units) {
-    return Math.min(minChannels, units);
+    int capped = units - (int) Math.floor(units * maxPruningRatio + 1e-9);
+    return Math.max(Math.min(minChannels, units), capped);
   }
 
   /** The count a group of {@code units} keeps when a selector wanted to keep {@code wanted}. */

@@ -45,15 +45,16 @@ public final class FlopsTargetSelector implements Selector {
     while (most < reduction && roundingFallback && c.roundTo() > 1) {
       // a default rounding the user did not ask for: the coarsest step, halving it, that reaches the target
       int tried = c.roundTo();
-      c = new ChannelConstraints(Math.max(1, tried / 2), c.minChannels());
+      c = c.withRoundTo(Math.max(1, tried / 2));
       most = reductionAt(ranking, g, ranking.size(), before, c);
       note = String.format(Locale.ROOT, ", kept counts rounded to %d (the default %d could not reach the target)", c.roundTo(),
           constraints.roundTo());
     }
     if (most < reduction) {
       throw new InvalidPruningConfigException(String.format(Locale.ROOT,
-          "graph '%s': a MACs reduction of %s cannot be reached; pruning every prunable group down to minChannels %d%s reaches %.4f",
-          g.name(), reduction, c.minChannels(), c.roundTo() > 1
+          "graph '%s': a MACs reduction of %s cannot be reached; pruning every prunable group down to minChannels %d%s%s reaches %.4f",
+          g.name(), reduction, c.minChannels(), c.maxPruningRatio() < 1
+              ? String.format(Locale.ROOT, ", at most maxPruningRatio %s of each group", c.maxPruningRatio()) : "", c.roundTo() > 1
               ? String.format(Locale.ROOT, " with counts rounded to multiples of roundTo %d (roundTo 1 lets narrow layers go lower)",
                   c.roundTo())
               : "", most));

@@ -44,7 +44,9 @@ final class LayerRates {
       int keep = units - (int) (rate * units);
       int floor = constraints.floor(units);
       if (keep < floor) {
-        String outcome = keep == 0 ? "would empty it" : "would keep " + keep + ", fewer than minChannels " + constraints.minChannels();
+        String outcome = keep == 0 ? "would empty it" : keep < Math.min(constraints.minChannels(), units)
+            ? "would keep " + keep + ", fewer than minChannels " + constraints.minChannels()
+            : "would remove more than maxPruningRatio " + constraints.maxPruningRatio() + " of it";
         throw new InvalidPruningConfigException("group " + g.name() + " has " + units + " channels: ratio " + rate + " " + outcome
             + "; the largest ratio allowed is " + (double) (units - floor) / units + " (" + what + " of '" + rated.get(pick) + "')");
       }

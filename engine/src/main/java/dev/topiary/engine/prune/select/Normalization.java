@@ -17,6 +17,12 @@ public enum Normalization {
   /** Rank raw scores (only sensible when every group's scores share a scale). */
   NONE;
 
+  /**
+   * The normalisation of a global ranking when none is chosen (CLI {@code --normalization}, job
+   * spec {@code prune.select.normalization}).
+   */
+  public static final Normalization GLOBAL_DEFAULT = MAX;
+
   /** The normalised scores, in double so that distinct floats stay distinct. */
   double[] apply(float[] scores) {
     double divisor = switch (this) {

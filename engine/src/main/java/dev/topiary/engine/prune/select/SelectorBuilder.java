@@ -8,6 +8,7 @@ package dev.topiary.engine.prune.select;
 public abstract class SelectorBuilder<B extends SelectorBuilder<B>> {
   private int roundTo = 1;
   private int minChannels = 1;
+  private double maxPruningRatio = 1.0;
 
   SelectorBuilder() {}
 
@@ -23,10 +24,17 @@ public abstract class SelectorBuilder<B extends SelectorBuilder<B>> {
     return self();
   }
 
-  /** Both constraints at once. */
+  /** The largest fraction of a group's units removed, in (0, 1] (default 1: no cap). */
+  public B optMaxPruningRatio(double ratio) {
+    this.maxPruningRatio = ratio;
+    return self();
+  }
+
+  /** All constraints at once. */
   public B optConstraints(ChannelConstraints c) {
     this.roundTo = c.roundTo();
     this.minChannels = c.minChannels();
+    this.maxPruningRatio = c.maxPruningRatio();
     return self();
   }
 
@@ -38,10 +46,13 @@ public abstract class SelectorBuilder<B extends SelectorBuilder<B>> {
     if (minChannels < 1) {
       throw new IllegalArgumentException("minChannels must be at least 1, got " + minChannels);
     }
+    if (!(maxPruningRatio > 0 && maxPruningRatio <= 1)) {
+      throw new IllegalArgumentException("maxPruningRatio must be in (0, 1], got " + maxPruningRatio);
+    }
   }
 
   ChannelConstraints constraints() {
-    return new ChannelConstraints(roundTo, minChannels);
+    return new ChannelConstraints(roundTo, minChannels, maxPruningRatio);
   }
 
   abstract B self();

@@ -44,9 +44,24 @@ class ChannelConstraintsTest {
   }
 
   @Test
+  void theCapKeepsWhatTheLargestRemovableFractionLeavesAndRoundingStaysAboveIt() {
+    ChannelConstraints cap = new ChannelConstraints(1, 1, 0.75);
+    assertEquals(4, cap.kept(16, 1), "at most floor(16 * 0.75) = 12 of 16 go");
+    assertEquals(5, cap.kept(17, 0), "floor(17 * 0.75) = 12 go, 5 stay");
+    assertEquals(10, cap.kept(16, 10), "a count above the cap is left as wanted");
+    assertEquals(16, new ChannelConstraints(8, 1, 0.75).kept(64, 3), "the cap's 16 is the floor, rounded to 8 from there");
+    assertEquals(8, new ChannelConstraints(1, 8, 0.75).kept(16, 2), "minChannels wins where it keeps more");
+    assertEquals(1, new ChannelConstraints(1, 1, 1.0).kept(16, 0), "1 is no cap");
+  }
+
+  @Test
   void rejectsNonPositiveSettings() {
     assertThrows(IllegalArgumentException.class, () -> new ChannelConstraints(0, 1));
     var e = assertThrows(IllegalArgumentException.class, () -> new ChannelConstraints(8, 0));
     assertTrue(e.getMessage().startsWith("minChannels"), e.getMessage());
+    for (double bad : new double[] {0, -0.1, 1.5, Double.NaN}) {
+      var c = assertThrows(IllegalArgumentException.class, () -> new ChannelConstraints(1, 1, bad));
+      assertTrue(c.getMessage().startsWith("maxPruningRatio"), c.getMessage());
+    }
   }
 }

@@ -50,6 +50,39 @@ class FlopsTargetSelectorTest {
   }
 
   @Test
+  void theCapStopsTheRankingFromCripplingAGroupAndAnUnreachableTargetNamesIt() {
+    DependencyGraph d = DependencyGraph.of(Fixtures.wide()); // 32, 64 and 48 channels
+    Map<Integer, float[]> s = Fixtures.randomScores(d, 6);
+    // one group's scores far below the others': uncapped, the target is met from that group alone
+    int victim = d.prunableGroups().get(0).id();
+    int units = d.prunableGroups().get(0).units();
+    float[] low = s.get(victim).clone();
+    for (int i = 0; i < low.length; i++) {
+      low[i] *= 1e-3f;
+    }
+    s.put(victim, low);
+    PruningPlan free = FlopsTargetSelector.builder().setReduction(0.5).optNormalization(Normalization.NONE).build().plan(d, s);
+    PruningPlan capped = FlopsTargetSelector.builder().setReduction(0.5).optNormalization(Normalization.NONE).optMaxPruningRatio(0.5)
+        .build().plan(d, s);
+    int total = free.entries().stream().mapToInt(e -> e.removed().length).sum();
+    assertEquals(total, removedFrom(free, victim), "uncapped, only the low group is cut: " + free.table());
+    assertTrue(total > units / 2, free.table());
+    assertEquals(units / 2, removedFrom(capped, victim), capped.table());
+    assertTrue(capped.macsReduction() >= 0.5, capped.table());
+    for (PruningPlan.Entry e : capped.entries()) {
+      int groupUnits = d.prunableGroups().stream().filter(g -> g.id() == e.groupId()).findFirst().orElseThrow().units();
+      assertTrue(e.removed().length <= groupUnits / 2, "group " + e.groupId() + " lost more than half: " + capped.table());
+    }
+    var refused = assertThrows(InvalidPruningConfigException.class,
+        () -> FlopsTargetSelector.builder().setReduction(0.9).optMaxPruningRatio(0.5).build().plan(d, s));
+    assertTrue(refused.getMessage().contains("maxPruningRatio 0.5"), refused.getMessage());
+  }
+
+  private static int removedFrom(PruningPlan p, int group) {
+    return p.entries().stream().filter(e -> e.groupId() == group).mapToInt(e -> e.removed().length).sum();
+  }
+
+  @Test
   void reportsTheReachedReduction() {
     DependencyGraph d = DependencyGraph.of(Fixtures.vgg());
     PruningPlan p = FlopsTargetSelector.builder().setReduction(0.3).build().plan(d, Fixtures.randomScores(d, 2));
