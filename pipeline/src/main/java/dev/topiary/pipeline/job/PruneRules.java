@@ -105,7 +105,7 @@ final class PruneRules {
     }
     String why = "not used by mode " + mode.id() + (mode == ScheduleMode.SENSITIVITY
         ? ": the analysis probes every prunable group and its planner picks each group's count" : ": it cuts nothing");
-    if (s.roundTo() != 1) {
+    if (s.roundTo() != 1 && !(s.roundsByDefault() && !s.methodsGiven().isEmpty())) { // a method's default: said at the method
       p.add("prune.select.roundTo", why);
     }
     if (s.minChannels() != 1) {
