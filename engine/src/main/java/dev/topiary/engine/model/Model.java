@@ -74,7 +74,13 @@ public record Model(Graph graph, Weights weights, List<PruningStep> history) {
     return new Model(graph, w, history);
   }
 
-  private static List<PruningStep> readHistory(Path file) {
+  /**
+   * Reads a {@value #HISTORY_FILE} on its own (a missing file is an empty history), as a job that
+   * replays another model's pruning steps does.
+   *
+   * @throws InvalidModelException naming the file when it is not a pruning history
+   */
+  public static List<PruningStep> readHistory(Path file) {
     if (!Files.exists(file)) {
       return List.of();
     }

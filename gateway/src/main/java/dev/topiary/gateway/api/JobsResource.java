@@ -8,6 +8,7 @@ import dev.topiary.gateway.GatewayConfig;
 import dev.topiary.gateway.auth.CallerTenant;
 import dev.topiary.gateway.report.JobReport;
 import dev.topiary.gateway.report.ReportHtml;
+import dev.topiary.gateway.report.SensitivityHtml;
 import dev.topiary.gateway.submit.JobCanceller;
 import dev.topiary.gateway.submit.JobSubmitter;
 import dev.topiary.gateway.view.JobDetails;
@@ -107,7 +108,9 @@ public class JobsResource {
   @Path("/{id}/report")
   @Produces(MediaType.TEXT_HTML)
   public Response reportHtml(@PathParam("id") String id, @QueryParam("download") @DefaultValue("false") boolean download) {
-    Response.ResponseBuilder r = Response.ok(ReportHtml.render(JobReport.of(job(id).details())), MediaType.TEXT_HTML_TYPE.withCharset("utf-8"));
+    JobReport report = JobReport.of(job(id).details());
+    String plot = SensitivityHtml.plot(store, report.sensitivity());
+    Response.ResponseBuilder r = Response.ok(ReportHtml.render(report, plot), MediaType.TEXT_HTML_TYPE.withCharset("utf-8"));
     if (download) {
       r.header("Content-Disposition", "attachment; filename=\"" + id + "-report.html\"");
     }

@@ -3,6 +3,7 @@ package dev.topiary.gateway.report;
 import dev.topiary.gateway.view.JobDetails;
 import dev.topiary.pipeline.event.DetectionFigures;
 import dev.topiary.pipeline.event.ModelEvaluated;
+import dev.topiary.pipeline.event.RankComputed;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -20,11 +21,13 @@ import java.util.TreeMap;
  * @param detection whether the job measures a detector
  * @param points detection: one row per evaluation, in step order (empty for a classification job)
  * @param gamma detection slimming: the histogram before and after sparsity training when measured, else the first one; null otherwise
+ * @param sensitivity a sensitivity job's analysis: references to its curves and plot, and the cut chosen; null otherwise
  */
 public record JobReport(
     String jobId, String name, String state, JobDetails.Evaluation baseline, JobDetails.Evaluation pruned, Comparison comparison,
     List<JobDetails.LayerChannels> channels, List<JobDetails.Epoch> epochs, List<LatencyRow> latency, List<JobDetails.Step> timeline,
-    JobDetails.Failure failure, boolean detection, List<PointRow> points, DetectionFigures.GammaBins gamma) {
+    JobDetails.Failure failure, boolean detection, List<PointRow> points, DetectionFigures.GammaBins gamma,
+    RankComputed.Sensitivity sensitivity) {
 
   /**
    * Pruned against baseline.
@@ -74,7 +77,7 @@ public record JobReport(
         .map(e -> new PointRow(e.step(), e.point(), e.map50(), e.map5095(), e.params(), 2.0 * e.macs() / 1e9, e.latency(),
             e.detection().prCurve50())).toList();
     return new JobReport(d.id(), d.name(), d.state(), base, pruned, c, d.channels(), d.epochs(), latency(base, pruned),
-        d.timeline(), d.failure(), d.detects(), points, gamma(d.evaluations()));
+        d.timeline(), d.failure(), d.detects(), points, gamma(d.evaluations()), d.sensitivity());
   }
 
   private static Double change(Double after, Double before) {

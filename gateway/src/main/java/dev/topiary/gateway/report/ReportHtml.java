@@ -15,7 +15,7 @@ import java.util.function.ToDoubleFunction;
  * parameters, FLOPs, size), latency per batch size and runtime (a table, and SVG bars with a
  * series per runtime), channels per layer before and after (SVG bars), accuracy and loss per epoch
  * (SVG lines), and the timeline; for a detection job also the seed's table, the PR curve and the
- * |gamma| histogram ({@link DetectionHtml}). No script, no external resource; every user-given text is escaped.
+ * |gamma| histogram ({@link DetectionHtml}); for a sensitivity job the analysis's plot ({@link SensitivityHtml}). No script, no external resource; every user-given text is escaped.
  */
 public final class ReportHtml {
   private static final int WIDTH = 720;
@@ -23,6 +23,15 @@ public final class ReportHtml {
   private ReportHtml() {}
 
   public static String render(JobReport r) {
+    return render(r, null);
+  }
+
+  /**
+   * The page, with a sensitivity job's plot ({@link SensitivityHtml}).
+   *
+   * @param sensitivityPlot the analysis's curves drawn as SVG, from its stored curves; null to say it is not shown
+   */
+  public static String render(JobReport r, String sensitivityPlot) {
     StringBuilder h = new StringBuilder(8192);
     h.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Topiary report: ").append(esc(r.name()))
         .append("</title><style>body{font-family:sans-serif;margin:2em;max-width:60em}table{border-collapse:collapse;margin:1em 0}"
@@ -38,6 +47,9 @@ public final class ReportHtml {
     summary(h, r);
     if (r.detection()) {
       DetectionHtml.render(h, r);
+    }
+    if (r.sensitivity() != null) {
+      SensitivityHtml.render(h, r.sensitivity(), sensitivityPlot);
     }
     latency(h, r);
     channels(h, r.channels());

@@ -134,7 +134,7 @@ public class JobSubmitter {
     if (!bounds.isEmpty()) {
       throw refusal(bounds); // before any graph is built or stored input read for it
     }
-    StoredInputs inputs = new StoredInputs(store, tenant, config.allowLocalDatasets());
+    StoredInputs inputs = new StoredInputs(store, tenant, config.allowLocalDatasets(), id -> view.find(tenant, id).isPresent());
     Optional<Graph> stored = inputs.check(spec);
     List<SpecProblem> problems = new ArrayList<>(inputs.problems());
     if (problems.isEmpty() && stored.isPresent()) {
@@ -143,6 +143,9 @@ public class JobSubmitter {
     } else if (problems.isEmpty() && spec.model().zoo() != null && !spec.detects()) {
       problems.addAll(DatasetFit.problems(spec, JobSpecs.zooGraph(spec), spec.model().inputShape() != null ? "model.inputShape"
           : "model.zoo", store));
+    }
+    if (problems.isEmpty()) {
+      problems.addAll(inputs.replayProblems(stored.orElseGet(() -> JobSpecs.zooGraph(spec))));
     }
     if (problems.isEmpty()) {
       problems.addAll(limits.graphProblems(spec, stored.orElseGet(() -> JobSpecs.zooGraph(spec))));

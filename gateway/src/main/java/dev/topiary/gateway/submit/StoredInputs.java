@@ -6,7 +6,9 @@ import dev.topiary.engine.graph.GraphJson;
 import dev.topiary.engine.model.Model;
 import dev.topiary.gateway.upload.OnnxUploads;
 import dev.topiary.pipeline.job.JobSpec;
+import dev.topiary.engine.model.PruningStep;
 import dev.topiary.pipeline.job.ModelSource;
+import dev.topiary.pipeline.job.ReplayCheck;
 import dev.topiary.pipeline.job.SpecProblem;
 import dev.topiary.pipeline.store.ArtifactIntegrityException;
 import dev.topiary.pipeline.store.ArtifactNotFoundException;
@@ -26,7 +28,8 @@ import java.util.Optional;
  * {@code model.onnx} must be an ONNX upload: the model folder its upload imported beside it
  * ({@code graph.json}, {@code weights.safetensors}, written by the gateway only) is what the job
  * starts from, its graph read hash-verified. A local dataset path is refused unless the gateway
- * allows them. One instance per submission.
+ * allows them. A {@code model.replay} may cite the tenant's uploads or its jobs' artifacts; its
+ * history must fit the job's model ({@link #replayProblems}). One instance per submission.
  */
 final class StoredInputs {
   private static final String ONNX_FIELD = "model.onnx";
@@ -35,13 +38,22 @@ final class StoredInputs {
   private final ArtifactStore store;
   private final String tenant;
   private final boolean allowLocalDatasets;
+  private final java.util.function.Predicate<String> ownJob;
   private final List<SpecProblem> problems = new ArrayList<>();
   private ModelRef imported;
+  private Graph replayGraph;
+  private List<PruningStep> replayHistory;
 
   StoredInputs(ArtifactStore store, String tenant, boolean allowLocalDatasets) {
+    this(store, tenant, allowLocalDatasets, jobId -> false);
+  }
+
+  /** @param ownJob whether a job id is one of the tenant's jobs, whose artifacts {@code model.replay} may cite */
+  StoredInputs(ArtifactStore store, String tenant, boolean allowLocalDatasets, java.util.function.Predicate<String> ownJob) {
     this.store = store;
     this.tenant = tenant;
     this.allowLocalDatasets = allowLocalDatasets;
+    this.ownJob = ownJob;
   }
 
   /** Runs every check; returns the stored or imported graph when the spec cites one and it reads. */
@@ -57,6 +69,9 @@ final class StoredInputs {
     if (model.weights() != null && owned("model.weights", model.weights())) {
       present("model.weights", model.weights());
     }
+    if (model.replay() != null) {
+      replay(model.replay());
+    }
     String uri = spec.dataset().uri();
     if (uri != null) {
       checkDataset(uri);
@@ -71,6 +86,50 @@ final class StoredInputs {
   /** For a spec citing {@code model.onnx} that checked out: the imported model folder the job starts from. */
   Optional<ModelRef> importedModel() {
     return Optional.ofNullable(imported);
+  }
+
+  /**
+   * The problems of replaying {@code model.replay}'s history onto the job's model graph ({@link
+   * ReplayCheck}); empty when the spec replays nothing or its parts did not read (said already).
+   */
+  List<SpecProblem> replayProblems(Graph checkpoint) {
+    return replayGraph == null || replayHistory == null ? List.of() : ReplayCheck.problems(checkpoint, replayHistory, replayGraph);
+  }
+
+  /** Reads the pruned model's graph and history cited by {@code model.replay}: an upload's or one of the tenant's jobs' artifacts. */
+  private void replay(ModelSource.Replay r) {
+    if (ownedOrJobs("model.replay.graph", r.graph())) {
+      replayGraph = readGraph("model.replay.graph", r.graph());
+    }
+    if (ownedOrJobs("model.replay.history", r.history()) && present("model.replay.history", r.history())) {
+      try {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("replay-");
+        try {
+          replayHistory = Model.readHistory(store.get(r.history(), dir.resolve(Model.HISTORY_FILE)));
+        } finally {
+          java.nio.file.Files.deleteIfExists(dir.resolve(Model.HISTORY_FILE));
+          java.nio.file.Files.deleteIfExists(dir);
+        }
+      } catch (TopiaryException e) {
+        problems.add(new SpecProblem("model.replay.history", "not a pruning history: " + e.getMessage()));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot read the cited history " + r.history().key(), e);
+      }
+    }
+  }
+
+  /** An upload of the tenant, or an artifact of one of the tenant's jobs ({@code jobs/<id>/...}). */
+  private boolean ownedOrJobs(String field, ArtifactRef ref) {
+    String key = ref.key();
+    if (ref.bucket().equals(store.bucket()) && key.startsWith(Keys.JOBS_PREFIX)) {
+      String jobId = key.substring(Keys.JOBS_PREFIX.length()).split("/", 2)[0];
+      if (ownJob.test(jobId)) {
+        return true;
+      }
+      problems.add(new SpecProblem(field, "s3://" + ref.bucket() + "/" + key + " is not an artifact of one of your jobs"));
+      return false;
+    }
+    return owned(field, ref);
   }
 
   /** The graph imported at upload beside the cited file; sets {@link #imported}. */

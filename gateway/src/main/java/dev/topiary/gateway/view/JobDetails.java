@@ -3,6 +3,7 @@ package dev.topiary.gateway.view;
 import dev.topiary.pipeline.event.DetectionFigures;
 import dev.topiary.pipeline.event.EpochTuned;
 import dev.topiary.pipeline.event.ModelEvaluated;
+import dev.topiary.pipeline.event.RankComputed;
 import java.time.Instant;
 import java.util.List;
 
@@ -23,11 +24,20 @@ import java.util.List;
  *     training, after the cut)
  * @param failure why the job failed; null unless failed
  * @param cancelReason why it was cancelled; null unless cancelled
+ * @param sensitivity a sensitivity step's curves, plot and choice (its latest attempt); null unless the job analysed one
  */
 public record JobDetails(
     String id, String name, String tenant, String state, int totalSteps, int stepsDone, Step currentStep,
     Instant submittedAt, Instant updatedAt, List<Step> timeline, List<Epoch> epochs, List<LayerChannels> channels, List<Cut> cuts,
-    List<Evaluation> evaluations, Failure failure, String cancelReason) {
+    List<Evaluation> evaluations, Failure failure, String cancelReason, RankComputed.Sensitivity sensitivity) {
+
+  /** A job without a sensitivity analysis. */
+  public JobDetails(String id, String name, String tenant, String state, int totalSteps, int stepsDone, Step currentStep,
+      Instant submittedAt, Instant updatedAt, List<Step> timeline, List<Epoch> epochs, List<LayerChannels> channels, List<Cut> cuts,
+      List<Evaluation> evaluations, Failure failure, String cancelReason) {
+    this(id, name, tenant, state, totalSteps, stepsDone, currentStep, submittedAt, updatedAt, timeline, epochs, channels, cuts, evaluations,
+        failure, cancelReason, null);
+  }
 
   /** A job in a list: the fields of a table row. */
   public record Summary(String id, String name, String state, int stepsDone, int totalSteps, Step currentStep,

@@ -71,6 +71,7 @@ public final class JobState {
   private final TreeMap<EventPosition, JobDetails.Epoch> epochs = new TreeMap<>();
   private final TreeMap<EventPosition, LayerPruned> cuts = new TreeMap<>();
   private final TreeMap<EventPosition, ModelEvaluated> evaluations = new TreeMap<>();
+  private final TreeMap<EventPosition, RankComputed.Sensitivity> sensitivities = new TreeMap<>();
   private final TreeMap<EventPosition, PipelineEvent> endings = new TreeMap<>();
   private final ModelArtifacts models = new ModelArtifacts();
   private final TreeMap<EventPosition, StreamEvent> events = new TreeMap<>();
@@ -145,6 +146,9 @@ public final class JobState {
 
   private void fold(EventPosition at, PipelineEvent event) {
     if (event instanceof RankComputed r) {
+      if (r.sensitivity() != null) {
+        sensitivities.put(at, r.sensitivity());
+      }
       endStep(r);
     } else if (event instanceof LayerPruned p) {
       cuts.put(at, p);
@@ -211,7 +215,7 @@ public final class JobState {
             .toList(),
         latestAttempts(evaluations).stream().map(m -> JobDetails.Evaluation.of(m).withPoint(point(m.stepIndex()))).toList(),
         failed == null ? null : new JobDetails.Failure(failed.stepIndex(), failed.stage().id(), failed.errorType(), failed.message()),
-        cancelled == null ? null : cancelled.reason());
+        cancelled == null ? null : cancelled.reason(), latestAttempts(sensitivities).stream().reduce((a, b) -> b).orElse(null));
   }
 
   /** Every group cut, in the order first cut: its width before the first cut and after the latest. */

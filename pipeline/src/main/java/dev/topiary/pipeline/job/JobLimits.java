@@ -190,6 +190,10 @@ public record JobLimits(int maxEpochs, int maxBatchSize, long maxInputPixels, lo
     } else if (schedule instanceof ScheduleSpec.Slimming s) {
       out.put("schedule.sparsityTraining", s.sparsityTraining());
       out.put("schedule.finetune", s.finetune());
+    } else if (schedule instanceof ScheduleSpec.Sensitivity s) {
+      out.put("schedule.finetune", s.finetune());
+    } else if (schedule instanceof ScheduleSpec.Finetune s) {
+      out.put("schedule.finetune", s.finetune());
     }
     return out;
   }

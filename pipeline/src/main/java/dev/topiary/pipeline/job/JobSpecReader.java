@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  */
 final class JobSpecReader {
   static final List<String> TOP = List.of("version", "name", "seed", "task", "model", "baseline", "dataset", "prune", "schedule", "eval");
-  static final List<String> MODEL = List.of("zoo", "numClasses", "inputShape", "widthMultiplier", "shortcut", "cifar", "graph", "weights", "onnx");
+  static final List<String> MODEL = List.of("zoo", "numClasses", "inputShape", "widthMultiplier", "shortcut", "cifar", "graph", "weights", "onnx", "replay");
+  static final List<String> REPLAY = List.of("graph", "history");
   static final List<String> ARTIFACT = List.of("bucket", "key", "sha256", "size");
   static final List<String> FIT = List.of("epochs", "optimizer", "lrSchedule", "nominalBatch", "warmupEpochs", "minWarmupIterations");
   static final List<String> OPTIMIZER = List.of("type", "lr", "momentum", "weightDecay", "nesterov");
@@ -55,7 +56,24 @@ final class JobSpecReader {
     n.only(MODEL);
     return new ModelSource(n.string("zoo"), n.integer("numClasses"), n.integers("inputShape"), n.number("widthMultiplier"),
         n.string("shortcut"), n.bool("cifar"), artifact(n.object("graph")), artifact(n.object("weights")),
-        artifact(n.object("onnx")));
+        artifact(n.object("onnx")), replay(n.object("replay")));
+  }
+
+  /** A history to replay: both parts required; null when absent or unreadable (problems added). */
+  private static ModelSource.Replay replay(SpecNode n) {
+    if (n == null) {
+      return null;
+    }
+    n.only(REPLAY);
+    ArtifactRef graph = artifact(n.object("graph"));
+    ArtifactRef history = artifact(n.object("history"));
+    for (String f : REPLAY) {
+      if (!n.has(f)) {
+        n.problems().add(n.path(f), "required: the pruned model's " + (f.equals("graph") ? "graph.json" : "history.json")
+            + " (an upload's or another job's model artifact)");
+      }
+    }
+    return graph == null || history == null ? null : new ModelSource.Replay(graph, history);
   }
 
   /** A stored artifact; checked here, since the record refuses bad values. */
@@ -244,6 +262,9 @@ final class JobSpecReader {
       case SLIMMING -> new ScheduleSpec.Slimming(or(n.number("sr"), 1e-4), or(n.bool("srDecay"), false), fit(n.object("sparsityTraining"), d),
           n.number("percent"), fit(n.object("finetune"), d), n.integer("minKept"), n.number("minKeptFraction"), n.integer("roundTo"),
           n.bool("skipShortcuts"));
+      case SENSITIVITY -> new ScheduleSpec.Sensitivity(or(n.numbers("ratios"), ScheduleSpec.Sensitivity.DEFAULT_RATIOS), n.number("maxAccuracyDrop"),
+          n.number("targetFlopsReduction"), or(n.integer("probeBatches"), ScheduleSpec.Sensitivity.DEFAULT_PROBE_BATCHES), fit(n.object("finetune"), d));
+      case FINETUNE -> new ScheduleSpec.Finetune(fit(n.object("finetune"), d));
     };
   }
 

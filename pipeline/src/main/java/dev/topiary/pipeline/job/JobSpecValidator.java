@@ -43,6 +43,7 @@ final class JobSpecValidator {
       DetectionRules.prune(s.prune(), p);
     }
     ScheduleRules.check(s.schedule(), s.detects(), p);
+    replayNeeded(s, p);
     eval(s.eval(), p);
   }
 
@@ -91,6 +92,23 @@ final class JobSpecValidator {
       String field = named ? f.group(1) : "zoo";
       String reason = named ? e.getMessage().substring(field.length()).replaceFirst("^:?\\s*", "") : e.getMessage();
       p.add("model." + field, reason.replace("arch '", "architecture '"));
+    }
+  }
+
+  /**
+   * Mode finetune cuts nothing itself: the replayed history is its cut; layerwise counts cannot
+   * follow a replay; sensitivity measures top-1: classification only.
+   */
+  private static void replayNeeded(JobSpec s, Problems p) {
+    if (s.schedule() instanceof ScheduleSpec.Finetune && s.model() != null && s.model().replay() == null && !p.hasUnder("model.replay")) {
+      p.add("schedule.mode", "finetune cuts nothing itself: it needs model.replay (a pruned model's graph and history to apply)");
+    }
+    if (s.schedule() instanceof ScheduleSpec.Layerwise && s.model() != null && s.model().replay() != null) {
+      p.add("schedule.mode", "layerwise fixes each group's count from the graph at submission, before model.replay cuts it;"
+          + " after a replay use finetune, oneshot, stages or sensitivity");
+    }
+    if (s.schedule() instanceof ScheduleSpec.Sensitivity && s.detects()) {
+      p.add("schedule.mode", "sensitivity measures top-1 accuracy per probe: task classification only");
     }
   }
 

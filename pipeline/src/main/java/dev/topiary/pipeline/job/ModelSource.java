@@ -20,13 +20,32 @@ import java.util.List;
  * @param graph a stored {@code graph.json}; null for a zoo model
  * @param weights stored {@code weights.safetensors} for the graph; null to train from scratch
  * @param onnx a stored {@code model.onnx}; null unless the model is an uploaded ONNX file
+ * @param replay a pruned model whose recorded pruning steps are applied to this model (the
+ *     checkpoint) before the schedule; null for none
  */
 public record ModelSource(
     String zoo, Integer numClasses, List<Integer> inputShape, Double widthMultiplier, String shortcut, Boolean cifar,
-    ArtifactRef graph, ArtifactRef weights, ArtifactRef onnx) {
+    ArtifactRef graph, ArtifactRef weights, ArtifactRef onnx, Replay replay) {
+
+  /**
+   * A pruned model's history to replay onto the job's model ({@code Surgery.replay}): the model
+   * must have the architecture the history was recorded on, which the history's own graph (the
+   * pruned result) lets every check confirm.
+   *
+   * @param graph the pruned model's {@code graph.json}
+   * @param history its {@code history.json}
+   */
+  public record Replay(ArtifactRef graph, ArtifactRef history) {}
 
   public ModelSource {
     inputShape = Lists.copy(inputShape);
+  }
+
+  /** Any source without a replayed history. */
+  public ModelSource(
+      String zoo, Integer numClasses, List<Integer> inputShape, Double widthMultiplier, String shortcut, Boolean cifar,
+      ArtifactRef graph, ArtifactRef weights, ArtifactRef onnx) {
+    this(zoo, numClasses, inputShape, widthMultiplier, shortcut, cifar, graph, weights, onnx, null);
   }
 
   /** A zoo model or a stored graph, with its options and optional weights; no ONNX file. */

@@ -22,7 +22,9 @@ final class PruneRules {
 
   static void check(PruneSpec prune, ScheduleSpec schedule, Problems p) {
     if (prune == null) {
-      p.add("prune", "required: granularity, criterion and select");
+      if (schedule == null || schedule.mode() != ScheduleMode.FINETUNE) {
+        p.add("prune", "required: granularity, criterion and select");
+      }
       return;
     }
     Granularity g = prune.granularity();
@@ -39,6 +41,7 @@ final class PruneRules {
     } else if (g != null) {
       if (fits) { // else which methods apply is moot until the mode or the granularity changes
         methods(prune.select(), g, mode, p);
+        plannerPicks(prune.select(), mode, p);
       }
       values(prune.select(), g, p);
     }
@@ -52,6 +55,8 @@ final class PruneRules {
       p.add("prune.criterion", "applies to channel pruning only; granularity " + g.id() + " prunes by weight magnitude");
     } else if (mode == ScheduleMode.SLIMMING) {
       p.add("prune.criterion", "not used by mode slimming, which ranks channels by BatchNorm gamma");
+    } else if (mode == ScheduleMode.FINETUNE) {
+      p.add("prune.criterion", "not used by mode finetune, which cuts nothing: the replayed history (model.replay) is the cut");
     } else if (!Importances.names().contains(c)) {
       p.add("prune.criterion", "unknown criterion '" + c + "'; valid: " + String.join(", ", Importances.names()));
     }
@@ -59,7 +64,8 @@ final class PruneRules {
 
   /** The methods a granularity and schedule take; empty when the schedule carries its own target. */
   static List<String> allowedMethods(Granularity g, ScheduleMode mode) {
-    if (mode == ScheduleMode.STAGES || mode == ScheduleMode.SLIMMING || mode == ScheduleMode.GRADUAL) {
+    if (mode == ScheduleMode.STAGES || mode == ScheduleMode.SLIMMING || mode == ScheduleMode.GRADUAL || mode == ScheduleMode.SENSITIVITY
+        || mode == ScheduleMode.FINETUNE) {
       return List.of();
     }
     return switch (g) {
@@ -92,6 +98,24 @@ final class PruneRules {
     }
   }
 
+  /** Sensitivity's planner picks each group's count from the curves of every prunable group: no constraint applies. */
+  private static void plannerPicks(SelectSpec s, ScheduleMode mode, Problems p) {
+    if (mode != ScheduleMode.SENSITIVITY && mode != ScheduleMode.FINETUNE) {
+      return;
+    }
+    String why = "not used by mode " + mode.id() + (mode == ScheduleMode.SENSITIVITY
+        ? ": the analysis probes every prunable group and its planner picks each group's count" : ": it cuts nothing");
+    if (s.roundTo() != 1 && !(s.roundsByDefault() && !s.methodsGiven().isEmpty())) { // a method's default: said at the method
+      p.add("prune.select.roundTo", why);
+    }
+    if (s.minChannels() != 1) {
+      p.add("prune.select.minChannels", why);
+    }
+    if (s.exclude() != null && !s.exclude().isEmpty()) {
+      p.add("prune.select.exclude", why);
+    }
+  }
+
   private static Granularity owner(String method) {
     if (SelectSpec.CHANNEL_METHODS.contains(method)) {
       return Granularity.CHANNEL;
@@ -104,6 +128,8 @@ final class PruneRules {
       case STAGES -> "each stage's target is in schedule.flopsReductions";
       case SLIMMING -> "schedule.percent sets the cut";
       case GRADUAL -> "schedule.targetSparsity sets the sparsity";
+      case SENSITIVITY -> "schedule.targetFlopsReduction and maxAccuracyDrop set the cut, per group from the analysis";
+      case FINETUNE -> "it cuts nothing: the replayed history (model.replay) is the cut";
       default -> "it takes no selection method";
     };
   }

@@ -16,7 +16,12 @@ public enum ScheduleMode {
       List.of(Granularity.UNSTRUCTURED)),
   /** Network slimming: BN-gamma sparsity training, one global gamma threshold, fine-tune. */
   SLIMMING("slimming", List.of("sr", "srDecay", "sparsityTraining", "percent", "finetune", "minKept", "minKeptFraction",
-      "roundTo", "skipShortcuts"), List.of(Granularity.CHANNEL));
+      "roundTo", "skipShortcuts"), List.of(Granularity.CHANNEL)),
+  /** Sensitivity analysis: each group pruned alone at each ratio; per-group ratios for a FLOPs target within a drop; cut, fine-tune. */
+  SENSITIVITY("sensitivity", List.of("ratios", "maxAccuracyDrop", "targetFlopsReduction", "probeBatches", "finetune"),
+      List.of(Granularity.CHANNEL)),
+  /** No cut of its own: fine-tune the model whose cut is a replayed history ({@code model.replay}). */
+  FINETUNE("finetune", List.of("finetune"), List.of(Granularity.CHANNEL));
 
   private final String id;
   private final List<String> settings;

@@ -39,7 +39,37 @@ final class ScheduleRules {
       fit(sl.sparsityTraining(), "schedule.sparsityTraining", 0, detection, p);
       fit(sl.finetune(), "schedule.finetune", 0, detection, p);
       cut(sl, p);
+    } else if (s instanceof ScheduleSpec.Sensitivity se) {
+      sensitivity(se, detection, p);
+    } else if (s instanceof ScheduleSpec.Finetune f) {
+      fit(f.finetune(), "schedule.finetune", 1, detection, p);
     }
+  }
+
+  private static void sensitivity(ScheduleSpec.Sensitivity s, boolean detection, Problems p) {
+    List<Double> r = s.ratios();
+    if (r == null || r.isEmpty()) {
+      p.add("schedule.ratios", "must list at least one ratio, rising in (0, 1), e.g. [0.25, 0.5, 0.75]");
+    } else {
+      for (int i = 0; i < r.size(); i++) {
+        if (!(r.get(i) > 0 && r.get(i) < 1) || (i > 0 && r.get(i) <= r.get(i - 1))) {
+          p.add("schedule.ratios[" + i + "]", "must rise strictly within (0, 1), got " + r);
+          break;
+        }
+      }
+    }
+    if (s.maxAccuracyDrop() == null) {
+      p.add("schedule.maxAccuracyDrop", "required for mode sensitivity: the largest accuracy drop a group's cut may cost, e.g. 0.02 (two points)");
+    } else {
+      Checks.openUnit(s.maxAccuracyDrop(), "schedule.maxAccuracyDrop", p);
+    }
+    if (s.targetFlopsReduction() == null) {
+      p.add("schedule.targetFlopsReduction", "required for mode sensitivity: the fraction of the FLOPs to remove, in (0, 1)");
+    } else {
+      Checks.openUnit(s.targetFlopsReduction(), "schedule.targetFlopsReduction", p);
+    }
+    Checks.atLeast(s.probeBatches(), 1, "schedule.probeBatches", p);
+    fit(s.finetune(), "schedule.finetune", 0, detection, p);
   }
 
   /** Slimming's per-group floor and rounding. */

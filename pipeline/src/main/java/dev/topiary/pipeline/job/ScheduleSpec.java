@@ -16,7 +16,8 @@ import java.util.List;
 @JsonSubTypes({
     @JsonSubTypes.Type(ScheduleSpec.OneShot.class), @JsonSubTypes.Type(ScheduleSpec.Layerwise.class),
     @JsonSubTypes.Type(ScheduleSpec.Stages.class), @JsonSubTypes.Type(ScheduleSpec.Gradual.class),
-    @JsonSubTypes.Type(ScheduleSpec.Slimming.class)})
+    @JsonSubTypes.Type(ScheduleSpec.Slimming.class), @JsonSubTypes.Type(ScheduleSpec.Sensitivity.class),
+    @JsonSubTypes.Type(ScheduleSpec.Finetune.class)})
 public sealed interface ScheduleSpec {
   ScheduleMode mode();
 
@@ -125,6 +126,50 @@ public sealed interface ScheduleSpec {
     @Override
     public ScheduleMode mode() {
       return ScheduleMode.SLIMMING;
+    }
+  }
+
+  /**
+   * Sensitivity analysis, then the cut it chooses: every prunable group is pruned alone at each of
+   * {@code ratios} (its lowest-scored units by {@code prune.criterion}) without fine-tuning, and
+   * the accuracy measured on {@code probeBatches} test batches; per-group ratios are then chosen
+   * that remove {@code targetFlopsReduction} of the MACs with no group's drop over {@code
+   * maxAccuracyDrop} ({@link dev.topiary.engine.prune.sensitivity.SensitivityPlanner}).
+   *
+   * @param ratios the ratios tried per group, strictly rising in (0, 1)
+   * @param maxAccuracyDrop the largest accuracy drop a group's ratio may cost, a fraction in (0, 1)
+   * @param targetFlopsReduction the fraction of the MACs to remove, in (0, 1)
+   * @param probeBatches test batches each probe is measured on, >= 1
+   * @param finetune after the cut
+   */
+  @JsonTypeName("sensitivity")
+  record Sensitivity(List<Double> ratios, Double maxAccuracyDrop, Double targetFlopsReduction, int probeBatches, FitSpec finetune)
+      implements ScheduleSpec {
+    public static final List<Double> DEFAULT_RATIOS = java.util.Arrays.stream(dev.topiary.engine.prune.sensitivity.SensitivityAnalysis.DEFAULT_RATIOS)
+        .boxed().toList();
+    public static final int DEFAULT_PROBE_BATCHES = 4;
+
+    public Sensitivity {
+      ratios = Lists.copy(ratios);
+    }
+
+    @Override
+    public ScheduleMode mode() {
+      return ScheduleMode.SENSITIVITY;
+    }
+  }
+
+  /**
+   * No cut of its own: fine-tune the model as it comes, for a job whose cut is another model's
+   * pruning history replayed onto its checkpoint ({@code model.replay}).
+   *
+   * @param finetune the training run, at least 1 epoch
+   */
+  @JsonTypeName("finetune")
+  record Finetune(FitSpec finetune) implements ScheduleSpec {
+    @Override
+    public ScheduleMode mode() {
+      return ScheduleMode.FINETUNE;
     }
   }
 }

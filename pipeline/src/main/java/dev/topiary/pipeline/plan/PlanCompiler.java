@@ -23,10 +23,14 @@ import java.util.function.IntFunction;
  * stages     per stage: rank, prune-to-flops, [finetune perStage]
  * gradual    gradual-tune
  * slimming   [sparsity-train], slim, [finetune]
+ * sensitivity  sensitivity, prune-per-group, [finetune]
+ * finetune   finetune
  * evaluate (final)
  * </pre>
  *
- * A bracketed tuning step is left out when its settings ask for 0 epochs.
+ * A bracketed tuning step is left out when its settings ask for 0 epochs. A spec with {@code
+ * model.replay} replays the history right after the baseline evaluation ({@code replay}), so the
+ * baseline is the checkpoint and the schedule starts from the replayed model.
  *
  * <p>A detection job's slimming measures the seed's four points: evaluate after sparsity training
  * and after the cut too, {@code [sparsity-train, evaluate], slim, [evaluate, finetune]}, so that its
@@ -57,6 +61,9 @@ public final class PlanCompiler {
       s.add(i -> new PlanStep.TrainBaseline(i, spec.baseline()));
     }
     s.add(i -> new PlanStep.Evaluate(i, true));
+    if (spec.model().replay() != null) {
+      s.add(PlanStep.Replay::new);
+    }
     ScheduleSpec schedule = spec.schedule();
     if (schedule instanceof ScheduleSpec.OneShot o) {
       switch (spec.prune().granularity()) {
@@ -102,6 +109,12 @@ public final class PlanCompiler {
         s.add(i -> new PlanStep.Evaluate(i, false));
       }
       s.tune(sl.finetune());
+    } else if (schedule instanceof ScheduleSpec.Sensitivity se) {
+      s.add(PlanStep.Sensitivity::new);
+      s.add(PlanStep.PrunePerGroup::new);
+      s.tune(se.finetune());
+    } else if (schedule instanceof ScheduleSpec.Finetune f) {
+      s.tune(f.finetune());
     }
     s.add(i -> new PlanStep.Evaluate(i, false));
     return new JobPlan(JobPlan.VERSION, jobId, spec, s.steps);

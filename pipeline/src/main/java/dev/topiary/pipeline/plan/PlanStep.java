@@ -24,7 +24,8 @@ import java.util.List;
     @JsonSubTypes.Type(PlanStep.PruneGroup.class), @JsonSubTypes.Type(PlanStep.PruneToFlops.class),
     @JsonSubTypes.Type(PlanStep.Slim.class), @JsonSubTypes.Type(PlanStep.Mask.class), @JsonSubTypes.Type(PlanStep.NmMask.class),
     @JsonSubTypes.Type(PlanStep.Finetune.class), @JsonSubTypes.Type(PlanStep.SparsityTrain.class),
-    @JsonSubTypes.Type(PlanStep.GradualTune.class)})
+    @JsonSubTypes.Type(PlanStep.GradualTune.class), @JsonSubTypes.Type(PlanStep.Sensitivity.class),
+    @JsonSubTypes.Type(PlanStep.PrunePerGroup.class), @JsonSubTypes.Type(PlanStep.Replay.class)})
 @JsonIgnoreProperties(value = "stage", allowGetters = true)
 public sealed interface PlanStep {
   /** The position in the plan, from 1; the submission is step 0. */
@@ -257,6 +258,50 @@ public sealed interface PlanStep {
     @Override
     public StepKind kind() {
       return StepKind.GRADUAL_TUNE;
+    }
+  }
+
+  /**
+   * Sensitivity analysis of the current model ({@code spec.schedule}, mode sensitivity): score its
+   * groups by {@code spec.prune.criterion}, prune each alone at each ratio and measure the accuracy,
+   * then choose per-group counts for the FLOPs target within the drop budget. Stores the scores, the
+   * curves with the choice ({@code sensitivity.json}) and their plot ({@code sensitivity.svg}).
+   */
+  @JsonTypeName(StepKind.Ids.SENSITIVITY)
+  record Sensitivity(int index) implements PlanStep {
+    public Sensitivity {
+      checkIndex(index);
+    }
+
+    @Override
+    public StepKind kind() {
+      return StepKind.SENSITIVITY;
+    }
+  }
+
+  /** Cut each group to the count the sensitivity step before chose, its lowest-scored units going. */
+  @JsonTypeName(StepKind.Ids.PRUNE_PER_GROUP)
+  record PrunePerGroup(int index) implements PlanStep {
+    public PrunePerGroup {
+      checkIndex(index);
+    }
+
+    @Override
+    public StepKind kind() {
+      return StepKind.PRUNE_PER_GROUP;
+    }
+  }
+
+  /** Apply the pruning history of {@code spec.model.replay} to the current model (the checkpoint). */
+  @JsonTypeName(StepKind.Ids.REPLAY)
+  record Replay(int index) implements PlanStep {
+    public Replay {
+      checkIndex(index);
+    }
+
+    @Override
+    public StepKind kind() {
+      return StepKind.REPLAY;
     }
   }
 }

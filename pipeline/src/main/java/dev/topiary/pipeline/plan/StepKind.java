@@ -16,7 +16,10 @@ public enum StepKind {
   NM_MASK(Ids.NM_MASK, Stage.PRUNE),
   FINETUNE(Ids.FINETUNE, Stage.FINETUNE),
   SPARSITY_TRAIN(Ids.SPARSITY_TRAIN, Stage.FINETUNE),
-  GRADUAL_TUNE(Ids.GRADUAL_TUNE, Stage.FINETUNE);
+  GRADUAL_TUNE(Ids.GRADUAL_TUNE, Stage.FINETUNE),
+  SENSITIVITY(Ids.SENSITIVITY, Stage.RANK),
+  PRUNE_PER_GROUP(Ids.PRUNE_PER_GROUP, Stage.PRUNE),
+  REPLAY(Ids.REPLAY, Stage.PRUNE);
 
   /** The JSON names, as constants for the {@code @JsonTypeName} annotations of {@link PlanStep}'s records. */
   static final class Ids {
@@ -32,6 +35,9 @@ public enum StepKind {
     static final String FINETUNE = "finetune";
     static final String SPARSITY_TRAIN = "sparsity-train";
     static final String GRADUAL_TUNE = "gradual-tune";
+    static final String SENSITIVITY = "sensitivity";
+    static final String PRUNE_PER_GROUP = "prune-per-group";
+    static final String REPLAY = "replay";
 
     private Ids() {}
   }

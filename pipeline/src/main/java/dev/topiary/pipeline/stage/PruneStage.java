@@ -17,6 +17,11 @@ import dev.topiary.pipeline.event.LayerPruned;
 import dev.topiary.pipeline.event.PipelineEvent;
 import dev.topiary.pipeline.event.Stage;
 import dev.topiary.pipeline.event.StepEvent;
+import dev.topiary.engine.graph.Graph;
+import dev.topiary.engine.graph.GraphJson;
+import dev.topiary.engine.model.PruningStep;
+import dev.topiary.pipeline.job.ModelSource;
+import dev.topiary.pipeline.job.ReplayCheck;
 import dev.topiary.pipeline.job.ScheduleSpec;
 import dev.topiary.pipeline.job.SelectSpec;
 import dev.topiary.pipeline.plan.PlanStep;
@@ -38,7 +43,10 @@ import java.util.stream.IntStream;
  * by the global |gamma| threshold within the spec's cut (per-group floor, rounding, skipped
  * shortcuts). Surgery keeps the graph's metadata, so a detector's anchors and class names go on. Mask steps ({@link PlanStep.Mask}, {@link PlanStep.NmMask})
  * zero weights by magnitude and store the masked model with {@value SparsityMask#FILE_NAME}. Every
- * step emits {@link LayerPruned}. A surgery result carries no masks: they would not fit it.
+ * step emits {@link LayerPruned}. A surgery result carries no masks: they would not fit it. {@link
+ * PlanStep.PrunePerGroup} cuts each group to the count a sensitivity step chose ({@link
+ * SensitivitySteps}); {@link PlanStep.Replay} applies {@code spec.model.replay}'s pruning history to
+ * the checkpoint, once {@link ReplayCheck} finds the checkpoint has the architecture it was recorded on.
  */
 public final class PruneStage extends StageRunner {
   public PruneStage(StageContext ctx) {
@@ -53,8 +61,11 @@ public final class PruneStage extends StageRunner {
   @Override
   StepEvent execute(StepWork w, Consumer<PipelineEvent> progress) {
     Model model = w.inputModel();
-    SelectSpec select = w.plan.spec().prune().select();
     PlanStep step = w.step;
+    if (step instanceof PlanStep.Replay) {
+      return replay(w, model);
+    }
+    SelectSpec select = w.plan.spec().prune().select();
     if (step instanceof PlanStep.Mask) {
       SparsityMask mask = select.sparsityRules() != null
           ? MagnitudePruner.layerwise(model, SparsityRules.parse(select.sparsityRules()))
@@ -77,6 +88,8 @@ public final class PruneStage extends StageRunner {
     } else if (step instanceof PlanStep.Slim) {
       ScheduleSpec.Slimming slimming = (ScheduleSpec.Slimming) w.plan.spec().schedule();
       plan = Slimming.plan(model, slimming.percent(), slimming.cut());
+    } else if (step instanceof PlanStep.PrunePerGroup) {
+      plan = SensitivitySteps.chosen(w, deps);
     } else {
       throw unexpected(step);
     }
@@ -126,6 +139,18 @@ public final class PruneStage extends StageRunner {
         .map(e -> new LayerPruned.GroupCut(e.groupName(), e.units(), e.kept())).toList();
     return new LayerPruned(w.plan.jobId(), w.step.index(), w.attempt, w.now(), w.input.plan(),
         w.artifacts().withModel(w.putModel(pruned)).withMasks(null), groups, pruned.graph().parameterCount(), pruned.graph().macs(), null);
+  }
+
+  /** The history of {@code spec.model.replay} applied to the checkpoint, once {@link ReplayCheck} finds that it fits. */
+  private static StepEvent replay(StepWork w, Model checkpoint) {
+    ModelSource.Replay r = w.plan.spec().model().replay();
+    Graph pruned = GraphJson.read(w.store().get(r.graph(), w.local("replay-" + Model.GRAPH_FILE)));
+    List<PruningStep> history = Model.readHistory(w.store().get(r.history(), w.local("replay-" + Model.HISTORY_FILE)));
+    Model replayed = ReplayCheck.replay(checkpoint, history, pruned);
+    List<LayerPruned.GroupCut> groups = ReplayCheck.cuts(checkpoint.graph(), history).stream().filter(c -> c.after() < c.before())
+        .map(c -> new LayerPruned.GroupCut(c.group(), c.before(), c.after())).toList();
+    return new LayerPruned(w.plan.jobId(), w.step.index(), w.attempt, w.now(), w.input.plan(),
+        w.artifacts().withModel(w.putModel(replayed)).withMasks(null), groups, replayed.graph().parameterCount(), replayed.graph().macs(), null);
   }
 
   private static StepEvent masked(StepWork w, Model model, SparsityMask mask, Map<ParamKey, String> notes) {

@@ -19,7 +19,8 @@ import java.util.function.Consumer;
 /**
  * The rank stage: a {@link PlanStep.Rank} scores every prunable channel group of the current model
  * with the spec's criterion (on {@code rankBatches} training batches when the criterion needs data),
- * stores {@value ScoresFile#FILE_NAME} and emits {@link RankComputed}.
+ * stores {@value ScoresFile#FILE_NAME} and emits {@link RankComputed}. A {@link PlanStep.Sensitivity}
+ * also analyses the model and chooses the cut ({@link SensitivitySteps}).
  */
 public final class RankStage extends StageRunner {
   public RankStage(StageContext ctx) {
@@ -33,6 +34,9 @@ public final class RankStage extends StageRunner {
 
   @Override
   StepEvent execute(StepWork w, Consumer<PipelineEvent> progress) {
+    if (w.step instanceof PlanStep.Sensitivity) {
+      return SensitivitySteps.analyse(w);
+    }
     PruneSpec prune = w.plan.spec().prune();
     Model model = w.inputModel();
     DependencyGraph deps = DependencyGraph.of(model.graph(), prune.select().excludedNodes());

@@ -50,6 +50,18 @@ class UserExamplesTest {
     assertTrue(spec.dataset().uri().startsWith("s3://topiary/uploads/local/datasets/"));
   }
 
+  /** The replay example: a checkpoint and another job's pruned model, valid once their refs are pasted in. */
+  @Test
+  void theReplayExampleAppliesAnotherModelsHistoryAndOnlyFineTunes() throws IOException {
+    Path file = EXAMPLES.resolve("replay").resolve("resnet20-replay.yaml");
+    JobSpec spec = JobSpecs.parseYaml(Files.readString(file));
+    assertEquals(List.of(), JobSpecs.problems(spec));
+    assertEquals("resnet20-replay", spec.name());
+    assertTrue(spec.model().replay().history().key().endsWith("/history.json"));
+    assertEquals(ScheduleMode.FINETUNE, spec.schedule().mode());
+    assertFalse(spec.trainsBaseline(), "the checkpoint comes with its weights");
+  }
+
   @Test
   void coversTheMethodsUsersAskFor() throws IOException {
     List<JobSpec> specs = examples().map(p -> {
@@ -64,6 +76,7 @@ class UserExamplesTest {
         && s.model().zoo().equals("mobilenetv2")));
     assertTrue(specs.stream().anyMatch(s -> s.schedule().mode() == ScheduleMode.SLIMMING));
     assertTrue(specs.stream().anyMatch(s -> s.schedule().mode() == ScheduleMode.GRADUAL));
+    assertTrue(specs.stream().anyMatch(s -> s.schedule().mode() == ScheduleMode.SENSITIVITY));
     assertTrue(specs.stream().anyMatch(s -> s.prune().granularity() == Granularity.NM && "2:4".equals(s.prune().select().nm())));
   }
 }
