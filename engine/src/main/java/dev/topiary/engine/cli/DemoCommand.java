@@ -53,7 +53,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--run-dir", description = "where models and the report go (default .run/demo-<time>)") Path runDir;
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new DemoCommand()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+    System.exit(new CommandLine(new DemoCommand()).setErr(Terminal.err()).setExecutionExceptionHandler((e, cmd, parsed) -> {
       cmd.getErr().println("error: " + e.getMessage());
       return 2;
     }).execute(args));

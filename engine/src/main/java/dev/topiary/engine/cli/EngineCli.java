@@ -7,7 +7,9 @@ import picocli.CommandLine.Command;
 /**
  * The engine's command line: train, evaluate, count, benchmark and prune models without any service.
  * Run through {@code ./topiary engine ...}. Bad input ends with exit code 2 and one line naming
- * the field, node or file and the reason; never a stack trace.
+ * the field, node or file and the reason; never a stack trace. An unexpected failure prints one line
+ * to the user and its stack trace to standard error, which the launcher sends to the engine's log
+ * ({@link Terminal}).
  */
 @Command(name = "topiary engine", mixinStandardHelpOptions = true, version = "topiary engine 0.1.0",
     description = "Train, evaluate, count, benchmark and prune CNNs with Topiary's engine (DJL + PyTorch, offline).",
@@ -25,13 +27,21 @@ public final class EngineCli {
   /** Runs the CLI and returns the exit code (for tests). */
   public static int run(String... args) {
     CommandLine cli = new CommandLine(EngineCli.class);
+    cli.setErr(Terminal.err());
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (e instanceof TopiaryException || e instanceof IllegalArgumentException) {
         cmd.getErr().println("error: " + e.getMessage());
         return 2;
       }
-      throw e;
+      e.printStackTrace();
+      cmd.getErr().println("error: " + e + Terminal.logHint());
+      return 1;
     });
-    return cli.execute(args);
+    try {
+      return cli.execute(args);
+    } catch (Error e) {
+      cli.getErr().println("error: " + e + Terminal.logHint()); // an out-of-memory error, say: its trace follows on standard error
+      throw e;
+    }
   }
 }

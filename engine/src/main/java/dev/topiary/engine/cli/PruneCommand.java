@@ -116,8 +116,11 @@ final class PruneCommand implements Callable<Integer> {
     if (finetuneEpochs == 0) {
       return m;
     }
-    return Fitter.fit(m, loaders(m), fit.settings(finetuneEpochs, model.seed),
-        r -> System.out.println("finetune " + Console.epoch(r)), masks, List.of(), null).model();
+    ProgressLine progress = ProgressLine.onStdout("finetune");
+    return Fitter.fit(m, loaders(m), fit.settings(finetuneEpochs, model.seed), r -> {
+      progress.clear();
+      System.out.println("finetune " + Console.epoch(r));
+    }, masks, List.of(), null, null, progress).model();
   }
 
   private DataSpec.Loaders loaders(Model m) {

@@ -15,6 +15,7 @@ import dev.topiary.engine.prune.schedule.Slimming;
 import dev.topiary.engine.prune.schedule.Stages;
 import dev.topiary.engine.prune.select.Selector;
 import dev.topiary.engine.train.EpochResult;
+import dev.topiary.engine.train.TrainingProgress;
 import dev.topiary.engine.train.Evaluation;
 import dev.topiary.engine.workflow.DataSpec;
 import dev.topiary.engine.workflow.Fitter;
@@ -190,13 +191,23 @@ final class ScheduleCommand implements Callable<Integer> {
 
   /** Prints each step and epoch as the schedule runs. */
   private static final class Printer implements ScheduleListener {
+    private ProgressLine progress = ProgressLine.onStdout("");
+
+    @Override
+    public TrainingProgress progress(String phase) {
+      progress = ProgressLine.onStdout(phase);
+      return progress;
+    }
+
     @Override
     public void stepDone(ScheduleStep s) {
+      progress.clear();
       System.out.printf(Locale.ROOT, "step %d: %s: %d units removed, params %,d, MACs %,d%n", s.index() + 1, s.description(), s.removedUnits(), s.params(), s.macs());
     }
 
     @Override
     public void epochDone(String phase, EpochResult r) {
+      progress.clear();
       System.out.println(phase + " " + Console.epoch(r));
     }
   }

@@ -42,8 +42,11 @@ final class TrainCommand implements Callable<Integer> {
     DataSpec.Loaders loaders = data.spec(model.seed).open(input);
     System.out.printf("training %s on %s: %d train / %d test images, %d epochs%n", start.graph().name(), data.kind,
         loaders.train().size(), loaders.test().size(), epochs);
-    Fitter.Outcome o = Fitter.fit(start, loaders, fit, r -> System.out.println(Console.epoch(r)),
-        m -> java.util.Map.of(), java.util.List.of(), checkpoints);
+    ProgressLine progress = ProgressLine.onStdout("train");
+    Fitter.Outcome o = Fitter.fit(start, loaders, fit, r -> {
+      progress.clear();
+      System.out.println(Console.epoch(r));
+    }, m -> java.util.Map.of(), java.util.List.of(), checkpoints, null, progress);
     o.convOrders().forEach(c -> System.out.println(Console.convOrder(c)));
     o.model().save(out);
     Evaluation e = Fitter.evaluate(o.model(), loaders);

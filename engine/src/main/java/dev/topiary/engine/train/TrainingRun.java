@@ -50,6 +50,8 @@ public final class TrainingRun {
   private final List<GradientHook> hooks;
   private final Path checkpointDir;
   private final MaskUpdate maskUpdate;
+  private final TrainingProgress progress;
+  private final long imagesPerEpoch;
 
   private TrainingRun(Builder b) {
     block = b.block;
@@ -64,6 +66,8 @@ public final class TrainingRun {
     hooks = List.copyOf(b.hooks);
     checkpointDir = b.checkpointDir;
     maskUpdate = b.maskUpdate;
+    progress = b.progress;
+    imagesPerEpoch = b.imagesPerEpoch;
   }
 
   public static Builder builder() {
@@ -162,11 +166,14 @@ public final class TrainingRun {
       double lr = schedule.lr(epoch);
       Evaluation train;
       try (ClassificationMetrics metrics = new ClassificationMetrics(run)) {
+        long images = 0;
         for (NDList batch : trainData.batches(epoch, run)) {
           try (NDManager step = run.newSubManager()) {
             batch.attach(step);
+            images += batch.get(1).getShape().get(0);
             step(batch, epoch, lr, metrics, step);
           }
+          progress.stepped(epoch, epochs, images, imagesPerEpoch);
         }
         train = metrics.result();
       }
@@ -234,6 +241,8 @@ public final class TrainingRun {
     private final List<GradientHook> hooks = new ArrayList<>();
     private Path checkpointDir;
     private MaskUpdate maskUpdate;
+    private TrainingProgress progress = TrainingProgress.NONE;
+    private long imagesPerEpoch;
 
     private Builder() {}
 
@@ -292,15 +301,26 @@ public final class TrainingRun {
       return this;
     }
 
-    /** Where to checkpoint after each epoch and resume from. */
     /** Recomputes the masks at the start of each epoch (gradual pruning); see {@link MaskUpdate}. */
     public Builder optMaskUpdate(MaskUpdate update) {
       this.maskUpdate = update;
       return this;
     }
 
+    /** Where to checkpoint after each epoch and resume from. */
     public Builder optCheckpointDir(Path checkpointDir) {
       this.checkpointDir = checkpointDir;
+      return this;
+    }
+
+    /**
+     * Told after every training step how far the epoch is ({@link TrainingProgress#NONE} by default).
+     *
+     * @param imagesPerEpoch the training data's images per epoch, passed on to the listener (0: unknown)
+     */
+    public Builder optProgress(TrainingProgress progress, long imagesPerEpoch) {
+      this.progress = progress;
+      this.imagesPerEpoch = imagesPerEpoch;
       return this;
     }
 
@@ -320,8 +340,8 @@ public final class TrainingRun {
       if (!block.isInitialized()) {
         throw new IllegalArgumentException("block: must be initialized (block.initialize) before training");
       }
-      if (callbacks.contains(null) || hooks.contains(null) || masks.containsValue(null)) {
-        throw new IllegalArgumentException("callbacks, gradient hooks and masks: must not be null");
+      if (callbacks.contains(null) || hooks.contains(null) || masks.containsValue(null) || progress == null) {
+        throw new IllegalArgumentException("callbacks, gradient hooks, masks and progress: must not be null");
       }
     }
 

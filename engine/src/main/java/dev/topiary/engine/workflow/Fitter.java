@@ -14,6 +14,7 @@ import dev.topiary.engine.train.Evaluator;
 import dev.topiary.engine.train.GradientHook;
 import dev.topiary.engine.train.MaskUpdate;
 import dev.topiary.engine.train.Sgd;
+import dev.topiary.engine.train.TrainingProgress;
 import dev.topiary.engine.train.TrainingRun;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,7 +44,13 @@ public final class Fitter {
   }
 
   public static Outcome fit(Model model, DataSpec.Loaders data, FitSettings settings, Consumer<EpochResult> callback) {
-    return fit(model, data, settings, callback, m -> Map.of(), List.of(), null);
+    return fit(model, data, settings, callback, TrainingProgress.NONE);
+  }
+
+  /** As above, telling {@code progress} after every step how far the epoch is. */
+  public static Outcome fit(Model model, DataSpec.Loaders data, FitSettings settings, Consumer<EpochResult> callback,
+      TrainingProgress progress) {
+    return fit(model, data, settings, callback, m -> Map.of(), List.of(), null, null, progress);
   }
 
   /**
@@ -61,12 +68,20 @@ public final class Fitter {
    */
   public static Outcome fit(Model model, DataSpec.Loaders data, FitSettings settings, Consumer<EpochResult> callback,
       Function<NDManager, Map<String, NDArray>> masks, List<GradientHook> hooks, Path checkpointDir, MaskUpdate maskUpdate) {
+    return fit(model, data, settings, callback, masks, hooks, checkpointDir, maskUpdate, TrainingProgress.NONE);
+  }
+
+  /** As above, telling {@code progress} after every step how far the epoch is. */
+  public static Outcome fit(Model model, DataSpec.Loaders data, FitSettings settings, Consumer<EpochResult> callback,
+      Function<NDManager, Map<String, NDArray>> masks, List<GradientHook> hooks, Path checkpointDir, MaskUpdate maskUpdate,
+      TrainingProgress progress) {
     requireOutputPerClass(model, data);
     try (NDManager manager = NDManager.newBaseManager(EngineSettings.computeDevice()); Sgd sgd = settings.optimizer()) {
       GraphBlock block = BlockWeights.load(model, manager);
       TrainingRun.Builder b = TrainingRun.builder().setBlock(block).setOptimizer(sgd)
           .setSchedule(settings.lrSchedule()).setEpochs(settings.epochs()).setTrainData(data.trainData())
-          .optValidationData(data.testData()).optSeed(settings.seed()).optMasks(masks.apply(manager));
+          .optValidationData(data.testData()).optSeed(settings.seed()).optMasks(masks.apply(manager))
+          .optProgress(progress, data.train().size());
       if (callback != null) {
         b.optCallback(callback);
       }

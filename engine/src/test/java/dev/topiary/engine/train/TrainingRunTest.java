@@ -58,6 +58,22 @@ class TrainingRunTest {
   }
 
   @Test
+  void reportsEveryStepWithTheImagesSoFarInItsEpoch() {
+    Block net = Fixtures.tinyNet(manager, 1);
+    List<long[]> steps = new ArrayList<>();
+    try (Sgd sgd = momentumSgd()) {
+      run(net, sgd, 2).optProgress((epoch, epochs, images, perEpoch) -> steps.add(new long[] {epoch, epochs, images, perEpoch}), 96)
+          .build().fit();
+    }
+    int perEpoch = 96 / Fixtures.BATCH;
+    assertEquals(2 * perEpoch, steps.size(), "one call per step");
+    for (int i = 0; i < steps.size(); i++) {
+      long[] s = steps.get(i);
+      assertArrayEquals(new long[] {i / perEpoch, 2, (long) Fixtures.BATCH * (i % perEpoch + 1), 96}, s, "step " + i);
+    }
+  }
+
+  @Test
   void maskedWeightsStayExactlyZeroUnderMomentumAndWeightDecay() {
     Block net = Fixtures.tinyNet(manager, 2);
     String conv = Fixtures.name(net, "Conv2d_weight");

@@ -14,8 +14,9 @@ import java.util.function.ToDoubleFunction;
  * A {@link JobReport} as one self-contained HTML page: the before/after table (accuracy,
  * parameters, FLOPs, size), latency per batch size and runtime (a table, and SVG bars with a
  * series per runtime), channels per layer before and after (SVG bars), accuracy and loss per epoch
- * (SVG lines), and the timeline; for a detection job also the seed's table, the PR curve and the
- * |gamma| histogram ({@link DetectionHtml}); for a sensitivity job the analysis's plot ({@link SensitivityHtml}). No script, no external resource; every user-given text is escaped.
+ * ({@link EpochChart}: SVG lines on two axes with ticks, a legend and a mark where fine-tuning starts), and the timeline; for a
+ * detection job also the seed's table, the PR curve and the |gamma| histogram ({@link DetectionHtml}); for a sensitivity job
+ * the analysis's plot ({@link SensitivityHtml}). No script, no external resource; every user-given text is escaped.
  */
 public final class ReportHtml {
   private static final int WIDTH = 720;
@@ -37,7 +38,8 @@ public final class ReportHtml {
         .append("</title><style>body{font-family:sans-serif;margin:2em;max-width:60em}table{border-collapse:collapse;margin:1em 0}"
             + "td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}th:first-child,td:first-child{text-align:left}"
             + ".before{fill:#b0b7c3}.after{fill:#2e8b57}.after.onnxruntime{fill:#2c6fbb}.acc{stroke:#2e8b57;fill:none}.loss{stroke:#c0392b;fill:none}"
-            + ".val{stroke-dasharray:4 3}</style></head><body>");
+            + ".val{stroke-dasharray:4 3}.acc,.loss{stroke-width:1.5}.tick line{stroke:#999}.tick line.grid{stroke:#eee}.label{fill:#444}"
+            + ".finetune-start line{stroke:#555;stroke-dasharray:2 2}.finetune-start text{fill:#555}</style></head><body>");
     h.append("<h1>").append(esc(r.name())).append("</h1><p>Job <code>").append(esc(r.jobId())).append("</code>: ")
         .append(esc(r.state())).append("</p>");
     if (r.failure() != null) {
@@ -53,7 +55,7 @@ public final class ReportHtml {
     }
     latency(h, r);
     channels(h, r.channels());
-    epochs(h, r.epochs());
+    epochs(h, r.epochs(), r.timeline());
     timeline(h, r.timeline());
     return h.append("</body></html>").toString();
   }
@@ -185,39 +187,14 @@ public final class ReportHtml {
     h.append("</svg>");
   }
 
-  /** Accuracy (green) and loss (red, own scale) over every epoch of every tuning step, in order; validation dashed. */
-  private static void epochs(StringBuilder h, List<JobDetails.Epoch> epochs) {
+  /** Accuracy and loss over every epoch of every tuning step ({@link EpochChart}). */
+  private static void epochs(StringBuilder h, List<JobDetails.Epoch> epochs, List<JobDetails.Step> timeline) {
     h.append("<h2>Accuracy and loss per epoch</h2>");
     if (epochs.isEmpty()) {
       h.append("<p>No epoch yet.</p>");
       return;
     }
-    int height = 240;
-    double maxLoss = epochs.stream().mapToDouble(e -> Math.max(e.trainLoss(), e.valLoss() == null ? 0 : e.valLoss())).max().orElse(1);
-    h.append("<svg id=\"epochs\" xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH).append("\" height=\"").append(height + 20)
-        .append("\" font-size=\"11\"><rect x=\"40\" y=\"0\" width=\"").append(WIDTH - 80).append("\" height=\"").append(height)
-        .append("\" fill=\"none\" stroke=\"#ccc\"/>");
-    line(h, epochs, e -> e.trainAccuracy() == null ? Double.NaN : e.trainAccuracy(), 1, height, "acc");
-    line(h, epochs, e -> e.valAccuracy() != null ? e.valAccuracy() : e.map50() != null ? e.map50() : Double.NaN, 1, height, "acc val");
-    line(h, epochs, JobDetails.Epoch::trainLoss, maxLoss, height, "loss");
-    line(h, epochs, e -> e.valLoss() == null ? Double.NaN : e.valLoss(), maxLoss, height, "loss val");
-    h.append(fmt("<text x=\"0\" y=\"10\">100%%</text><text x=\"%d\" y=\"10\">%.2f</text><text x=\"40\" y=\"%d\">epochs: %d "
-        + "(accuracy green, a detector's validation mAP@0.5 green dashed, loss red, validation dashed)</text></svg>", WIDTH - 38, maxLoss, height + 15, epochs.size()));
-  }
-
-  private static void line(StringBuilder h, List<JobDetails.Epoch> epochs, ToDoubleFunction<JobDetails.Epoch> f, double max, int height,
-      String cls) {
-    StringBuilder pts = new StringBuilder();
-    double step = epochs.size() == 1 ? 0 : (WIDTH - 80.0) / (epochs.size() - 1);
-    for (int i = 0; i < epochs.size(); i++) {
-      double v = f.applyAsDouble(epochs.get(i));
-      if (!Double.isNaN(v)) {
-        pts.append(fmt("%.1f,%.1f ", 40 + i * step, height - height * v / (max <= 0 ? 1 : max)));
-      }
-    }
-    if (pts.length() > 0) {
-      h.append("<polyline class=\"").append(cls).append("\" points=\"").append(pts.toString().strip()).append("\"/>");
-    }
+    EpochChart.render(h, epochs, timeline);
   }
 
   private static void timeline(StringBuilder h, List<JobDetails.Step> steps) {

@@ -39,7 +39,7 @@ public record GradualSparsity(SparsitySchedule curve, SparsityRules layers, FitS
     Model trained = Fitter.fit(model, data, training, r -> {
       epochs.add(r);
       listener.epochDone("gradual " + (r.epoch() + 1) + "/" + training.epochs(), r);
-    }, m -> Map.of(), List.of(), null, masks).model();
+    }, m -> Map.of(), List.of(), null, masks, listener.progress("gradual")).model();
     return new ScheduleResult(trained, steps, epochs, masks.current());
   }
 }

@@ -51,7 +51,7 @@ public record Slimming(FitSettings sparsityTraining, double sr, boolean decay, d
       sparse = Fitter.fit(model, data, sparsityTraining, r -> {
         epochs.add(r);
         listener.epochDone("sparsity-train", r);
-      }, m -> Map.of(), List.of(hook), null).model();
+      }, m -> Map.of(), List.of(hook), null, null, listener.progress("sparsity-train")).model();
     }
     PruningPlan plan = plan(sparse, percent);
     Model pruned = Tuning.apply(sparse, plan, steps, listener);

@@ -37,7 +37,7 @@ final class Tuning {
     Fitter.Outcome o = Fitter.fit(model, data, settings, r -> {
       epochs.add(r);
       listener.epochDone(phase, r);
-    });
+    }, listener.progress(phase));
     return o.model();
   }
 }
