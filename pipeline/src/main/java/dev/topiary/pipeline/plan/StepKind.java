@@ -16,7 +16,8 @@ public enum StepKind {
   NM_MASK(Ids.NM_MASK, Stage.PRUNE),
   FINETUNE(Ids.FINETUNE, Stage.FINETUNE),
   SPARSITY_TRAIN(Ids.SPARSITY_TRAIN, Stage.FINETUNE),
-  GRADUAL_TUNE(Ids.GRADUAL_TUNE, Stage.FINETUNE);
+  GRADUAL_TUNE(Ids.GRADUAL_TUNE, Stage.FINETUNE),
+  MASK_TO_SPARSITY(Ids.MASK_TO_SPARSITY, Stage.PRUNE);
 
   /** The JSON names, as constants for the {@code @JsonTypeName} annotations of {@link PlanStep}'s records. */
   static final class Ids {
@@ -32,6 +33,7 @@ public enum StepKind {
     static final String FINETUNE = "finetune";
     static final String SPARSITY_TRAIN = "sparsity-train";
     static final String GRADUAL_TUNE = "gradual-tune";
+    static final String MASK_TO_SPARSITY = "mask-to-sparsity";
 
     private Ids() {}
   }
