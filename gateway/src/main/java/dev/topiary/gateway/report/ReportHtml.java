@@ -14,7 +14,8 @@ import java.util.function.ToDoubleFunction;
  * A {@link JobReport} as one self-contained HTML page: the before/after table (accuracy,
  * parameters, FLOPs, size), latency per batch size and runtime (a table, and SVG bars with a
  * series per runtime), channels per layer before and after (SVG bars), accuracy and loss per epoch
- * (SVG lines), and the timeline; for a detection job also the seed's table, the PR curve and the
+ * (SVG lines), and the timeline; for a sparse job the masks' sparsity and accuracy per stage or
+ * epoch ({@link SparsityHtml}) in place of the channels; for a detection job also the seed's table, the PR curve and the
  * |gamma| histogram ({@link DetectionHtml}). No script, no external resource; every user-given text is escaped.
  */
 public final class ReportHtml {
@@ -40,7 +41,11 @@ public final class ReportHtml {
       DetectionHtml.render(h, r);
     }
     latency(h, r);
-    channels(h, r.channels());
+    if (r.sparsity().isEmpty()) {
+      channels(h, r.channels());
+    } else {
+      SparsityHtml.render(h, r.sparsity());
+    }
     epochs(h, r.epochs());
     timeline(h, r.timeline());
     return h.append("</body></html>").toString();
