@@ -126,10 +126,10 @@ class SparseJobRunTest extends StageTestBase {
   @Test
   void twoOfFourSurvivesFineTuningAndIsStoredWithTheResult() throws IOException {
     List<PipelineEvent> events = jobs.run("resnet20-2of4", "name: resnet20-2of4\n"
-        + "model: {zoo: resnet20, inputShape: [1, 28, 28]}\nbaseline: {epochs: 1, optimizer: {lr: 0.1}}\n"
-        + "dataset: {kind: fashion-mnist, trainLimit: 128, testLimit: 64, batchSize: 64}\n"
+        + "model: {zoo: resnet20, inputShape: [1, 16, 16]}\nbaseline: {epochs: 1, optimizer: {lr: 0.1}}\n"
+        + "dataset: {kind: fashion-mnist, trainLimit: 128, testLimit: 64, batchSize: 64, fit: resize}\n"
         + "prune: {granularity: \"n:m\", select: {nm: \"2:4\"}}\n"
-        + "schedule: {mode: oneshot, finetune: {epochs: 2, optimizer: {lr: 0.05}}}\neval: {batchSizes: [1]}\n");
+        + "schedule: {mode: oneshot, finetune: {epochs: 1, optimizer: {lr: 0.05}}}\neval: {batchSizes: [1]}\n");
 
     LayerPruned masked = last(events, LayerPruned.class);
     ModelEvaluated result = last(events, ModelEvaluated.class);
