@@ -43,6 +43,11 @@ final class PruneRules {
         methods(prune.select(), g, mode, p);
       }
       values(prune.select(), g, p);
+      if (schedule instanceof ScheduleSpec.Gradual gr && prune.select().sparsityRules() != null && gr.targetSparsity() != null
+          && gr.targetSparsity() == 0) {
+        p.add("schedule.targetSparsity", "must be > 0 with prune.select.sparsityRules: each layer rises to its rule's target along the "
+            + "curve up to targetSparsity, and a curve that stays at 0 prunes nothing");
+      }
     }
   }
 
