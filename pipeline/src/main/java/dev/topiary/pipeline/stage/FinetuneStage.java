@@ -35,8 +35,9 @@ import java.util.function.Function;
  * {@link PlanStep.TrainBaseline} starts from the spec's graph with the seeded initialisation;
  * {@link PlanStep.Finetune} keeps the model's masks; {@link PlanStep.SparsityTrain} adds the L1
  * term on BN gammas; {@link PlanStep.GradualTune} raises magnitude masks epoch by epoch (per layer
- * with {@code prune.select.sparsityRules}) and stores the last ones. Emits one {@link EpochTuned} per epoch; the last, which ends the step, carries the
- * trained model, the earlier ones (progress) the step's input artifacts.
+ * with {@code prune.select.sparsityRules}) and stores the last ones. Emits one {@link EpochTuned}
+ * per epoch; the last, which ends the step, carries the trained model, the earlier ones (progress)
+ * the step's input artifacts.
  *
  * <p>A detection job's steps train the detector as YOLOv5 does ({@link DetectionSteps#tune}); they
  * keep no epoch checkpoint, so a restarted detection step trains from its start.

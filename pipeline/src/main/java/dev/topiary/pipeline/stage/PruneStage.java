@@ -37,9 +37,9 @@ import java.util.stream.IntStream;
  * one group's lowest-scored units (scores taken once on the original model), {@link
  * PlanStep.PruneToFlops} to a share of the original MACs from fresh scores, {@link PlanStep.Slim}
  * by the global |gamma| threshold within the spec's cut (per-group floor, rounding, skipped
- * shortcuts). Surgery keeps the graph's metadata, so a detector's anchors and class names go on. Mask steps ({@link PlanStep.Mask}, {@link PlanStep.NmMask},
- * {@link PlanStep.MaskToSparsity}: a stage of static unstructured pruning, keeping the earlier masks)
- * zero weights by magnitude and store the masked model with {@value SparsityMask#FILE_NAME}. Every
+ * shortcuts). Surgery keeps the graph's metadata, so a detector's anchors and class names go on.
+ * Mask steps ({@link PlanStep.Mask}, {@link PlanStep.NmMask}, {@link PlanStep.MaskToSparsity}: a
+ * stage of static unstructured pruning, keeping the earlier masks) zero weights by magnitude and store the masked model with {@value SparsityMask#FILE_NAME}. Every
  * step emits {@link LayerPruned}. A surgery result carries no masks: they would not fit it.
  */
 public final class PruneStage extends StageRunner {
