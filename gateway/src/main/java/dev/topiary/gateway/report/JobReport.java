@@ -22,12 +22,13 @@ import java.util.TreeMap;
  * @param points detection: one row per evaluation, in step order (empty for a classification job)
  * @param gamma detection slimming: the histogram before and after sparsity training when measured, else the first one; null otherwise
  * @param sensitivity a sensitivity job's analysis: references to its curves and plot, and the cut chosen; null otherwise
+ * @param sparsity a sparse job's masks: one row per mask step, then one per epoch of gradual sparsity (empty for channel pruning)
  */
 public record JobReport(
     String jobId, String name, String state, JobDetails.Evaluation baseline, JobDetails.Evaluation pruned, Comparison comparison,
     List<JobDetails.LayerChannels> channels, List<JobDetails.Epoch> epochs, List<LatencyRow> latency, List<JobDetails.Step> timeline,
     JobDetails.Failure failure, boolean detection, List<PointRow> points, DetectionFigures.GammaBins gamma,
-    RankComputed.Sensitivity sensitivity) {
+    RankComputed.Sensitivity sensitivity, List<SparsityRow> sparsity) {
 
   /**
    * Pruned against baseline.
@@ -61,6 +62,17 @@ public record JobReport(
    */
   public record LatencyRow(String device, String runtime, int batchSize, Double baselineMs, Double prunedMs, Double speedup) {}
 
+  /**
+   * The masks at one point of an unstructured or N:M job: after a mask step (each stage of static
+   * stages), with the validation top-1 at the end of the tuning that followed it, or after an epoch
+   * of gradual sparsity, with that epoch's.
+   *
+   * @param epoch the epoch of a gradual run (from 1); null for a mask step
+   * @param sparsity the share of all Conv and Gemm weights that are zero (mask step) or masked (epoch)
+   * @param accuracy validation top-1; null when no tuning followed the mask step before the next one
+   */
+  public record SparsityRow(int step, Integer epoch, double sparsity, Double accuracy) {}
+
   /** Rows by device, then runtime, then batch size. */
   private record RowKey(String device, String runtime, int batchSize) {}
 
@@ -77,7 +89,22 @@ public record JobReport(
         .map(e -> new PointRow(e.step(), e.point(), e.map50(), e.map5095(), e.params(), 2.0 * e.macs() / 1e9, e.latency(),
             e.detection().prCurve50())).toList();
     return new JobReport(d.id(), d.name(), d.state(), base, pruned, c, d.channels(), d.epochs(), latency(base, pruned),
-        d.timeline(), d.failure(), d.detects(), points, gamma(d.evaluations()), d.sensitivity());
+        d.timeline(), d.failure(), d.detects(), points, gamma(d.evaluations()), d.sensitivity(), sparsity(d));
+  }
+
+  /** Each mask step with the accuracy its tuning reached, then each gradual epoch. */
+  private static List<SparsityRow> sparsity(JobDetails d) {
+    List<JobDetails.Cut> masks = d.cuts().stream().filter(c -> c.sparsity() != null).toList();
+    List<SparsityRow> out = new ArrayList<>();
+    for (int i = 0; i < masks.size(); i++) {
+      int step = masks.get(i).step();
+      int next = i + 1 < masks.size() ? masks.get(i + 1).step() : Integer.MAX_VALUE;
+      Double accuracy = d.epochs().stream().filter(e -> e.step() > step && e.step() < next && e.valAccuracy() != null)
+          .reduce((a, b) -> b).map(JobDetails.Epoch::valAccuracy).orElse(null);
+      out.add(new SparsityRow(step, null, masks.get(i).sparsity(), accuracy));
+    }
+    d.epochs().stream().filter(e -> e.sparsity() != null).forEach(e -> out.add(new SparsityRow(e.step(), e.epoch(), e.sparsity(), e.valAccuracy())));
+    return List.copyOf(out);
   }
 
   private static Double change(Double after, Double before) {

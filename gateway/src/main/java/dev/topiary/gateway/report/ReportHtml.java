@@ -15,6 +15,7 @@ import java.util.function.ToDoubleFunction;
  * parameters, FLOPs, size), latency per batch size and runtime (a table, and SVG bars with a
  * series per runtime), channels per layer before and after (SVG bars), accuracy and loss per epoch
  * ({@link EpochChart}: SVG lines on two axes with ticks, a legend and a mark where fine-tuning starts), and the timeline; for a
+ * sparse job the masks' sparsity and accuracy per stage or epoch ({@link SparsityHtml}) in place of the channels; for a
  * detection job also the seed's table, the PR curve and the |gamma| histogram ({@link DetectionHtml}); for a sensitivity job
  * the analysis's plot ({@link SensitivityHtml}). No script, no external resource; every user-given text is escaped.
  */
@@ -54,7 +55,11 @@ public final class ReportHtml {
       SensitivityHtml.render(h, r.sensitivity(), sensitivityPlot);
     }
     latency(h, r);
-    channels(h, r.channels());
+    if (r.sparsity().isEmpty()) {
+      channels(h, r.channels());
+    } else {
+      SparsityHtml.render(h, r.sparsity());
+    }
     epochs(h, r.epochs(), r.timeline());
     timeline(h, r.timeline());
     return h.append("</body></html>").toString();

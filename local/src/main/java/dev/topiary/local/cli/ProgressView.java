@@ -37,13 +37,15 @@ final class ProgressView {
         int epochs = e.path("epochs").asInt();
         String acc = e.hasNonNull("valAccuracy") ? String.format(Locale.ROOT, "  val %.2f%%", 100 * e.path("valAccuracy").asDouble())
             : e.hasNonNull("map50") ? String.format(Locale.ROOT, "  val mAP@0.5 %.3f", e.path("map50").asDouble()) : "";
+        acc += e.hasNonNull("sparsity") ? String.format(Locale.ROOT, "  sparsity %.1f%%", 100 * e.path("sparsity").asDouble()) : "";
         line(String.format(Locale.ROOT, "%-10s %2d %-16s %s epoch %d/%d  loss %.4f%s", "[" + s[0] + "]", step, s[1], bar(epoch, epochs),
             epoch, epochs, e.path("trainLoss").asDouble(), acc), epoch == epochs);
       }
       case "RankComputed" -> line(String.format(Locale.ROOT, "%-10s %2d %-16s %s %s, %d groups scored", "[" + s[0] + "]", step, s[1],
           bar(1, 1), e.path("criterion").asText(), e.path("groups").asInt()), true);
-      case "LayerPruned" -> line(String.format(Locale.ROOT, "%-10s %2d %-16s %s %d group(s) cut: %,d params, %,d MACs", "[" + s[0] + "]",
-          step, s[1], bar(1, 1), e.path("groups").size(), e.path("paramsAfter").asLong(), e.path("macsAfter").asLong()), true);
+      case "LayerPruned" -> line(String.format(Locale.ROOT, "%-10s %2d %-16s %s %s: %,d params, %,d MACs", "[" + s[0] + "]", step, s[1],
+          bar(1, 1), e.hasNonNull("sparsity") ? String.format(Locale.ROOT, "masked to sparsity %.1f%%", 100 * e.path("sparsity").asDouble())
+              : e.path("groups").size() + " group(s) cut", e.path("paramsAfter").asLong(), e.path("macsAfter").asLong()), true);
       case "ModelEvaluated" -> line(String.format(Locale.ROOT, "%-10s %2d %-16s %s %s, %,d params, %,d MACs", "[" + s[0] + "]",
           step, s[1], bar(1, 1), e.has("detection")
               ? String.format(Locale.ROOT, "mAP@0.5 %.3f mAP@0.5:0.95 %.3f", e.path("detection").path("map50").asDouble(),

@@ -34,6 +34,11 @@ class CliViewsTest {
     String out = bytes.toString(StandardCharsets.UTF_8);
     assertTrue(out.contains("[finetune]  1 train-baseline   |######..................| epoch 1/4  loss 0.9000  val 50.00%"), out);
     assertTrue(out.contains("top-1 80.00%, 1,000 params, 2,000 MACs"), out);
+    view.show("LayerPruned", JSON.readTree("{\"stepIndex\":1,\"groups\":[],\"paramsAfter\":10,\"macsAfter\":20,\"sparsity\":0.3}"));
+    view.show("EpochTuned", JSON.readTree("{\"stepIndex\":1,\"epoch\":2,\"epochs\":4,\"trainLoss\":0.9,\"valAccuracy\":0.5,\"sparsity\":0.25}"));
+    out = bytes.toString(StandardCharsets.UTF_8);
+    assertTrue(out.contains("masked to sparsity 30.0%: 10 params, 20 MACs"), "a mask step says its sparsity, not 0 groups cut: " + out);
+    assertTrue(out.contains("val 50.00%  sparsity 25.0%"), out);
     assertTrue(view.show("JobFailed", JSON.readTree("{\"stepIndex\":2,\"stage\":\"eval\",\"message\":\"boom\"}")));
     assertEquals("|" + "#".repeat(24) + "|", ProgressView.bar(3, 3));
   }

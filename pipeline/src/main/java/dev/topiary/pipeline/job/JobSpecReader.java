@@ -256,7 +256,7 @@ final class JobSpecReader {
     return switch (mode) {
       case ONESHOT -> new ScheduleSpec.OneShot(fit(n.object("finetune"), d));
       case LAYERWISE -> new ScheduleSpec.Layerwise(fit(n.object("perStep"), d), fit(n.object("finalTune"), d));
-      case STAGES -> new ScheduleSpec.Stages(n.numbers("flopsReductions"), fit(n.object("perStage"), d));
+      case STAGES -> new ScheduleSpec.Stages(n.numbers("flopsReductions"), fit(n.object("perStage"), d), n.numbers("sparsities"));
       case GRADUAL -> new ScheduleSpec.Gradual(or(n.string("curve"), "agp"), or(n.number("initialSparsity"), 0.0), n.number("targetSparsity"),
           or(n.integer("startEpoch"), 0), n.integer("endEpoch"), or(n.integer("interval"), 1), fit(n.object("finetune"), d));
       case SLIMMING -> new ScheduleSpec.Slimming(or(n.number("sr"), 1e-4), or(n.bool("srDecay"), false), fit(n.object("sparsityTraining"), d),

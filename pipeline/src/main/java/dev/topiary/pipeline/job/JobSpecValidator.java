@@ -42,7 +42,7 @@ final class JobSpecValidator {
     if (s.detects()) {
       DetectionRules.prune(s.prune(), p);
     }
-    ScheduleRules.check(s.schedule(), s.detects(), p);
+    ScheduleRules.check(s.schedule(), s.prune() == null ? null : s.prune().granularity(), s.detects(), p);
     replayNeeded(s, p);
     eval(s.eval(), p);
   }

@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
 final class PruneRules {
   private static final Pattern NM = Pattern.compile("\\s*(\\d{1,4})\\s*:\\s*(\\d{1,4})\\s*");
   private static final List<String> COUPLED_RATES = List.of("first-producer", "maximum", "minimum");
+  /** Modes whose selection method may be left out: the schedule has a target of its own. */
+  private static final List<ScheduleMode> OPTIONAL = List.of(ScheduleMode.GRADUAL);
 
   private PruneRules() {}
 
@@ -44,6 +46,11 @@ final class PruneRules {
         plannerPicks(prune.select(), mode, p);
       }
       values(prune.select(), g, p);
+      if (schedule instanceof ScheduleSpec.Gradual gr && prune.select().sparsityRules() != null && gr.targetSparsity() != null
+          && gr.targetSparsity() == 0) {
+        p.add("schedule.targetSparsity", "must be > 0 with prune.select.sparsityRules: each layer rises to its rule's target along the "
+            + "curve up to targetSparsity, and a curve that stays at 0 prunes nothing");
+      }
     }
   }
 
@@ -62,10 +69,15 @@ final class PruneRules {
     }
   }
 
-  /** The methods a granularity and schedule take; empty when the schedule carries its own target. */
+  /**
+   * The methods a granularity and schedule take; empty when the schedule carries its own target.
+   * Gradual takes {@code sparsityRules} optionally ({@link #OPTIONAL}): per-layer final targets.
+   */
   static List<String> allowedMethods(Granularity g, ScheduleMode mode) {
-    if (mode == ScheduleMode.STAGES || mode == ScheduleMode.SLIMMING || mode == ScheduleMode.GRADUAL || mode == ScheduleMode.SENSITIVITY
-        || mode == ScheduleMode.FINETUNE) {
+    if (mode == ScheduleMode.GRADUAL) {
+      return List.of("sparsityRules");
+    }
+    if (mode == ScheduleMode.STAGES || mode == ScheduleMode.SLIMMING || mode == ScheduleMode.SENSITIVITY || mode == ScheduleMode.FINETUNE) {
       return List.of();
     }
     return switch (g) {
@@ -83,10 +95,13 @@ final class PruneRules {
       if (owner != g) {
         p.add("prune.select." + m, "applies to granularity " + owner.id() + ", not " + g.id());
       } else if (!allowed.contains(m)) {
-        p.add("prune.select." + m, "not used by mode " + mode.id() + ": " + ownTarget(mode));
+        p.add("prune.select." + m, "not used by mode " + mode.id() + ": " + ownTarget(mode, g));
       } else {
         usable.add(m);
       }
+    }
+    if (mode != null && OPTIONAL.contains(mode) && usable.size() <= 1) {
+      return;
     }
     if (allowed.size() == 1 && usable.isEmpty()) {
       p.add("prune.select." + allowed.get(0), "required for granularity " + g.id() + ", e.g. \"2:4\"");
@@ -123,11 +138,11 @@ final class PruneRules {
     return SelectSpec.UNSTRUCTURED_METHODS.contains(method) ? Granularity.UNSTRUCTURED : Granularity.NM;
   }
 
-  private static String ownTarget(ScheduleMode mode) {
+  private static String ownTarget(ScheduleMode mode, Granularity g) {
     return switch (mode) {
-      case STAGES -> "each stage's target is in schedule.flopsReductions";
+      case STAGES -> "each stage's target is in schedule." + (g == Granularity.UNSTRUCTURED ? "sparsities" : "flopsReductions");
       case SLIMMING -> "schedule.percent sets the cut";
-      case GRADUAL -> "schedule.targetSparsity sets the sparsity";
+      case GRADUAL -> "schedule.targetSparsity sets the sparsity, prune.select.sparsityRules per layer";
       case SENSITIVITY -> "schedule.targetFlopsReduction and maxAccuracyDrop set the cut, per group from the analysis";
       case FINETUNE -> "it cuts nothing: the replayed history (model.replay) is the cut";
       default -> "it takes no selection method";

@@ -9,8 +9,11 @@ public enum ScheduleMode {
   ONESHOT("oneshot", List.of("finetune"), List.of(Granularity.CHANNEL, Granularity.UNSTRUCTURED, Granularity.NM)),
   /** HRank: rank once, then per group with a cut: prune it, fine-tune; a final fine-tune. */
   LAYERWISE("layerwise", List.of("perStep", "finalTune"), List.of(Granularity.CHANNEL)),
-  /** Per stage: rank the current model, cut to the stage's FLOPs reduction, fine-tune. */
-  STAGES("stages", List.of("flopsReductions", "perStage"), List.of(Granularity.CHANNEL)),
+  /**
+   * Per stage: rank the current model, cut to the stage's FLOPs reduction (channel), or mask to the
+   * stage's global magnitude sparsity keeping earlier zeros (unstructured, Paddle's static stages); fine-tune.
+   */
+  STAGES("stages", List.of("flopsReductions", "sparsities", "perStage"), List.of(Granularity.CHANNEL, Granularity.UNSTRUCTURED)),
   /** Magnitude masks rising along a curve at epoch boundaries while training. */
   GRADUAL("gradual", List.of("curve", "initialSparsity", "targetSparsity", "startEpoch", "endEpoch", "interval", "finetune"),
       List.of(Granularity.UNSTRUCTURED)),

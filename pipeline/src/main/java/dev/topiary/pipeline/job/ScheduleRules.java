@@ -11,7 +11,8 @@ import java.util.List;
 final class ScheduleRules {
   private ScheduleRules() {}
 
-  static void check(ScheduleSpec s, boolean detection, Problems p) {
+  /** @param granularity {@code prune.granularity}; null when not known */
+  static void check(ScheduleSpec s, Granularity granularity, boolean detection, Problems p) {
     if (s == null) {
       if (!p.hasUnder("schedule")) {
         p.add("schedule", "required: mode and its settings");
@@ -24,7 +25,7 @@ final class ScheduleRules {
       fit(l.perStep(), "schedule.perStep", 0, detection, p);
       fit(l.finalTune(), "schedule.finalTune", 0, detection, p);
     } else if (s instanceof Stages st) {
-      stages(st, detection, p);
+      stages(st, granularity, detection, p);
     } else if (s instanceof Gradual g) {
       gradual(g, detection, p);
     } else if (s instanceof Slimming sl) {
@@ -85,21 +86,37 @@ final class ScheduleRules {
     }
   }
 
-  private static void stages(Stages st, boolean detection, Problems p) {
-    List<Double> r = st.flopsReductions();
-    if (r == null || r.isEmpty()) {
-      p.add("schedule.flopsReductions", "required for mode stages: cumulative FLOPs reductions rising in (0, 1), e.g. [0.2, 0.35, 0.5]");
-    } else {
-      double prev = 0;
-      for (int i = 0; i < r.size(); i++) {
-        if (!(r.get(i) > prev && r.get(i) < 1)) {
-          p.add("schedule.flopsReductions[" + i + "]", "must rise strictly within (0, 1): " + r.get(i) + " after " + prev);
-          break;
-        }
-        prev = r.get(i);
+  /** Channel stages take {@code flopsReductions}, unstructured ones {@code sparsities}; both rise strictly within (0, 1). */
+  private static void stages(Stages st, Granularity g, boolean detection, Problems p) {
+    if (g == Granularity.CHANNEL || g == Granularity.UNSTRUCTURED) {
+      boolean sparse = g == Granularity.UNSTRUCTURED;
+      List<Double> own = sparse ? st.sparsities() : st.flopsReductions();
+      if ((sparse ? st.flopsReductions() : st.sparsities()) != null) {
+        p.add(sparse ? "schedule.flopsReductions" : "schedule.sparsities", sparse
+            ? "applies to granularity channel; unstructured stages take schedule.sparsities"
+            : "applies to granularity unstructured; channel stages take schedule.flopsReductions (prune.granularity is channel)");
+      }
+      if (own == null || own.isEmpty()) {
+        p.add(sparse ? "schedule.sparsities" : "schedule.flopsReductions", sparse
+            ? "required for mode stages with granularity unstructured: each stage's sparsity, rising in (0, 1), e.g. [0.3, 0.5, 0.7]"
+            : "required for mode stages: cumulative FLOPs reductions rising in (0, 1), e.g. [0.2, 0.35, 0.5]");
       }
     }
+    rising(st.flopsReductions(), "schedule.flopsReductions", p);
+    rising(st.sparsities(), "schedule.sparsities", p);
     fit(st.perStage(), "schedule.perStage", 0, detection, p);
+  }
+
+  /** Each value above the one before and below 1, the first above 0; reports the first that is not. */
+  private static void rising(List<Double> values, String path, Problems p) {
+    double prev = 0;
+    for (int i = 0; values != null && i < values.size(); i++) {
+      if (!(values.get(i) > prev && values.get(i) < 1)) {
+        p.add(path + "[" + i + "]", "must rise strictly within (0, 1): " + values.get(i) + " after " + prev);
+        return;
+      }
+      prev = values.get(i);
+    }
   }
 
   private static void gradual(Gradual g, boolean detection, Problems p) {
@@ -122,8 +139,10 @@ final class ScheduleRules {
       p.add("schedule.endEpoch", "must be after startEpoch (" + g.startEpoch() + "), got " + g.endEpoch());
     }
     fit(g.finetune(), "schedule.finetune", 1, detection, p);
-    if (g.finetune() != null && g.finetune().epochs() != null && g.endEpoch() != null && g.finetune().epochs() < g.endEpoch()) {
-      p.add("schedule.finetune.epochs", "must be at least endEpoch (" + g.endEpoch() + ") to reach the target sparsity, got " + g.finetune().epochs());
+    if (g.finetune() != null && g.finetune().epochs() != null && g.endEpoch() != null && g.finetune().epochs() <= g.endEpoch()) {
+      // epochs count from 0 and the target applies from epoch endEpoch on: that epoch must be run
+      p.add("schedule.finetune.epochs", "must be more than endEpoch (" + g.endEpoch() + ", counted from 0) to reach the target sparsity, got "
+          + g.finetune().epochs());
     }
   }
 

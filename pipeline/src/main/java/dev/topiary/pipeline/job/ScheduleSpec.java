@@ -3,6 +3,8 @@ package dev.topiary.pipeline.job;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonTypeName;
+import dev.topiary.engine.prune.sparse.LayerSelector;
+import dev.topiary.engine.prune.sparse.SparsityRules;
 import dev.topiary.engine.prune.sparse.SparsitySchedule;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,13 +45,24 @@ public sealed interface ScheduleSpec {
   }
 
   /**
-   * @param flopsReductions cumulative fractions of the original MACs removed, strictly rising in (0, 1)
+   * Channel stages take {@code flopsReductions}; unstructured stages (Paddle's static multi-stage
+   * pruning) take {@code sparsities}, one global magnitude sparsity over all Conv and Gemm weights
+   * per stage, each stage keeping the zeros of the stages before.
+   *
+   * @param flopsReductions channel: cumulative fractions of the original MACs removed, strictly rising in (0, 1)
    * @param perStage after each stage's cut
+   * @param sparsities unstructured: the sparsity of each stage, strictly rising in (0, 1)
    */
   @JsonTypeName("stages")
-  record Stages(List<Double> flopsReductions, FitSpec perStage) implements ScheduleSpec {
+  record Stages(List<Double> flopsReductions, FitSpec perStage, List<Double> sparsities) implements ScheduleSpec {
     public Stages {
       flopsReductions = Lists.copy(flopsReductions);
+      sparsities = Lists.copy(sparsities);
+    }
+
+    /** Channel stages. */
+    public Stages(List<Double> flopsReductions, FitSpec perStage) {
+      this(flopsReductions, perStage, null);
     }
 
     @Override
@@ -60,7 +73,9 @@ public sealed interface ScheduleSpec {
 
   /**
    * Gradual magnitude pruning during one training run: before each epoch the masks rise to the
-   * curve's sparsity (keeping earlier zeros), over all Conv and Gemm weights.
+   * curve's sparsity (keeping earlier zeros), over all Conv and Gemm weights. With {@code
+   * prune.select.sparsityRules} each layer a rule selects ends at its rule's sparsity instead of
+   * {@code targetSparsity}, every layer at the same point of the curve ({@link #layerTargets}).
    *
    * @param curve {@code agp} (Zhu and Gupta's cubic) or {@code log} (Paddle's dynamic pruning)
    * @param initialSparsity sparsity of the first update, in [0, 1)
@@ -85,6 +100,21 @@ public sealed interface ScheduleSpec {
       return "log".equals(curve)
           ? new SparsitySchedule.PaddleLog(initialSparsity, targetSparsity, startEpoch, endEpoch, interval)
           : new SparsitySchedule.Agp(initialSparsity, targetSparsity, startEpoch, endEpoch, interval);
+    }
+
+    /**
+     * The final sparsity of every Conv and Gemm layer: {@code targetSparsity}, overridden by the
+     * rules that select it (a rule of 0 keeps a layer dense). Each layer then rises as {@code
+     * final * curve(e) / targetSparsity}, so that all reach their targets together.
+     *
+     * @param rules {@code prune.select.sparsityRules}, or null for every layer at {@code targetSparsity}
+     */
+    public SparsityRules layerTargets(String rules) {
+      SparsityRules.Builder b = SparsityRules.builder().add(LayerSelector.all(), targetSparsity);
+      if (rules != null) {
+        SparsityRules.parse(rules).rules().forEach(r -> b.add(r.selector(), r.sparsity()));
+      }
+      return b.build();
     }
 
     /** The target sparsity of each epoch of {@code finetune}, from epoch 0. */

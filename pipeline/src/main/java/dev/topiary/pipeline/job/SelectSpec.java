@@ -18,8 +18,9 @@ import java.util.Set;
  * How much to cut and where. Exactly one method is given, among those of the granularity:
  * channel: {@code compressRate}, {@code configList}, {@code globalRatio}, {@code
  * targetFlopsReduction} (none for the stages and slimming schedules, which carry their own
- * targets); unstructured: {@code sparsityRules}, {@code globalSparsity} (none for gradual);
- * n:m: {@code nm}. Immutable; null means not given.
+ * targets); unstructured: {@code sparsityRules}, {@code globalSparsity} (none for stages; for
+ * gradual {@code sparsityRules}, the per-layer final targets, or none); n:m: {@code nm}.
+ * Immutable; null means not given.
  *
  * @param compressRate HRank expression, one rate per Conv in layer order, e.g. {@code [0.1]+[0.6]*35}
  * @param configList NNI-style entries; later entries override earlier ones

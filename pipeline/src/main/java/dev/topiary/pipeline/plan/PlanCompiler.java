@@ -21,6 +21,7 @@ import java.util.function.IntFunction;
  * oneshot    rank, prune | mask | nm-mask, [finetune]
  * layerwise  rank, per group cut: prune-group, [finetune perStep]; [finetune finalTune]
  * stages     per stage: rank, prune-to-flops, [finetune perStage]
+ *            unstructured: per stage: mask-to-sparsity, [finetune perStage]
  * gradual    gradual-tune
  * slimming   [sparsity-train], slim, [finetune]
  * sensitivity  sensitivity, prune-per-group, [finetune]
@@ -85,6 +86,13 @@ public final class PlanCompiler {
         s.tune(l.perStep());
       }
       s.tune(l.finalTune());
+    } else if (schedule instanceof ScheduleSpec.Stages st && st.sparsities() != null) {
+      List<Double> sp = st.sparsities();
+      for (int k = 0; k < sp.size(); k++) {
+        int ordinal = k + 1;
+        s.add(i -> new PlanStep.MaskToSparsity(i, ordinal, sp.size(), sp.get(ordinal - 1)));
+        s.tune(st.perStage());
+      }
     } else if (schedule instanceof ScheduleSpec.Stages st) {
       List<Double> r = st.flopsReductions();
       for (int k = 0; k < r.size(); k++) {

@@ -25,7 +25,8 @@ import java.util.List;
     @JsonSubTypes.Type(PlanStep.Slim.class), @JsonSubTypes.Type(PlanStep.Mask.class), @JsonSubTypes.Type(PlanStep.NmMask.class),
     @JsonSubTypes.Type(PlanStep.Finetune.class), @JsonSubTypes.Type(PlanStep.SparsityTrain.class),
     @JsonSubTypes.Type(PlanStep.GradualTune.class), @JsonSubTypes.Type(PlanStep.Sensitivity.class),
-    @JsonSubTypes.Type(PlanStep.PrunePerGroup.class), @JsonSubTypes.Type(PlanStep.Replay.class)})
+    @JsonSubTypes.Type(PlanStep.PrunePerGroup.class), @JsonSubTypes.Type(PlanStep.Replay.class),
+    @JsonSubTypes.Type(PlanStep.MaskToSparsity.class)})
 @JsonIgnoreProperties(value = "stage", allowGetters = true)
 public sealed interface PlanStep {
   /** The position in the plan, from 1; the submission is step 0. */
@@ -195,6 +196,31 @@ public sealed interface PlanStep {
     @Override
     public StepKind kind() {
       return StepKind.MASK;
+    }
+  }
+
+  /**
+   * One stage of unstructured static pruning (Paddle's multi-stage): mask the current model to
+   * {@code sparsity} of all Conv and Gemm weights by global magnitude, keeping the masks it has.
+   *
+   * @param ordinal this stage, from 1
+   * @param stages the number of stages
+   */
+  @JsonTypeName(StepKind.Ids.MASK_TO_SPARSITY)
+  record MaskToSparsity(int index, int ordinal, int stages, double sparsity) implements PlanStep {
+    public MaskToSparsity {
+      checkIndex(index);
+      if (ordinal < 1 || ordinal > stages) {
+        throw new IllegalArgumentException("ordinal: must be in [1, " + stages + "], got " + ordinal);
+      }
+      if (!(sparsity > 0 && sparsity < 1)) {
+        throw new IllegalArgumentException("sparsity: must be in (0, 1), got " + sparsity);
+      }
+    }
+
+    @Override
+    public StepKind kind() {
+      return StepKind.MASK_TO_SPARSITY;
     }
   }
 

@@ -19,7 +19,8 @@ public enum StepKind {
   GRADUAL_TUNE(Ids.GRADUAL_TUNE, Stage.FINETUNE),
   SENSITIVITY(Ids.SENSITIVITY, Stage.RANK),
   PRUNE_PER_GROUP(Ids.PRUNE_PER_GROUP, Stage.PRUNE),
-  REPLAY(Ids.REPLAY, Stage.PRUNE);
+  REPLAY(Ids.REPLAY, Stage.PRUNE),
+  MASK_TO_SPARSITY(Ids.MASK_TO_SPARSITY, Stage.PRUNE);
 
   /** The JSON names, as constants for the {@code @JsonTypeName} annotations of {@link PlanStep}'s records. */
   static final class Ids {
@@ -38,6 +39,7 @@ public enum StepKind {
     static final String SENSITIVITY = "sensitivity";
     static final String PRUNE_PER_GROUP = "prune-per-group";
     static final String REPLAY = "replay";
+    static final String MASK_TO_SPARSITY = "mask-to-sparsity";
 
     private Ids() {}
   }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.topiary.engine.graph.Graph;
 import dev.topiary.engine.graph.GraphJson;
+import dev.topiary.engine.graph.ParamKey;
 import dev.topiary.engine.model.Model;
 import dev.topiary.engine.prune.sparse.SparsityMask;
 import dev.topiary.engine.train.BnSparsityHook;
@@ -23,6 +24,7 @@ import dev.topiary.pipeline.plan.PlanStep;
 import dev.topiary.pipeline.store.ArtifactRef;
 import dev.topiary.pipeline.store.Keys;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -32,9 +34,10 @@ import java.util.function.Function;
  * The fine-tune stage: every {@link PlanStep.TuningStep} is a training run of the step's epochs.
  * {@link PlanStep.TrainBaseline} starts from the spec's graph with the seeded initialisation;
  * {@link PlanStep.Finetune} keeps the model's masks; {@link PlanStep.SparsityTrain} adds the L1
- * term on BN gammas; {@link PlanStep.GradualTune} raises magnitude masks epoch by epoch and stores
- * the last ones. Emits one {@link EpochTuned} per epoch; the last, which ends the step, carries the
- * trained model, the earlier ones (progress) the step's input artifacts.
+ * term on BN gammas; {@link PlanStep.GradualTune} raises magnitude masks epoch by epoch (per layer
+ * with {@code prune.select.sparsityRules}) and stores the last ones. Emits one {@link EpochTuned}
+ * per epoch; the last, which ends the step, carries the trained model, the earlier ones (progress)
+ * the step's input artifacts.
  *
  * <p>A detection job's steps train the detector as YOLOv5 does ({@link DetectionSteps#tune}); they
  * keep no epoch checkpoint, so a restarted detection step trains from its start.
@@ -64,7 +67,7 @@ public final class FinetuneStage extends StageRunner {
     }
     SparsityMask masks = baseline ? null : w.inputMasks(model);
     Function<NDManager, Map<String, NDArray>> fixedMasks = masks == null ? m -> Map.of() : masks::toNDArrays;
-    RisingMasks rising = step instanceof PlanStep.GradualTune g ? new RisingMasks(model, g.sparsityPerEpoch()::get, null, 0, null) : null;
+    RisingMasks rising = step instanceof PlanStep.GradualTune g ? risingMasks(w, model, g) : null;
 
     Path checkpointDir = w.local("checkpoint");
     String checkpointKey = w.key(TrainingCheckpoint.FILE_NAME);
@@ -77,7 +80,7 @@ public final class FinetuneStage extends StageRunner {
       }
       if (r.epoch() + 1 < step.epochs()) {
         w.store().put(checkpointKey, TrainingCheckpoint.fileIn(checkpointDir));
-        progress.accept(epochTuned(w, r, w.artifacts()));
+        progress.accept(epochTuned(w, r, w.artifacts(), sparsity(w, rising, r.epoch())));
       }
     }, fixedMasks, hooks(w), checkpointDir, rising);
 
@@ -85,7 +88,50 @@ public final class FinetuneStage extends StageRunner {
     if (rising != null && rising.current() != null) {
       after = after.withMasks(w.putMasks(rising.current()));
     }
-    return epochTuned(w, last[0], after);
+    return epochTuned(w, last[0], after, sparsity(w, rising, last[0].epoch()));
+  }
+
+  /**
+   * Gradual masks: every Conv and Gemm weight to the curve's sparsity, or with {@code
+   * prune.select.sparsityRules} each layer to its own target scaled along the curve ({@link
+   * ScheduleSpec.Gradual#layerTargets}). The curve goes in as a fraction of its target (and 1 as
+   * the reference) so that at the target each layer's sparsity is its rule's value exactly, not
+   * {@code rule * s / s} rounded.
+   */
+  private static RisingMasks risingMasks(StepWork w, Model model, PlanStep.GradualTune g) {
+    String rules = w.plan.spec().prune().select().sparsityRules();
+    if (rules == null) {
+      return new RisingMasks(model, g.sparsityPerEpoch()::get, null, 0, null);
+    }
+    ScheduleSpec.Gradual spec = (ScheduleSpec.Gradual) w.plan.spec().schedule();
+    double target = spec.targetSparsity();
+    return new RisingMasks(model, e -> target == 0 ? 0 : g.sparsityPerEpoch().get(e) / target,
+        spec.layerTargets(rules).resolve(model.graph()), 1, null);
+  }
+
+  /**
+   * An epoch's {@code sparsity}: the curve's value for uniform gradual masks; with per-layer rules
+   * the share of all Conv and Gemm weights masked (the curve's value is then only the unmatched
+   * layers'); null for other steps.
+   */
+  private static Double sparsity(StepWork w, RisingMasks rising, int epoch) {
+    if (!(w.step instanceof PlanStep.GradualTune g)) {
+      return null;
+    }
+    if (w.plan.spec().prune().select().sparsityRules() == null) {
+      return g.sparsityPerEpoch().get(epoch);
+    }
+    SparsityMask m = rising.current();
+    if (m == null) {
+      return 0.0;
+    }
+    long pruned = 0;
+    long total = 0;
+    for (ParamKey k : m.keys()) {
+      pruned += m.pruned(k);
+      total += Arrays.stream(m.shape(k)).asLongStream().reduce(1, (a, b) -> a * b);
+    }
+    return total == 0 ? 0.0 : (double) pruned / total;
   }
 
   /** The graph of a model trained from scratch: the zoo's, or the stored {@code model.graph}. */
@@ -105,9 +151,8 @@ public final class FinetuneStage extends StageRunner {
     return List.of(s.srDecay() ? BnSparsityHook.decaying(s.sr()) : BnSparsityHook.constant(s.sr()));
   }
 
-  private static EpochTuned epochTuned(StepWork w, EpochResult r, Artifacts artifacts) {
+  private static EpochTuned epochTuned(StepWork w, EpochResult r, Artifacts artifacts, Double sparsity) {
     PlanStep.TuningStep step = (PlanStep.TuningStep) w.step;
-    Double sparsity = step instanceof PlanStep.GradualTune g ? g.sparsityPerEpoch().get(r.epoch()) : null;
     return new EpochTuned(w.plan.jobId(), step.index(), w.attempt, w.now(), w.input.plan(), artifacts, r.epoch() + 1, step.epochs(),
         r.trainLoss(), r.trainAccuracy(), r.validated() ? r.valLoss() : null, r.validated() ? r.valAccuracy() : null, r.lr(), sparsity);
   }

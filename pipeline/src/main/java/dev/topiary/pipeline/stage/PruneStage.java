@@ -29,6 +29,7 @@ import dev.topiary.pipeline.store.ArtifactRef;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,12 +42,14 @@ import java.util.stream.IntStream;
  * one group's lowest-scored units (scores taken once on the original model), {@link
  * PlanStep.PruneToFlops} to a share of the original MACs from fresh scores, {@link PlanStep.Slim}
  * by the global |gamma| threshold within the spec's cut (per-group floor, rounding, skipped
- * shortcuts). Surgery keeps the graph's metadata, so a detector's anchors and class names go on. Mask steps ({@link PlanStep.Mask}, {@link PlanStep.NmMask})
- * zero weights by magnitude and store the masked model with {@value SparsityMask#FILE_NAME}. Every
- * step emits {@link LayerPruned}. A surgery result carries no masks: they would not fit it. {@link
- * PlanStep.PrunePerGroup} cuts each group to the count a sensitivity step chose ({@link
- * SensitivitySteps}); {@link PlanStep.Replay} applies {@code spec.model.replay}'s pruning history to
- * the checkpoint, once {@link ReplayCheck} finds the checkpoint has the architecture it was recorded on.
+ * shortcuts). Surgery keeps the graph's metadata, so a detector's anchors and class names go on.
+ * Mask steps ({@link PlanStep.Mask}, {@link PlanStep.NmMask}, {@link PlanStep.MaskToSparsity}: a
+ * stage of static unstructured pruning, keeping the earlier masks) zero weights by magnitude and
+ * store the masked model with {@value SparsityMask#FILE_NAME}. Every step emits {@link LayerPruned}.
+ * A surgery result carries no masks: they would not fit it. {@link PlanStep.PrunePerGroup} cuts each
+ * group to the count a sensitivity step chose ({@link SensitivitySteps}); {@link PlanStep.Replay}
+ * applies {@code spec.model.replay}'s pruning history to the checkpoint, once {@link ReplayCheck}
+ * finds the checkpoint has the architecture it was recorded on.
  */
 public final class PruneStage extends StageRunner {
   public PruneStage(StageContext ctx) {
@@ -72,6 +75,9 @@ public final class PruneStage extends StageRunner {
           : MagnitudePruner.global(model, select.globalSparsity());
       return masked(w, model, mask, Map.of());
     }
+    if (step instanceof PlanStep.MaskToSparsity st) {
+      return masked(w, model, toSparsity(model, w.inputMasks(model), st.sparsity()), Map.of());
+    }
     if (step instanceof PlanStep.NmMask) {
       int[] nm = select.nmPattern();
       NmPruner.NmPruning p = NmPruner.of(nm[0], nm[1]).prune(model);
@@ -94,6 +100,30 @@ public final class PruneStage extends StageRunner {
       throw unexpected(step);
     }
     return cut(w, model, plan);
+  }
+
+  /**
+   * Global magnitude masks at {@code sparsity} that keep every earlier zero: the earlier masks are
+   * applied first, so their zeros rank smallest, and kept in the result even where the model has
+   * more exact zeros than the new count (then the stage prunes a little more than asked).
+   */
+  static SparsityMask toSparsity(Model model, SparsityMask earlier, double sparsity) {
+    if (earlier == null) {
+      return MagnitudePruner.global(model, sparsity);
+    }
+    SparsityMask mask = MagnitudePruner.global(earlier.applyTo(model), sparsity);
+    Map<ParamKey, boolean[]> keep = new LinkedHashMap<>();
+    for (ParamKey k : mask.keys()) {
+      boolean[] flags = mask.keep(k);
+      if (earlier.keys().contains(k)) {
+        boolean[] before = earlier.keep(k);
+        for (int i = 0; i < flags.length; i++) {
+          flags[i] &= before[i];
+        }
+      }
+      keep.put(k, flags);
+    }
+    return SparsityMask.of(model.graph(), keep);
   }
 
   private static ScoresFile scores(StepWork w) {

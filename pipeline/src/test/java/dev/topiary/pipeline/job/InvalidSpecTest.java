@@ -26,6 +26,12 @@ class InvalidSpecTest {
       .replace("{globalRatio: 0.5}", "{compressRate: \"[0.5]*19\"}")
       .replace("{mode: oneshot, finetune: {epochs: 1}}", "{mode: layerwise, perStep: {epochs: 1}, finalTune: {epochs: 2}}");
 
+  /** Valid gradual and unstructured-stages specs for the cases to break. */
+  static final String GRADUAL = BASE.replace("{criterion: l1, select: {globalRatio: 0.5}}", "{granularity: unstructured}")
+      .replace("{mode: oneshot, finetune: {epochs: 1}}", "{mode: gradual, targetSparsity: 0.8, endEpoch: 6, finetune: {epochs: 8}}");
+  static final String SPARSE_STAGES = BASE.replace("{criterion: l1, select: {globalRatio: 0.5}}", "{granularity: unstructured}")
+      .replace("{mode: oneshot, finetune: {epochs: 1}}", "{mode: stages, sparsities: [0.3, 0.5, 0.7], perStage: {epochs: 1}}");
+
   static Stream<Arguments> cases() {
     return Stream.of(
         bad("unknown field", BASE.replace("zoo: resnet20,", "zoo: resnet20, shortcutt: A,"),
@@ -130,9 +136,38 @@ class InvalidSpecTest {
         bad("falling stage reductions", BASE.replace("{globalRatio: 0.5}", "{}")
             .replace("{mode: oneshot, finetune: {epochs: 1}}", "{mode: stages, flopsReductions: [0.3, 0.2], perStage: {epochs: 1}}"),
             "schedule.flopsReductions[1]", "must rise strictly within (0, 1): 0.2 after 0.3"),
-        bad("gradual too short", BASE.replace("{criterion: l1, select: {globalRatio: 0.5}}", "{granularity: unstructured}")
-            .replace("{mode: oneshot, finetune: {epochs: 1}}", "{mode: gradual, targetSparsity: 0.8, endEpoch: 6, finetune: {epochs: 4}}"),
-            "schedule.finetune.epochs", "must be at least endEpoch (6) to reach the target sparsity, got 4"),
+        bad("gradual too short", GRADUAL.replace("epochs: 8", "epochs: 4"),
+            "schedule.finetune.epochs", "must be more than endEpoch (6, counted from 0) to reach the target sparsity, got 4"),
+        // the target applies before epoch endEpoch, which a run of endEpoch epochs never starts
+        bad("gradual ending as its target would apply", GRADUAL.replace("epochs: 8", "epochs: 6"),
+            "schedule.finetune.epochs", "must be more than endEpoch (6, counted from 0)"),
+        bad("gradual with a global sparsity", GRADUAL.replace("{granularity: unstructured}", "{granularity: unstructured, select: {globalSparsity: 0.5}}"),
+            "prune.select.globalSparsity", "not used by mode gradual: schedule.targetSparsity sets the sparsity, prune.select.sparsityRules per layer"),
+        bad("gradual rule out of range", GRADUAL.replace("{granularity: unstructured}", "{granularity: unstructured, select: {sparsityRules: 'Conv=1.2'}}"),
+            "prune.select.sparsityRules", "sparsity 1.2 is outside [0, 1)"),
+        bad("gradual rule naming a missing node", GRADUAL.replace("{granularity: unstructured}",
+            "{granularity: unstructured, select: {sparsityRules: 'node:conv9=0.5'}}"), "prune.select.sparsityRules", "conv9"),
+        bad("gradual rules on a curve to 0", GRADUAL.replace("{granularity: unstructured}",
+            "{granularity: unstructured, select: {sparsityRules: 'Gemm=0.9'}}").replace("targetSparsity: 0.8", "targetSparsity: 0"),
+            "schedule.targetSparsity", "must be > 0 with prune.select.sparsityRules"),
+        bad("unstructured stages without sparsities", SPARSE_STAGES.replace("sparsities: [0.3, 0.5, 0.7], ", ""),
+            "schedule.sparsities", "required for mode stages with granularity unstructured: each stage's sparsity, rising in (0, 1)"),
+        bad("stage sparsities falling", SPARSE_STAGES.replace("[0.3, 0.5, 0.7]", "[0.5, 0.3]"),
+            "schedule.sparsities[1]", "must rise strictly within (0, 1): 0.3 after 0.5"),
+        bad("a stage sparsity of 1", SPARSE_STAGES.replace("[0.3, 0.5, 0.7]", "[0.5, 1.0]"),
+            "schedule.sparsities[1]", "must rise strictly within (0, 1): 1.0 after 0.5"),
+        bad("a stage sparsity of 0", SPARSE_STAGES.replace("[0.3, 0.5, 0.7]", "[0.0, 0.5]"),
+            "schedule.sparsities[0]", "must rise strictly within (0, 1): 0.0 after 0.0"),
+        bad("unstructured stages with FLOPs reductions", SPARSE_STAGES.replace("sparsities:", "flopsReductions: [0.2], sparsities:"),
+            "schedule.flopsReductions", "applies to granularity channel; unstructured stages take schedule.sparsities"),
+        bad("channel stages with sparsities", BASE.replace("{globalRatio: 0.5}", "{}")
+            .replace("{mode: oneshot, finetune: {epochs: 1}}", "{mode: stages, flopsReductions: [0.3], sparsities: [0.5], perStage: {epochs: 1}}"),
+            "schedule.sparsities", "applies to granularity unstructured; channel stages take schedule.flopsReductions"),
+        bad("unstructured stages with a selection method", SPARSE_STAGES.replace("{granularity: unstructured}",
+            "{granularity: unstructured, select: {globalSparsity: 0.5}}"),
+            "prune.select.globalSparsity", "not used by mode stages: each stage's target is in schedule.sparsities"),
+        bad("n:m stages", SPARSE_STAGES.replace("{granularity: unstructured}", "{granularity: \"n:m\", select: {nm: \"2:4\"}}"),
+            "schedule.mode", "stages needs granularity channel or unstructured; prune.granularity is n:m"),
         bad("slimming without percent", BASE.replace("{criterion: l1, select: {globalRatio: 0.5}}", "{}")
             .replace("{mode: oneshot, finetune: {epochs: 1}}", "{mode: slimming, sparsityTraining: {epochs: 1}, finetune: {epochs: 1}}"),
             "schedule.percent", "required for mode slimming"),
@@ -165,6 +200,10 @@ class InvalidSpecTest {
   void baseIsValid() {
     assertEquals("t", JobSpecs.parseYaml(BASE).name());
     assertEquals(List.of(), JobSpecs.problems(JobSpecs.parseYaml(LAYERWISE)));
+    assertEquals(List.of(), JobSpecs.problems(JobSpecs.parseYaml(GRADUAL)));
+    assertEquals(List.of(), JobSpecs.problems(JobSpecs.parseYaml(SPARSE_STAGES)));
+    assertEquals(List.of(), JobSpecs.problems(JobSpecs.parseYaml(GRADUAL.replace("{granularity: unstructured}",
+        "{granularity: unstructured, select: {sparsityRules: 'Conv[1]=0.3; Gemm=0.9'}}"))), "per-layer rules in a gradual job");
   }
 
   @Test

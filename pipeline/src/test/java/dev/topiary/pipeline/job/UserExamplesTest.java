@@ -78,5 +78,9 @@ class UserExamplesTest {
     assertTrue(specs.stream().anyMatch(s -> s.schedule().mode() == ScheduleMode.GRADUAL));
     assertTrue(specs.stream().anyMatch(s -> s.schedule().mode() == ScheduleMode.SENSITIVITY));
     assertTrue(specs.stream().anyMatch(s -> s.prune().granularity() == Granularity.NM && "2:4".equals(s.prune().select().nm())));
+    assertTrue(specs.stream().anyMatch(s -> s.schedule() instanceof ScheduleSpec.Stages st && st.sparsities() != null),
+        "Paddle's static stages");
+    assertTrue(specs.stream().anyMatch(s -> s.schedule().mode() == ScheduleMode.GRADUAL && s.prune().select().sparsityRules() != null
+        && "log".equals(((ScheduleSpec.Gradual) s.schedule()).curve())), "Paddle's dynamic curve with per-layer rules");
   }
 }

@@ -111,6 +111,17 @@ class PlanCompilerTest {
   }
 
   @Test
+  void unstructuredStagesMaskToEachSparsityThenTune() {
+    JobPlan plan = Specs.plan("vgg16-unstructured-stages.yaml");
+    assertEquals("evaluate mask-to-sparsity finetune mask-to-sparsity finetune mask-to-sparsity finetune evaluate", kinds(plan));
+    assertEquals(new PlanStep.MaskToSparsity(2, 1, 3, 0.3), plan.step(2));
+    assertEquals(new PlanStep.MaskToSparsity(6, 3, 3, 0.7), plan.step(6));
+    assertEquals(Stage.PRUNE, plan.step(4).stage());
+    String noTuning = Specs.text("vgg16-unstructured-stages.yaml").replace("epochs: 2", "epochs: 0");
+    assertEquals("evaluate mask-to-sparsity mask-to-sparsity mask-to-sparsity evaluate", kinds(PlanCompiler.compile("job-6", JobSpecs.parseYaml(noTuning))));
+  }
+
+  @Test
   void unstructuredAndNmMaskThenTune() {
     assertEquals("evaluate mask finetune evaluate", kinds(Specs.plan("vgg16-unstructured-oneshot.yaml")));
     assertEquals("evaluate nm-mask finetune evaluate", kinds(Specs.plan("resnet20-nm-oneshot.yaml")));

@@ -11,7 +11,8 @@ import java.util.List;
 final class Specs {
   static final List<String> ALL = List.of("resnet56-hrank-layerwise.yaml", "resnet56-hrank-layerwise.json", "resnet20-l1-oneshot.yaml",
       "vgg16-taylor-stages.yaml", "resnet20-slimming.yaml", "vgg16-gradual-agp.yaml", "vgg16-unstructured-oneshot.yaml",
-      "resnet20-nm-oneshot.yaml");
+      "resnet20-nm-oneshot.yaml",
+      "vgg16-unstructured-stages.yaml");
 
   private Specs() {}
 
