@@ -9,6 +9,9 @@
 # steps to speed-up 2 (its own counter), the classifier ignored; run with Debian's python3-torch from the
 # checkout given (never committed). Topiary: `engine prune --criterion l1 --target-flops 0.5`, once per
 # VARIANT (its flags after the name), default "default" (no flags: the engine's defaults).
+# TRAINER: who trains the baseline and fine-tunes Torch-Pruning's cut, with the same recipe either way:
+#   topiary (default; the same trainer for every cut, so the table compares what each tool cuts) or
+#   pytorch (Debian's torch 1.13, about 5x slower per image here than the engine's libtorch).
 # Then MACs and params by Topiary's counter for every model, top-1 by both runtimes (a check that the two
 # data pipelines agree), and latency at batch 1 and 32 in Topiary (DJL) and PyTorch eager, in turns.
 # Usage: bench/accuracy-vs-tp.sh TP_DIR
@@ -18,7 +21,7 @@ set -euo pipefail
 TP="$(cd "${1:?usage: bench/accuracy-vs-tp.sh TP_DIR (a Torch-Pruning checkout)}" && pwd)"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-VARIANTS="${VARIANTS:-default}"; BASE_EPOCHS="${BASE_EPOCHS:-10}"; FT_EPOCHS="${FT_EPOCHS:-5}"; THREADS="${THREADS:-2}"
+VARIANTS="${VARIANTS:-default}"; TRAINER="${TRAINER:-topiary}"; BASE_EPOCHS="${BASE_EPOCHS:-10}"; FT_EPOCHS="${FT_EPOCHS:-5}"; THREADS="${THREADS:-2}"
 RUNS="${RUNS:-50}"; ROUNDS="${ROUNDS:-3}"; KEEP="${KEEP:-1}"
 OUT=.bench/tp; mkdir -p "$OUT"
 PY=(/usr/bin/python3 -W ignore bench/tp/tp_side.py --threads "$THREADS")
@@ -28,14 +31,23 @@ echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(grep -m1 'model name' /pro
 echo "# Torch-Pruning $(cd "$TP" && git describe --tags --always 2>/dev/null || echo '?') from $TP; torch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)')"
 t0=$(date +%s)
 fresh "$OUT/init" && E init --arch resnet20 --shortcut B --input 3,32,32 --classes 10 --seed 0 --out "$OUT/init" >/dev/null
+SGD=(--momentum 0.9 --nesterov --weight-decay 5e-4 --schedule cosine --batch 128 --augment --threads "$THREADS")
 if fresh "$OUT/baseline"; then
-  "${PY[@]}" baseline --init "$OUT/init/weights.safetensors" --epochs "$BASE_EPOCHS" --lr 0.1 --out "$OUT/baseline" > "$OUT/baseline.json"
+  if [ "$TRAINER" = pytorch ]; then
+    "${PY[@]}" baseline --init "$OUT/init/weights.safetensors" --epochs "$BASE_EPOCHS" --lr 0.1 --out "$OUT/baseline" > "$OUT/baseline.json"
+  else
+    E train --model "$OUT/init" --epochs "$BASE_EPOCHS" --lr 0.1 "${SGD[@]}" --out "$OUT/baseline" | tail -n 1
+  fi
 fi
 if fresh "$OUT/torch-pruning"; then
-  "${PY[@]}" prune --tp "$TP" --model "$OUT/baseline" --speed-up 2 --epochs "$FT_EPOCHS" --lr 0.01 --out "$OUT/torch-pruning" > "$OUT/torch-pruning.json"
+  if [ "$TRAINER" = pytorch ]; then
+    "${PY[@]}" prune --tp "$TP" --model "$OUT/baseline" --speed-up 2 --epochs "$FT_EPOCHS" --lr 0.01 --out "$OUT/torch-pruning" > "$OUT/torch-pruning.json"
+  else
+    "${PY[@]}" prune --tp "$TP" --model "$OUT/baseline" --speed-up 2 --epochs 0 --out "$OUT/torch-pruning-cut" > "$OUT/torch-pruning.json"
+    E train --model "$OUT/torch-pruning-cut" --epochs "$FT_EPOCHS" --lr 0.01 "${SGD[@]}" --out "$OUT/torch-pruning" | tail -n 1
+  fi
 fi
-FT=(--criterion l1 --target-flops 0.5 --finetune-epochs "$FT_EPOCHS" --lr 0.01 --momentum 0.9 --nesterov --weight-decay 5e-4
-    --schedule cosine --batch 128 --augment --threads "$THREADS")
+FT=(--criterion l1 --target-flops 0.5 --finetune-epochs "$FT_EPOCHS" --lr 0.01 "${SGD[@]}")
 names=(baseline torch-pruning)
 IFS='|' read -r -a vs <<< "$VARIANTS"
 for v in "${vs[@]}"; do
@@ -86,4 +98,4 @@ for name, mp, acc, pacc, cell in rows:
 '
 echo
 echo "# latency: median of $ROUNDS rounds (models in turns), each the median of $RUNS runs after 10 warm-up; (xN) = baseline / model"
-echo "# total $(( $(date +%s) - t0 )) s; reproduce: VARIANTS='$VARIANTS' BASE_EPOCHS=$BASE_EPOCHS FT_EPOCHS=$FT_EPOCHS bench/accuracy-vs-tp.sh TP_DIR"
+echo "# total $(( $(date +%s) - t0 )) s; reproduce: TRAINER=$TRAINER VARIANTS='$VARIANTS' BASE_EPOCHS=$BASE_EPOCHS FT_EPOCHS=$FT_EPOCHS bench/accuracy-vs-tp.sh TP_DIR"
