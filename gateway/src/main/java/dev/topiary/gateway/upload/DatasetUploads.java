@@ -94,8 +94,8 @@ public class DatasetUploads {
       List<ArtifactRef> stored = storeAll(root, prefix);
       // no trailing '/': the stages' StageContext normalises "x/" to "x//" (replaceAll("/*$", "/"))
       String uri = "s3://" + store.bucket() + "/" + prefix.substring(0, prefix.length() - 1);
-      return new StoredDataset(id, detection ? kindName : kind.id(), uri, found.trainSamples(), found.testSamples(), found.numClasses(), found.shape(),
-          found.classNames(), stored);
+      return new StoredDataset(id, detection ? kindName : kind.id(), uri, found.trainSamples(), found.testSamples(), found.numClasses(),
+          found.shape(), found.classNames(), stored);
     } catch (IOException e) {
       throw new UncheckedIOException("spooling the dataset upload", e);
     } finally {

@@ -20,8 +20,9 @@ import java.util.function.Consumer;
  * The rank stage: a {@link PlanStep.Rank} scores every prunable channel group of the current model
  * with the spec's criterion (on {@code rankBatches} training batches when the criterion needs data:
  * a detector's pictures letterboxed as its training reads them, unaugmented, and Taylor
- * differentiating YOLOv5's loss, see {@link DetectionSteps#scoringData}), stores {@value ScoresFile#FILE_NAME} and emits {@link RankComputed}. A {@link PlanStep.Sensitivity}
- * also analyses the model and chooses the cut ({@link SensitivitySteps}).
+ * differentiating YOLOv5's loss, see {@link DetectionSteps#scoringData}), stores {@value
+ * ScoresFile#FILE_NAME} and emits {@link RankComputed}. A {@link PlanStep.Sensitivity} also
+ * analyses the model and chooses the cut ({@link SensitivitySteps}).
  */
 public final class RankStage extends StageRunner {
   public RankStage(StageContext ctx) {

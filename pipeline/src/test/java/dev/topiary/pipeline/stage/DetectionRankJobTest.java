@@ -16,8 +16,14 @@ import dev.topiary.pipeline.event.PipelineEvent;
 import dev.topiary.pipeline.event.RankComputed;
 import dev.topiary.pipeline.plan.PlanStep;
 import dev.topiary.pipeline.plan.StepKind;
+import dev.topiary.engine.detect.DetectionScenes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,7 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Data-driven criteria on a detector through the four runners and a real S3 server: a one-shot
  * detection job (yolov5n at 64 px, 24 + 8 generated scenes) scores its groups on the detection
  * data, Taylor through YOLOv5's loss, and its cut removes each group's lowest-scored channels as
- * the stored {@code scores.json} gives them.
+ * the stored {@code scores.json} gives them; the same on a COCO dataset uploaded to the store.
  */
 class DetectionRankJobTest extends StageTestBase {
   static String spec(String criterion) {
@@ -79,5 +85,26 @@ class DetectionRankJobTest extends StageTestBase {
     ModelEvaluated end = last(events, ModelEvaluated.class);
     assertEquals(cut.macsAfter(), end.macs());
     assertTrue(end.macs() < ofType(events, ModelEvaluated.class).get(0).macs(), "the cut detector is smaller");
+  }
+
+  /** A COCO folder as the gateway stores an upload: every file but dot files under one {@code uploads/} prefix. */
+  @Test
+  void scoresOnAnUploadedCocoDatasetWithApoz() throws IOException {
+    Path coco = tmp.resolve("coco-upload");
+    DetectionScenes.builder().setOut(coco).setTrain(16).optVal(8).setSize(64).optFormat(DetectionScenes.Format.COCO).build().write();
+    String prefix = "uploads/acme/datasets/d-coco/";
+    try (Stream<Path> files = Files.walk(coco)) {
+      for (Path file : files.filter(p -> Files.isRegularFile(p) && !p.getFileName().toString().startsWith(".")).toList()) {
+        f.store.put(prefix + coco.relativize(file).toString().replace('\\', '/'), file);
+      }
+    }
+    String spec = spec("apoz").replace("{kind: generated, train: 24, val: 8, size: 64, batchSize: 8}",
+        "{kind: coco, uri: 's3://" + StageFixture.BUCKET + "/" + prefix.substring(0, prefix.length() - 1) + "', batchSize: 8}");
+    List<PipelineEvent> events = jobs.run("det-coco-apoz", spec);
+    assertEquals(List.of(), ofType(events, JobFailed.class));
+    ScoresFile scores = ScoresFile.fromBytes(f.store.getBytes(last(events, RankComputed.class).artifacts().scores()), "scores");
+    assertEquals("apoz", scores.criterion());
+    assertEquals(16, scores.images(), "two batches of the upload's training pictures");
+    assertTrue(last(events, LayerPruned.class).macsAfter() < ofType(events, ModelEvaluated.class).get(0).macs());
   }
 }
