@@ -8,6 +8,11 @@ public final class GatewayConfigs {
   private GatewayConfigs() {}
 
   public static GatewayConfig of(Map<String, String> tenants, String tokensFile) {
+    return of(tenants, tokensFile, false);
+  }
+
+  /** As {@link #of(Map, String)}, taking local dataset paths in specs where {@code allowLocalDatasets} (as {@code ./topiary local}). */
+  public static GatewayConfig of(Map<String, String> tenants, String tokensFile, boolean allowLocalDatasets) {
     return new GatewayConfig() {
       @Override
       public Map<String, String> tenants() {
@@ -46,7 +51,7 @@ public final class GatewayConfigs {
 
       @Override
       public boolean allowLocalDatasets() {
-        return false;
+        return allowLocalDatasets;
       }
 
       @Override

@@ -1,5 +1,7 @@
 package dev.topiary.engine.detect;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.topiary.engine.InvalidDatasetException;
@@ -23,7 +25,8 @@ import java.util.TreeMap;
  * a dangling {@code image_id}, an unknown {@code category_id}, a {@code bbox} that is not four
  * numbers with w, h ≥ 0 or that leaves the picture by more than {@value #TOLERANCE_PX} pixel (a
  * box within that margin is clipped), a picture file that is missing, not PNG/JPEG/BMP, or whose
- * header disagrees with the file's width and height, and repeated ids.
+ * header disagrees with the file's width and height, a {@code file_name} that leads out of
+ * {@code imagesDir} (absolute, or through {@code ..}), and repeated ids.
  */
 public final class CocoDataset {
   /** How far (pixels) a box may stick out of its picture before it is an error; it is clipped. */
@@ -69,7 +72,11 @@ public final class CocoDataset {
         problems.add(where + "id given twice");
         continue;
       }
-      Path file = imagesDir.resolve(name);
+      Path file = imagesDir.resolve(name).normalize();
+      if (Path.of(name).isAbsolute() || !file.startsWith(imagesDir.normalize())) {
+        problems.add(where + "file_name '" + name + "' leads out of the images folder; give a path relative to it");
+        continue;
+      }
       if (!Files.isRegularFile(file)) {
         problems.add(where + file + " not found");
         continue;
@@ -121,6 +128,39 @@ public final class CocoDataset {
     problems.throwIfAny();
     return new DetectionDataset(names, files, ids, sizes.stream().mapToInt(s -> s[0]).toArray(),
         sizes.stream().mapToInt(s -> s[1]).toArray(), objects);
+  }
+
+  /**
+   * The class names of a COCO file (its {@code categories}' names in id order, as {@link #open}
+   * numbers them) without reading its images or annotations: the file is streamed and only {@code
+   * categories} is kept.
+   *
+   * @throws InvalidDatasetException naming the file when it is not JSON or has no categories array
+   */
+  public static List<String> classNames(Path instancesJson) {
+    TreeMap<Long, String> byId = new TreeMap<>();
+    try (JsonParser in = new ObjectMapper().createParser(instancesJson.toFile())) {
+      if (in.nextToken() != JsonToken.START_OBJECT) {
+        throw new InvalidDatasetException(instancesJson + ": expected a JSON object");
+      }
+      while (in.nextToken() == JsonToken.FIELD_NAME) {
+        String field = in.currentName();
+        in.nextToken();
+        if (!"categories".equals(field)) {
+          in.skipChildren();
+          continue;
+        }
+        JsonNode cats = in.readValueAsTree();
+        if (!cats.isArray()) {
+          break;
+        }
+        cats.forEach(c -> byId.putIfAbsent(c.path("id").asLong(), c.path("name").asText("")));
+        return List.copyOf(byId.values());
+      }
+    } catch (IOException e) {
+      throw new InvalidDatasetException(instancesJson + ": not a readable JSON file (" + e.getMessage() + ")", e);
+    }
+    throw new InvalidDatasetException(instancesJson + ": 'categories' must be an array");
   }
 
   /** Category id to class index, in id order. */

@@ -90,4 +90,24 @@ class CocoDatasetTest {
     assertEquals(file + ": 'images' must be an array",
         assertThrows(InvalidDatasetException.class, () -> CocoDataset.open(file, dir)).getMessage());
   }
+
+  @Test
+  void refusesFileNamesThatLeadOutOfTheImagesFolder() throws IOException {
+    DetectFixtures.picture(dir.resolve("outside.png"), 8, 8, "png");
+    Path file = DetectFixtures.text(dir.resolve("instances_train.json"), """
+        {"images": [{"id": 1, "file_name": "../outside.png"}, {"id": 2, "file_name": "%s"}],
+         "categories": [{"id": 1, "name": "x"}], "annotations": []}
+        """.formatted(dir.resolve("outside.png")));
+    String m = assertThrows(InvalidDatasetException.class, () -> CocoDataset.open(file, dir.resolve("img"))).getMessage();
+    assertTrue(m.contains(file + ": image 1: file_name '../outside.png' leads out of the images folder"), m);
+    assertTrue(m.contains(file + ": image 2: file_name '" + dir.resolve("outside.png") + "' leads out of the images folder"), m);
+  }
+
+  @Test
+  void readsTheClassNamesAloneInIdOrder() throws IOException {
+    Path file = json("{\"id\": 11, \"image_id\": 99, \"category_id\": 1, \"bbox\": [1, 1, 2, 2]}");
+    assertEquals(List.of("person", "bus", "dog"), CocoDataset.classNames(file), "the dangling annotation is not read");
+    Path none = DetectFixtures.text(dir.resolve("none.json"), "{\"images\": [], \"categories\": {}}");
+    assertEquals(none + ": 'categories' must be an array", assertThrows(InvalidDatasetException.class, () -> CocoDataset.classNames(none)).getMessage());
+  }
 }

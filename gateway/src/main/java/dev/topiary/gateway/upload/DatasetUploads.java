@@ -30,9 +30,11 @@ import java.util.stream.Stream;
  * both splits; an image folder, which may hold more photos than memory, is checked entry by entry
  * as the zip unpacks ({@link ImageFolderCheck}: layout, every image decodes, every class has
  * images). Nothing is stored under {@code uploads/<tenant>/datasets/<id>/} until every check has
- * passed. The answer's {@code uri} is what a spec's {@code dataset.uri} cites. Kind {@code yolo}
- * (a detection dataset) is one zip of a YOLOv5 folder, opened whole by the engine's reader after
- * unpacking ({@link YoloUploadCheck}); {@code testSamples} is then its {@code val} split's size.
+ * passed. The answer's {@code uri} is what a spec's {@code dataset.uri} cites. Kinds {@code yolo}
+ * and {@code coco} (detection datasets) are one zip of a YOLOv5 folder or of a COCO folder
+ * ({@code annotations/instances_{train,val}.json}, {@code images/{train,val}/}), opened whole by
+ * the engine's reader after unpacking ({@link DetectionUploadCheck}); {@code testSamples} is then
+ * the {@code val} split's size.
  */
 @ApplicationScoped
 public class DatasetUploads {
@@ -55,11 +57,12 @@ public class DatasetUploads {
   @Inject
   GatewayConfig config;
 
-  /** The detection layout an upload may take: a zip of a YOLOv5 dataset folder. */
-  public static final String YOLO = DatasetSpec.YOLO;
+  /** The detection layouts an upload may take: a zip of a YOLOv5 or of a COCO dataset folder. */
+  public static final List<String> DETECTION = List.of(DatasetSpec.YOLO, DatasetSpec.COCO);
 
   public StoredDataset accept(String tenant, String kindName, List<Part> parts) {
-    DatasetCatalog.Kind kind = YOLO.equals(kindName) ? null : kind(kindName);
+    boolean detection = DETECTION.contains(kindName);
+    DatasetCatalog.Kind kind = detection ? null : kind(kindName);
     if (parts == null || parts.isEmpty()) {
       throw ApiException.badRequest(FILE_PART, "required: one or more parts named '" + FILE_PART + "' (dataset files, or one zip)");
     }
@@ -79,8 +82,8 @@ public class DatasetUploads {
       dir = Files.createTempDirectory("topiary-dataset");
       Path root = dir;
       Found found;
-      if (kind == null) {
-        YoloUploadCheck.Summary s = unpackYolo(parts, dir);
+      if (detection) {
+        DetectionUploadCheck.Summary s = unpackDetection(kindName, parts, dir);
         root = s.root();
         found = new Found(s.trainSamples(), s.valSamples(), s.classNames().size(), s.shapes(), s.classNames());
       } else {
@@ -91,8 +94,8 @@ public class DatasetUploads {
       List<ArtifactRef> stored = storeAll(root, prefix);
       // no trailing '/': the stages' StageContext normalises "x/" to "x//" (replaceAll("/*$", "/"))
       String uri = "s3://" + store.bucket() + "/" + prefix.substring(0, prefix.length() - 1);
-      return new StoredDataset(id, kind == null ? YOLO : kind.id(), uri, found.trainSamples(), found.testSamples(), found.numClasses(), found.shape(),
-          found.classNames(), stored);
+      return new StoredDataset(id, detection ? kindName : kind.id(), uri, found.trainSamples(), found.testSamples(), found.numClasses(),
+          found.shape(), found.classNames(), stored);
     } catch (IOException e) {
       throw new UncheckedIOException("spooling the dataset upload", e);
     } finally {
@@ -123,16 +126,17 @@ public class DatasetUploads {
     return new Found(s.trainSamples(), s.testSamples(), s.classNames().size(), s.shapes(), s.classNames());
   }
 
-  /** A yolo dataset: one zip, unpacked with the usual bounds, then opened by the engine's reader. */
-  private YoloUploadCheck.Summary unpackYolo(List<Part> parts, Path dir) throws IOException {
+  /** A yolo or coco dataset: one zip, unpacked with the usual bounds, then opened by the engine's reader. */
+  private DetectionUploadCheck.Summary unpackDetection(String format, List<Part> parts, Path dir) throws IOException {
     if (parts.size() != 1 || !String.valueOf(parts.get(0).fileName()).endsWith(".zip")) {
-      throw ApiException.badRequest(FILE_PART, "a yolo dataset is uploaded as one zip of its folder (data.yaml, images/, labels/), got "
+      throw ApiException.badRequest(FILE_PART, "a " + format + " dataset is uploaded as one zip of its folder ("
+          + (DatasetSpec.COCO.equals(format) ? "annotations/, images/" : "data.yaml, images/, labels/") + "), got "
           + parts.stream().map(Part::fileName).toList());
     }
     Part zip = parts.get(0);
     checkName(zip.fileName());
     new ZipExtractor(config.maxDatasetBytes(), config.maxDatasetFiles()).extract(zip.file(), zip.fileName(), dir, ZipExtractor.Listener.NONE);
-    return YoloUploadCheck.check(dir, zip.fileName());
+    return DetectionUploadCheck.check(format, dir, zip.fileName());
   }
 
   private static DatasetCatalog.Kind kind(String name) {
@@ -147,7 +151,7 @@ public class DatasetUploads {
   }
 
   private static List<String> kinds() {
-    return Stream.concat(Stream.of(DatasetCatalog.Kind.values()).map(DatasetCatalog.Kind::id), Stream.of(YOLO)).toList();
+    return Stream.concat(Stream.of(DatasetCatalog.Kind.values()).map(DatasetCatalog.Kind::id), DETECTION.stream()).toList();
   }
 
   private static void checkName(String name) {

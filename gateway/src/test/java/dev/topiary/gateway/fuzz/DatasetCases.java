@@ -82,6 +82,11 @@ final class DatasetCases {
     out.add(files("yolo", "a yolo data.yaml pointing outside the upload", Map.of("data.zip", zip(Map.of("data.yaml",
         "path: /etc\ntrain: ../../etc\nval: ../../etc\nnames: [a]\n".getBytes(StandardCharsets.UTF_8), "images/train/a.png",
         Fixtures.png(0))))));
+    out.add(files("coco", "a coco instances file nested 100000 arrays deep", Map.of("data.zip", zip(Map.of("annotations/instances_train.json",
+        ("[".repeat(100_000) + "]".repeat(100_000)).getBytes(StandardCharsets.UTF_8), "images/train/a.png", Fixtures.png(0))))));
+    out.add(files("coco", "a coco file_name pointing outside the upload", Map.of("data.zip", zip(Map.of("annotations/instances_train.json",
+        ("{\"images\": [{\"id\": 1, \"file_name\": \"/etc/hostname\"}], \"categories\": [{\"id\": 1, \"name\": \"a\"}],"
+            + " \"annotations\": []}").getBytes(StandardCharsets.UTF_8), "images/train/a.png", Fixtures.png(0))))));
     return out;
   }
 

@@ -61,7 +61,8 @@ final class UploadCommand {
       description = "Uploads a dataset: an image folder as one zip, or the files of an IDX or CIFAR folder; prints the uri a spec's dataset cites.")
   static final class Dataset implements Callable<Integer> {
     @Mixin Connection connection;
-    @Option(names = "--kind", required = true, description = "image-folder, mnist, fashion-mnist, cifar10, cifar100, idx, or yolo (a zip of a YOLOv5 detection folder).") String kind;
+    @Option(names = "--kind", required = true, description = "image-folder, mnist, fashion-mnist, cifar10, cifar100, idx, yolo or coco"
+        + " (yolo, coco: one zip of a YOLOv5 or COCO detection folder).") String kind;
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "One zip (image-folder), or the dataset's files.") List<Path> files;
 
     @Override

@@ -5,12 +5,12 @@ import java.util.List;
 /**
  * The rules of {@code task: detection} that need no graph: the dataset's kinds ({@code yolo},
  * {@code coco}, {@code generated}) and their fields, and what the pruning side supports for
- * detectors today (channel pruning; criteria that need no data pass). The graph's side (a Detect
- * head, a square input, the classes against a generated dataset's) is in {@link GraphChecks}.
+ * detectors today: channel pruning, by every criterion (hrank, apoz and taylor score on the
+ * detection data, taylor through YOLOv5's loss). The graph's side (a Detect head, a square input,
+ * the classes against a generated dataset's) is in {@link GraphChecks}; sensitivity, which measures
+ * top-1, is refused in {@link JobSpecValidator}.
  */
 final class DetectionRules {
-  /** Criteria that run the model on data with a classification loss or activations: not yet for detectors. */
-  static final List<String> DATA_CRITERIA = List.of("hrank", "taylor", "apoz");
   private static final List<String> GENERATED_FIELDS = List.of("train", "val", "size", "seed", "maxObjects");
 
   private DetectionRules() {}
@@ -98,10 +98,6 @@ final class DetectionRules {
     if (prune.granularity() != null && prune.granularity() != Granularity.CHANNEL) {
       p.add("prune.granularity", "detection jobs prune channels only; " + prune.granularity().id()
           + " masks need a mask-keeping detector fine-tune, which is not supported yet");
-    }
-    if (prune.criterion() != null && DATA_CRITERIA.contains(prune.criterion())) {
-      p.add("prune.criterion", prune.criterion() + " is not yet supported for detection jobs (it scores channels on data through a"
-          + " classifier's loss or activations); use l1, l2, bn-scale or random, or schedule.mode slimming");
     }
   }
 }

@@ -8,10 +8,12 @@ import dev.topiary.engine.detect.DetectionFolders;
 import dev.topiary.engine.detect.DetectionHyp;
 import dev.topiary.engine.detect.DetectionLoader;
 import dev.topiary.engine.detect.DetectionMetrics;
+import dev.topiary.engine.detect.DetectionScoring;
 import dev.topiary.engine.detect.DetectionTrainer;
 import dev.topiary.engine.detect.DetectorInfo;
 import dev.topiary.engine.detect.DetectorSetup;
 import dev.topiary.engine.model.Model;
+import dev.topiary.engine.prune.importance.ScoringData;
 import dev.topiary.engine.train.BnSparsityHook;
 import dev.topiary.pipeline.event.Artifacts;
 import dev.topiary.pipeline.event.DetectionFigures;
@@ -27,7 +29,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * A detection job's training and measuring, for the fine-tune and eval stages: the dataset's
+ * A detection job's training, measuring and scoring, for the fine-tune, eval and rank stages: the dataset's
  * splits from the stage's local folder ({@link StageContext#detectionFolder}), YOLOv5's training
  * ({@link DetectionTrainer}, readied by {@link DetectorSetup} as the CLI readies it) and YOLOv5
  * val's metrics ({@link DetectionEvaluator}). Anchors and class names stay in the model's graph
@@ -53,9 +55,25 @@ final class DetectionSteps {
   /** The training or validation loader of the job's dataset, letterboxed to the model's input. */
   static DetectionLoader loader(StepWork w, Model model, DetectionDataset data, boolean train) {
     DatasetSpec d = w.plan.spec().dataset();
+    return loader(w, model, data, train && d.augment(), train ? d.trainLimit() : d.testLimit());
+  }
+
+  private static DetectionLoader loader(StepWork w, Model model, DetectionDataset data, boolean augment, int limit) {
     int channels = model.graph().inputs().get(0).shape().toArray()[0];
-    return DetectionFolders.loader(data, DetectorSetup.squareSide(model), channels, d.batchSize(), train && d.augment(), w.seed(), WORKERS,
-        train ? d.trainLimit() : d.testLimit());
+    return DetectionFolders.loader(data, DetectorSetup.squareSide(model), channels, w.plan.spec().dataset().batchSize(), augment, w.seed(),
+        WORKERS, limit);
+  }
+
+  /**
+   * What a data-driven criterion measures on a detector, as {@code engine rank --dataset} does: the
+   * first {@code batches} batches of the training split (within {@code trainLimit}), in the split's
+   * file order and without augmentation, so a rerun scores the same pictures; Taylor differentiates
+   * YOLOv5's loss with the anchors the model carries ({@link DetectionScoring}).
+   */
+  static ScoringData scoringData(StepWork w, Model model, int batches) {
+    DetectorInfo info = DetectorInfo.of(model.graph(), DetectHead.of(model.graph()).numClasses());
+    DetectionLoader train = loader(w, model, open(w, "train"), false, w.plan.spec().dataset().trainLimit());
+    return DetectionScoring.of(train, model.graph(), info.anchors(), batches);
   }
 
   /**

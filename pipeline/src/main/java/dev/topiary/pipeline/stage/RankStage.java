@@ -18,9 +18,11 @@ import java.util.function.Consumer;
 
 /**
  * The rank stage: a {@link PlanStep.Rank} scores every prunable channel group of the current model
- * with the spec's criterion (on {@code rankBatches} training batches when the criterion needs data),
- * stores {@value ScoresFile#FILE_NAME} and emits {@link RankComputed}. A {@link PlanStep.Sensitivity}
- * also analyses the model and chooses the cut ({@link SensitivitySteps}).
+ * with the spec's criterion (on {@code rankBatches} training batches when the criterion needs data:
+ * a detector's pictures letterboxed as its training reads them, unaugmented, and Taylor
+ * differentiating YOLOv5's loss, see {@link DetectionSteps#scoringData}), stores {@value
+ * ScoresFile#FILE_NAME} and emits {@link RankComputed}. A {@link PlanStep.Sensitivity} also
+ * analyses the model and chooses the cut ({@link SensitivitySteps}).
  */
 public final class RankStage extends StageRunner {
   public RankStage(StageContext ctx) {
@@ -41,10 +43,15 @@ public final class RankStage extends StageRunner {
     Model model = w.inputModel();
     DependencyGraph deps = DependencyGraph.of(model.graph(), prune.select().excludedNodes());
     Importance importance = Importances.byName(prune.criterionOrDefault(), w.seed());
-    ScoringData data = importance.needsData() ? ScoringData.of(w.data(model).trainData(), prune.rankBatches()) : null;
+    ScoringData data = importance.needsData() ? scoringData(w, model, prune.rankBatches()) : null;
     GroupScores scores = importance.score(model, deps, data);
     ArtifactRef ref = w.store().put(w.key(ScoresFile.FILE_NAME), ScoresFile.of(scores, deps).toBytes());
     return new RankComputed(w.plan.jobId(), w.step.index(), w.attempt, w.now(), w.input.plan(), w.artifacts().withScores(ref),
         importance.name(), scores.groupIds().size());
+  }
+
+  /** The first {@code batches} training batches: a detector's with YOLOv5's loss, a classifier's with cross-entropy. */
+  static ScoringData scoringData(StepWork w, Model model, int batches) {
+    return w.plan.spec().detects() ? DetectionSteps.scoringData(w, model, batches) : ScoringData.of(w.data(model).trainData(), batches);
   }
 }

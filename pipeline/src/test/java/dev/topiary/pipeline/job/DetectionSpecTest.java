@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code task: detection}: its defaults, and each bad field refused with its path and reason. */
 class DetectionSpecTest {
@@ -98,12 +99,11 @@ class DetectionSpecTest {
             "the model's head predicts 80 classes but the generated scenes have 10"),
         bad("a classifier", BASE.replace("{zoo: yolov5n, numClasses: 10, inputShape: [3, 64, 64]}", "{zoo: resnet20}"), "model.zoo",
             "task detection needs a detector with a YOLOv5 Detect head"),
-        bad("data criterion", BASE.replace("prune: {granularity: channel}", "prune: {criterion: hrank, select: {globalRatio: 0.3}}")
-            .replace("{mode: slimming, sr: 0.001, sparsityTraining: {epochs: 1}, percent: 0.5, finetune: {epochs: 1}}",
-                "{mode: oneshot, finetune: {epochs: 1}}"), "prune.criterion", "hrank is not yet supported for detection jobs"),
-        bad("taylor", BASE.replace("prune: {granularity: channel}", "prune: {criterion: taylor, select: {globalRatio: 0.3}}")
-            .replace("{mode: slimming, sr: 0.001, sparsityTraining: {epochs: 1}, percent: 0.5, finetune: {epochs: 1}}",
-                "{mode: oneshot, finetune: {epochs: 1}}"), "prune.criterion", "taylor is not yet supported for detection jobs"),
+        bad("no rank batch", oneShot("taylor").replace("criterion: taylor,", "criterion: taylor, rankBatches: 0,"), "prune.rankBatches",
+            "must be >= 1, got 0"),
+        bad("sensitivity", oneShot("hrank").replace("{mode: oneshot, finetune: {epochs: 1}}",
+            "{mode: sensitivity, ratios: [0.5], maxAccuracyDrop: 0.1, targetFlopsReduction: 0.2}"), "schedule.mode",
+            "sensitivity measures top-1 accuracy per probe: task classification only"),
         bad("masks", BASE.replace("prune: {granularity: channel}", "prune: {granularity: unstructured, select: {globalSparsity: 0.5}}")
             .replace("{mode: slimming, sr: 0.001, sparsityTraining: {epochs: 1}, percent: 0.5, finetune: {epochs: 1}}",
                 "{mode: oneshot, finetune: {epochs: 1}}"), "prune.granularity", "detection jobs prune channels only"),
@@ -144,11 +144,17 @@ class DetectionSpecTest {
         "expected " + path + ": ..." + messagePart + "...; got " + problems);
   }
 
-  @Test
-  void acceptsL1OneShotOnADetector() {
-    JobSpec s = JobSpecs.parseYaml(BASE.replace("prune: {granularity: channel}", "prune: {criterion: l1, select: {globalRatio: 0.3}}")
+  /** The base spec as a one-shot cut of 30% by {@code criterion}. */
+  static String oneShot(String criterion) {
+    return BASE.replace("prune: {granularity: channel}", "prune: {criterion: " + criterion + ", select: {globalRatio: 0.3}}")
         .replace("{mode: slimming, sr: 0.001, sparsityTraining: {epochs: 1}, percent: 0.5, finetune: {epochs: 1}}",
-            "{mode: oneshot, finetune: {epochs: 1}}"));
-    assertEquals("l1", s.prune().criterion());
+            "{mode: oneshot, finetune: {epochs: 1}}");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"l1", "hrank", "taylor", "apoz"})
+  void acceptsEachChannelCriterionOnADetector(String criterion) {
+    JobSpec s = JobSpecs.parseYaml(oneShot(criterion));
+    assertEquals(criterion, s.prune().criterion());
   }
 }
