@@ -135,7 +135,7 @@ public final class ReportHtml {
     rows.forEach(l -> maxPerBatch.merge(l.device() + "/" + l.batchSize(), Math.max(orZero(l.baselineMs()), orZero(l.prunedMs())), Math::max));
     int rowH = 16;
     int label = 200;
-    int bars = WIDTH - label - 120;
+    int bars = WIDTH - label - 170; // room on the right for "25.15 -> 20.44 ms (1.23x)"
     h.append("<svg id=\"latency-chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH).append("\" height=\"")
         .append(rows.size() * rowH + series.size() * 4 + 20).append("\" font-size=\"11\">");
     int y = 0;
