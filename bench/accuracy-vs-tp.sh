@@ -61,7 +61,7 @@ macs() { E count --model "$1" | awk '/^total/{gsub(",","",$0); n=0; for(i=1;i<=N
 top1() { E eval --model "$1" --threads "$THREADS" | sed -nE 's/.*top-1 ([0-9.]+).*/\1/p'; }
 djl() { E latency --model "$1" --batches 1,32 --threads "$THREADS" --runs "$RUNS" --warmup 10 | awk '/^ *[0-9]+ /{printf "%s=%s ", $1, $2}'; }
 eager() { /usr/bin/python3 -W ignore bench/torch_reference.py "$1/graph.json" --latency 1,32 --runs "$RUNS" --warmup 10 --threads "$THREADS" \
-  | python3 -c 'import json,sys; d=json.load(sys.stdin)["latency"]; print(" ".join(f"{b}={v[\"median_ms\"]}" for b, v in d.items()))'; }
+  | python3 -c 'import json,sys; d=json.load(sys.stdin)["latency"]; print(" ".join(b + "=" + str(v["median_ms"]) for b, v in d.items()))'; }
 declare -A MAC ACC PACC LAT
 for n in "${names[@]}"; do
   MAC[$n]="$(macs "$OUT/$n")"; ACC[$n]="$(top1 "$OUT/$n")"
