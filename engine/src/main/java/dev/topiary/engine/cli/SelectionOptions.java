@@ -62,11 +62,12 @@ final class SelectionOptions {
 
   Normalization normalization() {
     try {
-      return Normalization.valueOf(normalization.toUpperCase(java.util.Locale.ROOT));
+      return Normalization.of(normalization);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--normalization: unknown '" + normalization + "'; valid: max, mean, l2, none");
+      throw new IllegalArgumentException("--normalization: " + e.getMessage());
     }
   }
+
 
   /** The selection options given, by name. */
   List<String> given() {

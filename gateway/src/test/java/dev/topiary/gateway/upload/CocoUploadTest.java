@@ -110,15 +110,9 @@ class CocoUploadTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("badZips")
   void refusesNamingTheFileAndIdAndStoresNothing(String name, Map<String, byte[]> entries, String message) {
-    List<String> before = store.list("uploads/");
-    Response r = upload(entries);
-    assertEquals(400, r.statusCode(), r.asString());
-    List<Map<String, String>> errors = r.jsonPath().getList("errors");
-    assertTrue(errors.stream().anyMatch(e -> e.get("field").equals("file") && e.get("message").contains(message)),
-        "expected an error on 'file' containing '" + message + "', got " + errors);
-    assertFalse(r.asString().contains("/tmp/topiary-dataset"), "no server path in the answer: " + r.asString());
-    assertEquals(before, store.list("uploads/"), "something was stored");
+    DetectionZips.assertRefused(store, () -> upload(entries), message);
   }
+
 
   @Test
   void refusesLooseFiles() {
@@ -128,10 +122,9 @@ class CocoUploadTest {
   }
 
   private static Arguments bad(String name, Consumer<Map<String, byte[]>> change, String message) {
-    Map<String, byte[]> entries = layout();
-    change.accept(entries);
-    return Arguments.of(name, entries, message);
+    return DetectionZips.bad(name, CocoUploadTest::layout, change, message);
   }
+
 
   /** Two training pictures and one validation picture, each with one box; categories 3 (cat) and 7 (dog). */
   static Map<String, byte[]> layout() {
@@ -149,7 +142,7 @@ class CocoUploadTest {
   }
 
   private static Response upload(Map<String, byte[]> entries) {
-    return given().auth().oauth2(TestServers.ACME).multiPart("kind", "coco").multiPart("file", "coco.zip", Fixtures.zip(entries))
-        .post("/api/v1/datasets");
+    return DetectionZips.upload("coco", "coco.zip", entries);
   }
+
 }

@@ -97,16 +97,9 @@ class YoloUploadTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("badZips")
   void refusesNamingTheFileAndLineAndStoresNothing(String name, Map<String, byte[]> entries, String message) {
-    List<String> before = store.list("uploads/");
-    Response r = upload(entries);
-    assertEquals(400, r.statusCode(), r.asString());
-    List<Map<String, String>> errors = r.jsonPath().getList("errors");
-    assertFalse(errors.isEmpty(), r.asString());
-    assertTrue(errors.stream().anyMatch(e -> e.get("field").equals("file") && e.get("message").contains(message)),
-        "expected an error on 'file' containing '" + message + "', got " + errors);
-    assertFalse(r.asString().contains("/tmp/topiary-dataset"), "no server path in the answer: " + r.asString());
-    assertEquals(before, store.list("uploads/"), "something was stored");
+    DetectionZips.assertRefused(store, () -> upload(entries), message);
   }
+
 
   @Test
   void refusesLooseFiles() {
@@ -116,10 +109,9 @@ class YoloUploadTest {
   }
 
   private static Arguments bad(String name, Consumer<Map<String, byte[]>> change, String message) {
-    Map<String, byte[]> entries = layout();
-    change.accept(entries);
-    return Arguments.of(name, entries, message);
+    return DetectionZips.bad(name, YoloUploadTest::layout, change, message);
   }
+
 
   /** Two training pictures and one validation picture, each with one box. */
   static Map<String, byte[]> layout() {
@@ -139,7 +131,7 @@ class YoloUploadTest {
   }
 
   private static Response upload(Map<String, byte[]> entries) {
-    return given().auth().oauth2(TestServers.ACME).multiPart("kind", "yolo").multiPart("file", "scenes.zip", Fixtures.zip(entries))
-        .post("/api/v1/datasets");
+    return DetectionZips.upload("yolo", "scenes.zip", entries);
   }
+
 }

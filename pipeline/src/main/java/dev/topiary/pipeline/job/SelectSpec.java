@@ -50,8 +50,7 @@ public record SelectSpec(
   public static final List<String> UNSTRUCTURED_METHODS = List.of("sparsityRules", "globalSparsity");
   public static final List<String> NM_METHODS = List.of("nm");
   public static final String DEFAULT_COUPLED_RATE = "first-producer";
-  public static final List<String> NORMALIZATIONS = java.util.Arrays.stream(Normalization.values())
-      .map(n -> n.name().toLowerCase(Locale.ROOT)).toList();
+  public static final List<String> NORMALIZATIONS = Normalization.ids();
   /**
    * {@code roundTo} when a global channel target ({@code globalRatio}, {@code targetFlopsReduction})
    * does not say: {@link dev.topiary.engine.prune.select.ChannelConstraints#GLOBAL_ROUND_TO}, chosen
@@ -98,7 +97,7 @@ public record SelectSpec(
 
   /** The normalisation of a global ranking: the one given, else {@link Normalization#GLOBAL_DEFAULT}. */
   public Normalization normalizationOrDefault() {
-    return normalization == null ? Normalization.GLOBAL_DEFAULT : Normalization.valueOf(normalization.toUpperCase(Locale.ROOT));
+    return normalization == null ? Normalization.GLOBAL_DEFAULT : Normalization.of(normalization);
   }
 
   /** Whether {@code roundTo} is the default ({@value #AUTO_ROUND_TO}) rather than the user's. */

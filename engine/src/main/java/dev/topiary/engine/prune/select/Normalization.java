@@ -23,6 +23,19 @@ public enum Normalization {
    */
   public static final Normalization GLOBAL_DEFAULT = MAX;
 
+  /** The names users write: max, mean, l2, none. */
+  public static java.util.List<String> ids() {
+    return java.util.Arrays.stream(values()).map(n -> n.name().toLowerCase(java.util.Locale.ROOT)).toList();
+  }
+
+  /** @throws IllegalArgumentException naming the valid names */
+  public static Normalization of(String id) {
+    if (!ids().contains(id)) {
+      throw new IllegalArgumentException("unknown '" + id + "'; valid: " + String.join(", ", ids()));
+    }
+    return valueOf(id.toUpperCase(java.util.Locale.ROOT));
+  }
+
   /** The normalised scores, in double so that distinct floats stay distinct. */
   double[] apply(float[] scores) {
     double divisor = switch (this) {

@@ -40,15 +40,7 @@ public abstract class SelectorBuilder<B extends SelectorBuilder<B>> {
 
   /** @throws IllegalArgumentException naming the field that is out of range */
   void validateConstraints() {
-    if (roundTo < 1) {
-      throw new IllegalArgumentException("roundTo must be at least 1, got " + roundTo);
-    }
-    if (minChannels < 1) {
-      throw new IllegalArgumentException("minChannels must be at least 1, got " + minChannels);
-    }
-    if (!(maxPruningRatio > 0 && maxPruningRatio <= 1)) {
-      throw new IllegalArgumentException("maxPruningRatio must be in (0, 1], got " + maxPruningRatio);
-    }
+    constraints(); // ChannelConstraints checks each field and names it
   }
 
   ChannelConstraints constraints() {
