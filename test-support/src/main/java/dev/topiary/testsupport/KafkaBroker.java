@@ -39,7 +39,8 @@ public final class KafkaBroker implements KafkaService {
   /** Starts a broker and returns once it accepts clients. */
   public static KafkaBroker start() {
     try {
-      KafkaBroker b = new KafkaBroker(Files.createTempDirectory("topiary-kafka-"), freePort(), freePort(),
+      int[] ports = freePorts();
+      KafkaBroker b = new KafkaBroker(Files.createTempDirectory("topiary-kafka-"), ports[0], ports[1],
           org.apache.kafka.common.Uuid.randomUuid().toString());
       b.restart();
       return b;
@@ -105,9 +106,15 @@ public final class KafkaBroker implements KafkaService {
     return "KafkaBroker[" + bootstrapServers() + (isRunning() ? "" : ", stopped") + "]";
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
+  /**
+   * Two distinct free ports, for clients and the controller: both sockets stay open while the second
+   * is picked, since a port freed by the first could be handed out again (a broker refuses two
+   * listeners on one port).
+   */
+  private static int[] freePorts() throws IOException {
+    try (ServerSocket a = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        ServerSocket b = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return new int[] {a.getLocalPort(), b.getLocalPort()};
     }
   }
 
