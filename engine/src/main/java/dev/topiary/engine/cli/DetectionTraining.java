@@ -14,6 +14,7 @@ import dev.topiary.engine.detect.DetectorSetup;
 import dev.topiary.engine.graph.TensorShape;
 import dev.topiary.engine.model.Model;
 import dev.topiary.engine.train.BnSparsityHook;
+import dev.topiary.engine.train.TrainingCheckpoint;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -44,7 +45,7 @@ final class DetectionTraining {
 
   /** Options the train command shares with the classification path, resolved for detection. */
   record Common(int epochs, Double lr, Double momentum, double weightDecay, String schedule, int batch, int trainLimit, int workers,
-      long seed, boolean augment) {}
+      long seed, boolean augment, Path checkpoints) {}
 
   Model run(Model start, boolean fresh, String kind, Path dir, Common c) {
     DetectHead head = DetectHead.of(start.graph());
@@ -77,7 +78,15 @@ final class DetectionTraining {
         trainData.size(), valData.size(), size, head.numClasses(), c.epochs());
     DetectionTrainer.Builder b = DetectionTrainer.builder().setModel(model).setAnchors(info.anchors()).setTrainData(trainData)
         .optValidationData(valData).setEpochs(c.epochs()).optHyp(hyp).optSeed(c.seed()).optEma(!noEma)
-        .optCallback(r -> System.out.println(line(r, c.epochs())));
+        .optCheckpointDir(c.checkpoints());
+    ProgressLine progress = ProgressLine.onStdout("train");
+    b.optProgress(progress).optCallback(r -> {
+      progress.clear();
+      System.out.println(line(r, c.epochs()));
+    });
+    if (c.checkpoints() != null && java.nio.file.Files.exists(TrainingCheckpoint.fileIn(c.checkpoints()))) {
+      System.out.printf("resuming from %s%n", TrainingCheckpoint.fileIn(c.checkpoints()));
+    }
     if (sr > 0) {
       b.optGradientHook(BnSparsityHook.decaying(sr));
     }

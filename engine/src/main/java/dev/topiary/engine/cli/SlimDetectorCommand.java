@@ -65,10 +65,16 @@ final class SlimDetectorCommand implements Callable<Integer> {
     var valData = DetectionFolders.loader(val, in.height(), in.channels(), batch, false, seed, workers, valLimit);
     System.out.printf(Locale.ROOT, "slimming %s on %s: %d train / %d val pictures at %d px; sr %.2g over %d epochs, cut %.0f%% of BN channels, fine-tune %d epochs%n",
         m.graph().name(), dir, trainData.size(), valData.size(), in.height(), sr, sparsityEpochs, 100 * percent, finetuneEpochs);
-    DetectorSlimming.Result r = DetectorSlimming.run(m, new DetectorSlimming.Phase(trainData, valData, sparsityEpochs, hyp, seed), sr, percent,
-        new SlimmingCut(minKept, minKeptFraction, roundTo, skipShortcuts), new DetectorSlimming.Phase(trainData, valData, finetuneEpochs, hyp, seed),
-        latencyBatch.stream().mapToInt(Integer::intValue).toArray(),
-        (phase, e) -> System.out.println(phase + " " + DetectionTraining.line(e, phase.equals("sparsity") ? sparsityEpochs : finetuneEpochs)),
+    ProgressLine sparsityProgress = ProgressLine.onStdout("sparsity");
+    ProgressLine finetuneProgress = ProgressLine.onStdout("finetune");
+    DetectorSlimming.Result r = DetectorSlimming.run(m, new DetectorSlimming.Phase(trainData, valData, sparsityEpochs, hyp, seed, sparsityProgress),
+        sr, percent, new SlimmingCut(minKept, minKeptFraction, roundTo, skipShortcuts),
+        new DetectorSlimming.Phase(trainData, valData, finetuneEpochs, hyp, seed, finetuneProgress), latencyBatch.stream().mapToInt(Integer::intValue).toArray(),
+        (phase, e) -> {
+          sparsityProgress.clear();
+          finetuneProgress.clear();
+          System.out.println(phase + " " + DetectionTraining.line(e, phase.equals("sparsity") ? sparsityEpochs : finetuneEpochs));
+        },
         p -> System.out.printf(Locale.ROOT, "%s: mAP@.5 %.3f, mAP@.5:.95 %.3f, params %,d, MACs %,d%n", p.label(), p.metrics().map50(), p.metrics().map(), p.params(), p.macs()));
     r.model().save(out);
     if (histogram != null) {

@@ -56,7 +56,7 @@ final class TrainCommand implements Callable<Integer> {
 
   private int trainDetector() throws java.io.IOException {
     Model trained = detection.run(model.modelOrInit(), model.model == null, data.kind, data.dir,
-        new DetectionTraining.Common(epochs, lr, momentum, weightDecay, schedule, data.batch, data.trainLimit, data.workers, model.seed, data.augment));
+        new DetectionTraining.Common(epochs, lr, momentum, weightDecay, schedule, data.batch, data.trainLimit, data.workers, model.seed, data.augment, checkpoints));
     trained.save(out);
     System.out.printf("saved %s%n", out);
     return 0;

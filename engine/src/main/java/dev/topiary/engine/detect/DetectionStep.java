@@ -7,14 +7,21 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import dev.topiary.engine.InvalidWeightsException;
+import dev.topiary.engine.exec.GradMode;
 import dev.topiary.engine.exec.GraphBlock;
 import dev.topiary.engine.graph.ParamKey;
 import dev.topiary.engine.graph.ParamRole;
 import dev.topiary.engine.train.GradientHook;
 import dev.topiary.engine.train.Sgd;
 import dev.topiary.engine.train.TorchSupport;
+import dev.topiary.engine.train.TrainingCheckpoint;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One iteration of YOLOv5's training loop on a block, the part that {@link DetectionTrainer}
@@ -36,6 +43,7 @@ import java.util.List;
 public final class DetectionStep implements AutoCloseable {
   /** YOLOv5's gradient clipping: the joint L2 norm of all gradients at most 10. */
   static final float MAX_GRAD_NORM = 10f;
+  private static final String EMA_UPDATES = "emaUpdates";
   private final GraphBlock block;
   private final YoloLoss loss;
   private final ParameterStore store;
@@ -43,6 +51,8 @@ public final class DetectionStep implements AutoCloseable {
   private final Groups groups;
   private final WeightsEma average;
   private final List<GradientHook> hooks;
+  /** Gradients a resumed run carries over from its checkpoint into its first pass, or null. */
+  private Map<Parameter, NDArray> carried;
 
   /**
    * @param block the detector, initialised on {@code manager}'s device
@@ -77,6 +87,7 @@ public final class DetectionStep implements AutoCloseable {
       NDList maps = block.forward(store, new NDList(images), true);
       YoloLoss.Parts parts = loss.compute(scratch, maps, batch.targets());
       collector.backward(parts.total());
+      addCarried();
       float[] v = parts.values();
       return new float[] {v[0], v[1], v[2]};
     }
@@ -99,6 +110,89 @@ public final class DetectionStep implements AutoCloseable {
     }
   }
 
+  /**
+   * The step's state for a checkpoint after {@code epochsCompleted} epochs: the block's parameters
+   * (running statistics included), the momentum buffers, the EMA and its update count, and the
+   * caller's counters; with {@code pending}, also the gradients accumulated since the last
+   * optimizer step, which the next step would have applied. Live views: write it before the next
+   * step.
+   */
+  public TrainingCheckpoint checkpoint(int epochsCompleted, long seed, boolean pending, Map<String, Long> counters) {
+    Map<String, Long> all = new LinkedHashMap<>(counters);
+    all.put(EMA_UPDATES, average == null ? 0L : average.updates());
+    Map<String, NDArray> gradients = new LinkedHashMap<>();
+    if (pending) {
+      parameters().forEach((name, p) -> {
+        NDArray g = p.requiresGradient() ? TorchSupport.gradientOrNull(p.getArray()) : null;
+        if (g != null) {
+          gradients.put(name, g);
+        }
+      });
+    }
+    return TrainingCheckpoint.capture(epochsCompleted, seed, parameters(), sgd, average == null ? Map.of() : average.arrays(), gradients, all);
+  }
+
+  /**
+   * Restores a checkpoint of {@link #checkpoint} into the block, the momentum buffers and the EMA.
+   *
+   * @param manager the manager that holds the block's parameters
+   * @throws dev.topiary.engine.InvalidWeightsException naming {@code file} when it does not fit the block
+   */
+  public void restore(TrainingCheckpoint checkpoint, NDManager manager, Path file) {
+    checkpoint.restoreInto(parameters(), sgd, manager, file);
+    if (average != null) {
+      average.restore(checkpoint.average(), checkpoint.counter(EMA_UPDATES, file), file);
+    }
+    closeCarried();
+    if (!checkpoint.gradients().isEmpty()) {
+      carried = new LinkedHashMap<>();
+      Map<String, Parameter> byName = parameters();
+      checkpoint.gradients().forEach((name, g) -> {
+        if (!byName.containsKey(name)) {
+          throw new InvalidWeightsException("checkpoint " + file + ": gradient of '" + name + "' is not a parameter of the block");
+        }
+        NDArray copy = TorchSupport.copyTo(g, manager.getDevice());
+        copy.attach(manager);
+        carried.put(byName.get(name), copy);
+      });
+    }
+  }
+
+  /**
+   * Adds the gradients a checkpoint carried over to those the first pass after a resume computed,
+   * in the order an uninterrupted run adds them (float addition commutes, so the sums are equal to
+   * the bit).
+   */
+  private void addCarried() {
+    if (carried == null) {
+      return;
+    }
+    try (GradMode.Scope s = GradMode.disabled()) {
+      carried.forEach((p, g) -> {
+        NDArray mine = TorchSupport.gradientOrNull(p.getArray());
+        if (mine != null) {
+          mine.addi(g);
+        }
+      });
+    }
+    closeCarried();
+  }
+
+  private void closeCarried() {
+    if (carried != null) {
+      carried.values().forEach(NDArray::close);
+      carried = null;
+    }
+  }
+
+  private Map<String, Parameter> parameters() {
+    Map<String, Parameter> byName = new LinkedHashMap<>();
+    for (Pair<String, Parameter> p : block.getParameters()) {
+      byName.put(p.getKey(), p.getValue());
+    }
+    return byName;
+  }
+
   /** The EMA of the weights, or null when it is off. */
   public WeightsEma average() {
     return average;
@@ -106,6 +200,7 @@ public final class DetectionStep implements AutoCloseable {
 
   @Override
   public void close() {
+    closeCarried();
     if (average != null) {
       average.close();
     }

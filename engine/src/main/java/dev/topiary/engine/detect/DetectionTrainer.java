@@ -8,8 +8,13 @@ import dev.topiary.engine.exec.GraphBlock;
 import dev.topiary.engine.model.Model;
 import dev.topiary.engine.train.GradientHook;
 import dev.topiary.engine.train.TorchSupport;
+import dev.topiary.engine.train.TrainingCheckpoint;
+import dev.topiary.engine.train.TrainingProgress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -22,10 +27,19 @@ import java.util.function.Consumer;
  * (forward, loss, backward, and the optimizer step when one is due) is a {@link DetectionStep}; this
  * class owns the schedule around it.
  *
+ * <p><b>Resumable.</b> With a checkpoint directory, each epoch ends by writing a {@link
+ * TrainingCheckpoint} (parameters, momentum, the EMA and its update count, the iteration counters
+ * of the warm-up and the accumulation) before the callback runs, and a run that finds one trains
+ * only the remaining epochs. Each epoch's data and random state depend only on the seed and the
+ * epoch, so a resumed run ends bit-identical to an uninterrupted one on the CPU; its outcome lists
+ * the epochs it trained.
+ *
  * <p>Runs on {@link EngineSettings#computeDevice()}. One trainer fits once; build another for
  * another run.
  */
 public final class DetectionTrainer {
+  private static final String ITERATION = "iteration";
+  private static final String LAST_STEP = "lastStep";
   private final Model model;
   private final Anchors anchors;
   private final DetectionLoader train;
@@ -36,6 +50,8 @@ public final class DetectionTrainer {
   private final boolean ema;
   private final List<GradientHook> hooks;
   private final Consumer<DetectionEpochResult> callback;
+  private final Path checkpointDir;
+  private final TrainingProgress progress;
 
   private DetectionTrainer(Builder b) {
     model = b.model;
@@ -48,6 +64,8 @@ public final class DetectionTrainer {
     ema = b.ema;
     hooks = List.copyOf(b.hooks);
     callback = b.callback;
+    checkpointDir = b.checkpointDir;
+    progress = b.progress;
   }
 
   public static Builder builder() {
@@ -71,7 +89,19 @@ public final class DetectionTrainer {
         WeightsEma average = step.average();
         long iteration = 0;
         long lastStep = -1;
-        for (int epoch = 0; epoch < epochs; epoch++) {
+        int first = 0;
+        Path file = checkpointDir == null ? null : TrainingCheckpoint.fileIn(checkpointDir);
+        if (file != null && Files.exists(file)) {
+          try (NDManager scratch = manager.newSubManager()) {
+            TrainingCheckpoint saved = TrainingCheckpoint.read(file, scratch);
+            saved.checkFits(seed, epochs, file);
+            step.restore(saved, manager, file);
+            iteration = saved.counter(ITERATION, file);
+            lastStep = saved.counter(LAST_STEP, file);
+            first = saved.epochsCompleted();
+          }
+        }
+        for (int epoch = first; epoch < epochs; epoch++) {
           Engine.getInstance().setRandomSeed((int) (seed * 31 + epoch));
           long start = System.nanoTime();
           double[] sums = new double[3];
@@ -103,6 +133,7 @@ public final class DetectionTrainer {
             lrNow = lr[1];
             seen += batch.size();
             iteration++;
+            progress.stepped(epoch, epochs, seen, train.size());
           }
           double trainSeconds = (System.nanoTime() - start) / 1e9;
           DetectionMetrics.Result val = null;
@@ -118,6 +149,9 @@ public final class DetectionTrainer {
               val == null ? Double.NaN : val.precision(), val == null ? Double.NaN : val.recall(),
               val == null ? Double.NaN : val.map50(), val == null ? Double.NaN : val.map(),
               seen / trainSeconds, (System.nanoTime() - start) / 1e9);
+          if (file != null) {
+            step.checkpoint(epoch + 1, seed, iteration - 1 != lastStep, Map.of(ITERATION, iteration, LAST_STEP, lastStep)).write(file);
+          }
           results.add(r);
           if (callback != null) {
             callback.accept(r);
@@ -141,8 +175,22 @@ public final class DetectionTrainer {
     private boolean ema = true;
     private final List<GradientHook> hooks = new ArrayList<>();
     private Consumer<DetectionEpochResult> callback;
+    private Path checkpointDir;
+    private TrainingProgress progress = TrainingProgress.NONE;
 
     private Builder() {}
+
+    /** Told after every batch (a progress line within each epoch). */
+    public Builder optProgress(TrainingProgress progress) {
+      this.progress = java.util.Objects.requireNonNull(progress, "progress");
+      return this;
+    }
+
+    /** Where to write a checkpoint after each epoch and resume from one. */
+    public Builder optCheckpointDir(Path checkpointDir) {
+      this.checkpointDir = checkpointDir;
+      return this;
+    }
 
     public Builder setModel(Model model) {
       this.model = model;

@@ -11,6 +11,7 @@ import dev.topiary.engine.prune.schedule.Slimming;
 import dev.topiary.engine.prune.schedule.SlimmingCut;
 import dev.topiary.engine.prune.select.PruningPlan;
 import dev.topiary.engine.train.BnSparsityHook;
+import dev.topiary.engine.train.TrainingProgress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,7 +34,11 @@ public final class DetectorSlimming {
   public record Result(List<Point> points, String histogramSvg, String cut, Model model) {}
 
   /** What one phase trains: its loaders, epochs and hyperparameters. */
-  public record Phase(DetectionLoader train, DetectionLoader val, int epochs, DetectionHyp hyp, long seed) {}
+  public record Phase(DetectionLoader train, DetectionLoader val, int epochs, DetectionHyp hyp, long seed, TrainingProgress progress) {
+    public Phase(DetectionLoader train, DetectionLoader val, int epochs, DetectionHyp hyp, long seed) {
+      this(train, val, epochs, hyp, seed, TrainingProgress.NONE);
+    }
+  }
 
   private DetectorSlimming() {}
 
@@ -69,7 +74,8 @@ public final class DetectorSlimming {
 
   private static Model train(Model m, Phase p, DetectorInfo info, BnSparsityHook hook, String phase, BiConsumer<String, DetectionEpochResult> epochs) {
     DetectionTrainer.Builder b = DetectionTrainer.builder().setModel(m).setAnchors(info.anchors()).setTrainData(p.train())
-        .optValidationData(p.val()).setEpochs(p.epochs()).optHyp(p.hyp()).optSeed(p.seed()).optCallback(r -> epochs.accept(phase, r));
+        .optValidationData(p.val()).setEpochs(p.epochs()).optHyp(p.hyp()).optSeed(p.seed()).optCallback(r -> epochs.accept(phase, r))
+        .optProgress(p.progress());
     if (hook != null) {
       b.optGradientHook(hook);
     }

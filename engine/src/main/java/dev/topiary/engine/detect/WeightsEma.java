@@ -2,6 +2,7 @@ package dev.topiary.engine.detect;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.topiary.engine.InvalidWeightsException;
 import dev.topiary.engine.exec.GradMode;
 import dev.topiary.engine.exec.GraphBlock;
 import dev.topiary.engine.graph.ParamKey;
@@ -9,6 +10,7 @@ import dev.topiary.engine.model.Model;
 import dev.topiary.engine.model.PruningStep;
 import dev.topiary.engine.weights.Tensor;
 import dev.topiary.engine.weights.Weights;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +78,32 @@ public final class WeightsEma implements AutoCloseable {
 
   public long updates() {
     return updates;
+  }
+
+  /** The average by parameter name (live arrays, not copies), for a checkpoint. */
+  public Map<String, NDArray> arrays() {
+    Map<String, NDArray> byName = new LinkedHashMap<>();
+    average.forEach((k, a) -> byName.put(k.toString(), a));
+    return byName;
+  }
+
+  /**
+   * Replaces the average and the update count by a checkpoint's.
+   *
+   * @throws InvalidWeightsException naming {@code source} when a parameter is missing or differs in shape
+   */
+  public void restore(Map<String, NDArray> saved, long updates, Path source) {
+    try (GradMode.Scope s = GradMode.disabled()) {
+      for (Map.Entry<ParamKey, NDArray> e : average.entrySet()) {
+        NDArray from = saved.get(e.getKey().toString());
+        if (from == null || !from.getShape().equals(e.getValue().getShape())) {
+          throw new InvalidWeightsException("checkpoint " + source + ": the weights' average of '" + e.getKey() + "' is "
+              + (from == null ? "missing" : from.getShape() + ", the model's is " + e.getValue().getShape()));
+        }
+        e.getValue().set(from.toFloatArray());
+      }
+    }
+    this.updates = updates;
   }
 
   /** Writes the average into {@code target} (a block of the same graph, e.g. the one used for validation). */

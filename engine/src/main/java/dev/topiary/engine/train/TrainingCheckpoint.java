@@ -31,20 +31,30 @@ import java.util.TreeMap;
  * which each epoch's random state is derived. Together with data whose order depends only on the
  * epoch, this is all a resumed run needs to end bit-identical to an uninterrupted one.
  *
- * <p>File format (big-endian, self-describing): magic {@code TOPIARY-CKPT}, int version 1, int
- * epochsCompleted, long seed, int count, then per tensor: UTF section ({@code param} or {@code
- * momentum}), UTF name, UTF DJL data type, int rank, long[rank] dims, long byte length, raw bytes
- * in native (little-endian) order. Writes go to a temporary file renamed over the target, so a
- * crash leaves either the old or the new checkpoint. Arrays belong to the caller's manager.
+ * <p>A run with more state than parameters and momentum (a detector's: an average of the weights,
+ * the gradients accumulated towards a step not yet taken, and the iteration counters its warm-up
+ * and gradient accumulation follow) keeps it in {@code average} and {@code gradients} (tensors by
+ * parameter name) and {@code counters} (named integers); all are empty for a classification run.
+ *
+ * <p>File format (big-endian, self-describing): magic {@code TOPIARY-CKPT}, int version (2; version
+ * 1, without counters and average, is still read), int epochsCompleted, long seed, int counters,
+ * then per counter: UTF name, long value; int count, then per tensor: UTF section ({@code param},
+ * {@code momentum}, {@code average} or {@code gradient}), UTF name, UTF DJL data type, int rank, long[rank] dims,
+ * long byte length, raw bytes in native (little-endian) order. Writes go to a temporary file
+ * renamed over the target, so a crash leaves either the old or the new checkpoint. Arrays belong to
+ * the caller's manager.
  */
-public record TrainingCheckpoint(int epochsCompleted, long seed, Map<String, NDArray> parameters, Map<String, NDArray> momentum) {
+public record TrainingCheckpoint(int epochsCompleted, long seed, Map<String, NDArray> parameters, Map<String, NDArray> momentum,
+    Map<String, NDArray> average, Map<String, NDArray> gradients, Map<String, Long> counters) {
   /** The checkpoint's file name inside a run's checkpoint directory. */
   public static final String FILE_NAME = "training-checkpoint.bin";
 
   private static final byte[] MAGIC = "TOPIARY-CKPT".getBytes(StandardCharsets.US_ASCII);
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
   private static final String PARAM = "param";
   private static final String MOMENTUM = "momentum";
+  private static final String AVERAGE = "average";
+  private static final String GRADIENT = "gradient";
 
   public TrainingCheckpoint {
     if (epochsCompleted < 0) {
@@ -52,6 +62,40 @@ public record TrainingCheckpoint(int epochsCompleted, long seed, Map<String, NDA
     }
     parameters = Map.copyOf(parameters);
     momentum = Map.copyOf(momentum);
+    average = Map.copyOf(average);
+    gradients = Map.copyOf(gradients);
+    counters = Map.copyOf(counters);
+  }
+
+  /** A classification run's checkpoint: parameters and momentum only. */
+  public TrainingCheckpoint(int epochsCompleted, long seed, Map<String, NDArray> parameters, Map<String, NDArray> momentum) {
+    this(epochsCompleted, seed, parameters, momentum, Map.of(), Map.of(), Map.of());
+  }
+
+  /**
+   * Refuses a checkpoint of another run: written with another seed, or with more epochs done than
+   * this run has.
+   */
+  public void checkFits(long seed, int epochs, Path file) {
+    if (this.seed != seed) {
+      throw new IllegalArgumentException("seed: checkpoint " + file + " was written with seed " + this.seed + ", this run has " + seed);
+    }
+    if (epochsCompleted > epochs) {
+      throw new IllegalArgumentException("epochs: checkpoint " + file + " has " + epochsCompleted + " epochs done, this run has only " + epochs);
+    }
+  }
+
+  /**
+   * A counter written with the checkpoint.
+   *
+   * @throws InvalidWeightsException when the checkpoint has no such counter
+   */
+  public long counter(String name, Path file) {
+    Long v = counters.get(name);
+    if (v == null) {
+      throw new InvalidWeightsException("checkpoint " + file + ": counter '" + name + "' is missing (written by another kind of run?)");
+    }
+    return v;
   }
 
   /** Writes atomically to {@code file} (temporary sibling, then rename). */
@@ -64,9 +108,16 @@ public record TrainingCheckpoint(int epochsCompleted, long seed, Map<String, NDA
         out.writeInt(VERSION);
         out.writeInt(epochsCompleted);
         out.writeLong(seed);
-        out.writeInt(parameters.size() + momentum.size());
+        out.writeInt(counters.size());
+        for (Map.Entry<String, Long> c : new TreeMap<>(counters).entrySet()) {
+          out.writeUTF(c.getKey());
+          out.writeLong(c.getValue());
+        }
+        out.writeInt(parameters.size() + momentum.size() + average.size() + gradients.size());
         writeSection(out, PARAM, parameters);
         writeSection(out, MOMENTUM, momentum);
+        writeSection(out, AVERAGE, average);
+        writeSection(out, GRADIENT, gradients);
       }
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
@@ -102,21 +153,29 @@ public record TrainingCheckpoint(int epochsCompleted, long seed, Map<String, NDA
         throw new InvalidWeightsException("checkpoint " + file + ": not a Topiary training checkpoint (bad magic)");
       }
       int version = in.readInt();
-      if (version != VERSION) {
-        throw new InvalidWeightsException("checkpoint " + file + ": unsupported version " + version + " (expected " + VERSION + ")");
+      if (version != 1 && version != VERSION) {
+        throw new InvalidWeightsException("checkpoint " + file + ": unsupported version " + version + " (expected 1 or " + VERSION + ")");
       }
       int epochs = in.readInt();
       long seed = in.readLong();
+      Map<String, Long> counters = new LinkedHashMap<>();
+      for (int i = 0, n = version == 1 ? 0 : in.readInt(); i < n; i++) {
+        counters.put(in.readUTF(), in.readLong());
+      }
       int count = in.readInt();
-      Map<String, NDArray> params = new LinkedHashMap<>();
-      Map<String, NDArray> momentum = new LinkedHashMap<>();
+      Map<String, Map<String, NDArray>> sections = Map.of(PARAM, new LinkedHashMap<>(), MOMENTUM, new LinkedHashMap<>(), AVERAGE, new LinkedHashMap<>(),
+          GRADIENT, new LinkedHashMap<>());
       for (int i = 0; i < count; i++) {
         String section = in.readUTF();
         String name = in.readUTF();
-        NDArray a = readArray(in, manager, file, name);
-        (MOMENTUM.equals(section) ? momentum : params).put(name, a);
+        Map<String, NDArray> into = sections.get(section);
+        if (into == null) {
+          throw new InvalidWeightsException("checkpoint " + file + ": tensor '" + name + "' is in unknown section '" + section + "'");
+        }
+        into.put(name, readArray(in, manager, file, name));
       }
-      return new TrainingCheckpoint(epochs, seed, params, momentum);
+      return new TrainingCheckpoint(epochs, seed, sections.get(PARAM), sections.get(MOMENTUM), sections.get(AVERAGE), sections.get(GRADIENT),
+          counters);
     } catch (EOFException e) {
       throw new InvalidWeightsException("checkpoint " + file + ": truncated", e);
     } catch (IOException e) {
@@ -150,9 +209,18 @@ public record TrainingCheckpoint(int epochsCompleted, long seed, Map<String, NDA
 
   /** The current state of a run: live views of the parameters and momentum buffers, not copies. */
   static TrainingCheckpoint capture(int epochsCompleted, long seed, Map<String, Parameter> parameters, Sgd sgd) {
+    return capture(epochsCompleted, seed, parameters, sgd, Map.of(), Map.of(), Map.of());
+  }
+
+  /**
+   * The current state of a run with more state than parameters and momentum: live views, not
+   * copies, so write it before the next step changes them.
+   */
+  public static TrainingCheckpoint capture(int epochsCompleted, long seed, Map<String, Parameter> parameters, Sgd sgd,
+      Map<String, NDArray> average, Map<String, NDArray> gradients, Map<String, Long> counters) {
     Map<String, NDArray> values = new LinkedHashMap<>();
     parameters.forEach((name, p) -> values.put(name, p.getArray()));
-    return new TrainingCheckpoint(epochsCompleted, seed, values, sgd.momentumBuffers());
+    return new TrainingCheckpoint(epochsCompleted, seed, values, sgd.momentumBuffers(), average, gradients, counters);
   }
 
   /**
@@ -160,7 +228,7 @@ public record TrainingCheckpoint(int epochsCompleted, long seed, Map<String, NDA
    *
    * @throws InvalidWeightsException when a parameter is missing or extra, or differs in shape or type
    */
-  void restoreInto(Map<String, Parameter> parameters, Sgd sgd, NDManager modelManager, Path file) {
+  public void restoreInto(Map<String, Parameter> parameters, Sgd sgd, NDManager modelManager, Path file) {
     for (String name : this.parameters.keySet()) {
       if (!parameters.containsKey(name)) {
         throw new InvalidWeightsException("checkpoint " + file + ": parameter '" + name + "' is not in the block");

@@ -117,12 +117,7 @@ public final class TrainingRun {
     Path file = TrainingCheckpoint.fileIn(checkpointDir);
     try (NDManager scratch = model.newSubManager()) {
       TrainingCheckpoint checkpoint = TrainingCheckpoint.read(file, scratch);
-      if (checkpoint.seed() != seed) {
-        throw new IllegalArgumentException("seed: checkpoint " + file + " was written with seed " + checkpoint.seed() + ", this run has " + seed);
-      }
-      if (checkpoint.epochsCompleted() > epochs) {
-        throw new IllegalArgumentException("epochs: checkpoint " + file + " has " + checkpoint.epochsCompleted() + " epochs done, this run has only " + epochs);
-      }
+      checkpoint.checkFits(seed, epochs, file);
       checkpoint.restoreInto(parameters, sgd, model, file);
       return checkpoint.epochsCompleted();
     }

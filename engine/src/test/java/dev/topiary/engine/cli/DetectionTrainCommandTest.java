@@ -29,6 +29,28 @@ class DetectionTrainCommandTest {
   }
 
   @Test
+  void resumesFromItsCheckpointFolder() {
+    Path data = dir.resolve("scenes");
+    assertEquals(0, EngineCliTest.run("detection-data", "--out", data.toString(), "--train", "4", "--val", "2", "--size", "64").code());
+    Path checkpoints = dir.resolve("checkpoints");
+    String[] args = {"train", "--arch", "yolov5n", "--classes", "10", "--input", "3,64,64", "--dataset", "yolo", "--data-dir", data.toString(),
+        "--batch", "4", "--nominal-batch", "4", "--checkpoint-dir", checkpoints.toString(), "--out", dir.resolve("m").toString(), "--epochs"};
+    EngineCliTest.Run first = EngineCliTest.run(append(args, "1"));
+    assertEquals(0, first.code(), first.err());
+    assertTrue(Files.isRegularFile(checkpoints.resolve("training-checkpoint.bin")));
+    EngineCliTest.Run more = EngineCliTest.run(append(args, "2"));
+    assertEquals(0, more.code(), more.err());
+    assertTrue(more.out().contains("resuming from " + checkpoints.resolve("training-checkpoint.bin")), more.out());
+    assertTrue(more.out().contains("epoch 2/2  box ") && !more.out().contains("epoch 1/2"), more.out());
+  }
+
+  private static String[] append(String[] args, String last) {
+    String[] all = java.util.Arrays.copyOf(args, args.length + 1);
+    all[args.length] = last;
+    return all;
+  }
+
+  @Test
   void refusesAHeadOfOtherClassesNamingTheOption() {
     Path data = dir.resolve("scenes");
     assertEquals(0, EngineCliTest.run("detection-data", "--out", data.toString(), "--train", "2", "--val", "1", "--size", "64").code());

@@ -74,4 +74,47 @@ class TrainingCheckpointTest {
       assertTrue(e.getMessage().contains("'" + conv + "'") && e.getMessage().contains("(2, 3, 3, 3)") && e.getMessage().contains("(4, 3, 3, 3)"), e.getMessage());
     }
   }
+
+  @Test
+  void roundTripsADetectorsAverageGradientsAndCounters(@TempDir Path dir) {
+    Path file = dir.resolve("c.bin");
+    try (NDManager m = NDManager.newBaseManager()) {
+      new TrainingCheckpoint(2, 5, Map.of("w", m.create(new float[] {1f})), Map.of(), Map.of("w", m.create(new float[] {0.5f})),
+          Map.of("w", m.create(new float[] {-3f})), Map.of("iteration", 12L, "lastStep", 10L)).write(file);
+      TrainingCheckpoint read = TrainingCheckpoint.read(file, m);
+      assertArrayEquals(new float[] {0.5f}, read.average().get("w").toFloatArray());
+      assertArrayEquals(new float[] {-3f}, read.gradients().get("w").toFloatArray());
+      assertEquals(12L, read.counter("iteration", file));
+      InvalidWeightsException e = assertThrows(InvalidWeightsException.class, () -> read.counter("emaUpdates", file));
+      assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("'emaUpdates' is missing"), e.getMessage());
+    }
+  }
+
+  @Test
+  void readsVersionOneFiles(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("v1.bin");
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+      out.write("TOPIARY-CKPT".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.writeInt(1);
+      out.writeInt(3);
+      out.writeLong(7);
+      out.writeInt(1);
+      out.writeUTF("param");
+      out.writeUTF("w");
+      out.writeUTF("FLOAT32");
+      out.writeInt(1);
+      out.writeLong(1);
+      out.writeLong(4);
+      out.write(java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.nativeOrder()).putFloat(2.5f).array());
+    }
+    Files.write(file, bytes.toByteArray());
+    try (NDManager m = NDManager.newBaseManager()) {
+      TrainingCheckpoint read = TrainingCheckpoint.read(file, m);
+      assertEquals(3, read.epochsCompleted());
+      assertEquals(7L, read.seed());
+      assertArrayEquals(new float[] {2.5f}, read.parameters().get("w").toFloatArray());
+      assertTrue(read.average().isEmpty() && read.gradients().isEmpty() && read.counters().isEmpty());
+    }
+  }
 }

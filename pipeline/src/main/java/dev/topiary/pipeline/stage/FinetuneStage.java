@@ -11,7 +11,6 @@ import dev.topiary.engine.prune.sparse.SparsityMask;
 import dev.topiary.engine.train.BnSparsityHook;
 import dev.topiary.engine.train.EpochResult;
 import dev.topiary.engine.train.GradientHook;
-import dev.topiary.engine.train.TrainingCheckpoint;
 import dev.topiary.engine.workflow.Fitter;
 import dev.topiary.pipeline.event.Artifacts;
 import dev.topiary.pipeline.event.EpochTuned;
@@ -39,8 +38,8 @@ import java.util.function.Function;
  * per epoch; the last, which ends the step, carries the trained model, the earlier ones (progress)
  * the step's input artifacts.
  *
- * <p>A detection job's steps train the detector as YOLOv5 does ({@link DetectionSteps#tune}); they
- * keep no epoch checkpoint, so a restarted detection step trains from its start.
+ * <p>A detection job's steps train the detector as YOLOv5 does ({@link DetectionSteps#tune}),
+ * resumable in the same way.
  *
  * <p><b>Resumable.</b> After every epoch but the last, the training checkpoint (parameters,
  * momentum, epochs done) is uploaded to the step's folder. A run restarted after a crash downloads
@@ -69,9 +68,7 @@ public final class FinetuneStage extends StageRunner {
     Function<NDManager, Map<String, NDArray>> fixedMasks = masks == null ? m -> Map.of() : masks::toNDArrays;
     RisingMasks rising = step instanceof PlanStep.GradualTune g ? risingMasks(w, model, g) : null;
 
-    Path checkpointDir = w.local("checkpoint");
-    String checkpointKey = w.key(TrainingCheckpoint.FILE_NAME);
-    w.store().find(checkpointKey).ifPresent(ref -> w.store().get(ref, TrainingCheckpoint.fileIn(checkpointDir)));
+    Path checkpointDir = w.checkpoints();
     EpochResult[] last = {null};
     Fitter.Outcome out = Fitter.fit(model, w.data(model), step.fit().toFitSettings(w.seed()), r -> {
       last[0] = r;
@@ -79,7 +76,7 @@ public final class FinetuneStage extends StageRunner {
         throw new StepCancelledException(w.plan.jobId(), step.index(), r.epoch() + 1);
       }
       if (r.epoch() + 1 < step.epochs()) {
-        w.store().put(checkpointKey, TrainingCheckpoint.fileIn(checkpointDir));
+        w.uploadCheckpoint();
         progress.accept(epochTuned(w, r, w.artifacts(), sparsity(w, rising, r.epoch())));
       }
     }, fixedMasks, hooks(w), checkpointDir, rising);

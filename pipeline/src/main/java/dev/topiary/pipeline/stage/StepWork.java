@@ -2,6 +2,7 @@ package dev.topiary.pipeline.stage;
 
 import dev.topiary.engine.model.Model;
 import dev.topiary.engine.prune.sparse.SparsityMask;
+import dev.topiary.engine.train.TrainingCheckpoint;
 import dev.topiary.engine.workflow.DataSpec;
 import dev.topiary.pipeline.event.Artifacts;
 import dev.topiary.pipeline.event.StepEvent;
@@ -55,6 +56,21 @@ final class StepWork implements AutoCloseable {
   /** The store key of one of this step's outputs. */
   String key(String name) {
     return Keys.step(plan.jobId(), step.index(), step.stage().id(), name);
+  }
+
+  /**
+   * The training's checkpoint folder, holding the checkpoint an earlier run of this step uploaded
+   * ({@link #uploadCheckpoint}), if any, so that training resumes after its last uploaded epoch.
+   */
+  Path checkpoints() {
+    Path dir = local("checkpoint");
+    store().find(key(TrainingCheckpoint.FILE_NAME)).ifPresent(ref -> store().get(ref, TrainingCheckpoint.fileIn(dir)));
+    return dir;
+  }
+
+  /** Uploads the checkpoint the training last wrote in {@link #checkpoints()}. */
+  void uploadCheckpoint() {
+    store().put(key(TrainingCheckpoint.FILE_NAME), TrainingCheckpoint.fileIn(local("checkpoint")));
   }
 
   /** A path in the step's local folder. */

@@ -5,6 +5,7 @@ import static dev.topiary.pipeline.stage.StageFixture.ofType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,15 +17,19 @@ import dev.topiary.pipeline.event.DetectionFigures;
 import dev.topiary.pipeline.event.EpochTuned;
 import dev.topiary.pipeline.event.EventType;
 import dev.topiary.pipeline.event.JobFailed;
+import dev.topiary.pipeline.event.JobSubmitted;
 import dev.topiary.pipeline.event.LayerPruned;
 import dev.topiary.pipeline.event.ModelEvaluated;
 import dev.topiary.pipeline.event.PipelineEvent;
+import dev.topiary.pipeline.job.JobSpecs;
 import dev.topiary.pipeline.plan.JobFlow;
+import dev.topiary.pipeline.plan.JobPlan;
 import dev.topiary.pipeline.plan.PlanStep;
 import dev.topiary.pipeline.plan.StepKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -105,5 +110,41 @@ class DetectionJobRunTest extends StageTestBase {
     DetectorInfo info = DetectorInfo.of(result.graph(), 10);
     assertEquals("Ankle boot", info.classNames().get(9), "names and anchors travel in the graph's metadata through every step");
     assertTrue(result.graph().metadata().containsKey(DetectorInfo.ANCHORS));
+  }
+
+  @Test
+  void aDetectorsTrainingThatCrashedAfterAnEpochResumesAndEndsAsAnUninterruptedRun() throws IOException {
+    YAMLMapper yaml = new YAMLMapper();
+    ObjectNode spec = (ObjectNode) yaml.readTree(tiny());
+    // three batches an epoch, two per optimizer step: epoch 1 ends with gradients accumulated towards a step
+    ((ObjectNode) spec.get("baseline")).put("epochs", 2).put("nominalBatch", 16);
+    String yamlSpec = yaml.writeValueAsString(spec);
+    FinetuneStage stage = new FinetuneStage(f.ctx);
+
+    JobSubmitted whole = jobs.submit("det-whole", JobSpecs.parseYaml(yamlSpec));
+    JobPlan wholePlan = f.ctx.plan(whole.plan());
+    List<PipelineEvent> reference = new ArrayList<>();
+    stage.run(wholePlan, wholePlan.steps().get(0), whole, reference::add);
+    EpochTuned uninterrupted = (EpochTuned) reference.get(reference.size() - 1);
+    assertTrue(uninterrupted.endsStep());
+
+    JobSubmitted crashy = jobs.submit("det-crashy", JobSpecs.parseYaml(yamlSpec));
+    JobPlan plan = f.ctx.plan(crashy.plan());
+    PlanStep baseline = plan.steps().get(0);
+    assertEquals(StepKind.TRAIN_BASELINE, baseline.kind());
+    IllegalStateException crash = assertThrows(IllegalStateException.class, () -> stage.run(plan, baseline, crashy, e -> {
+      throw new IllegalStateException("injected crash after epoch " + ((EpochTuned) e).epoch());
+    }));
+    assertEquals("injected crash after epoch 1", crash.getMessage());
+
+    List<PipelineEvent> resumed = new ArrayList<>();
+    stage.run(plan, baseline, crashy, resumed::add);
+    assertEquals(1, resumed.size(), "only epoch 2 trains: " + resumed);
+    EpochTuned end = (EpochTuned) resumed.get(0);
+    assertEquals(2, end.epoch());
+    assertEquals(2, end.attempt());
+    assertEquals(uninterrupted.boxLoss(), end.boxLoss());
+    assertEquals(uninterrupted.map50(), end.map50());
+    assertEquals(uninterrupted.artifacts().model().weights().sha256(), end.artifacts().model().weights().sha256(), "bit-identical weights");
   }
 }
