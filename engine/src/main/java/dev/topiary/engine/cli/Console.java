@@ -15,8 +15,8 @@ final class Console {
   static String convOrder(dev.topiary.engine.exec.GraphBlock.ConvOrderChoice c) {
     String order = c.order() == dev.topiary.engine.exec.ConvOrder.CONTIGUOUS ? "contiguous (NCHW)" : "channels-last (NHWC)";
     String pass = c.gradients() ? "a training step on the first batch" : "an inference pass at batch " + c.shape().get(0);
-    return String.format(java.util.Locale.ROOT, "convolutions ran %s: NHWC %.1f ms, NCHW %.1f ms %s", order,
-        c.channelsLastMs(), c.contiguousMs(), pass);
+    return String.format(java.util.Locale.ROOT, "convolutions ran %s: NHWC %.1f ms, NCHW %.1f ms %s%s", order,
+        c.channelsLastMs(), c.contiguousMs(), pass, c.remembered() ? " (measured before on this machine; -Dtopiary.conv-order-cache=off measures anew)" : "");
   }
 
   /** "epoch 3  lr 0.0100  train loss ... acc ...  test loss ... acc ...  1234 img/s  2.1 s". */

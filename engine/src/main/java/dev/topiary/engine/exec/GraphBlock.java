@@ -68,6 +68,8 @@ public final class GraphBlock extends AbstractBlock {
    */
   private final boolean partialBlocks;
   private final Map<OrderKey, ConvOrderChoice> orders = new java.util.concurrent.ConcurrentHashMap<>();
+  /** The graph's part of a {@link ConvOrderCache} key, computed at the first choice. */
+  private volatile String graphId;
 
   /** A block for this graph, initialised from seed 0. */
   public GraphBlock(Graph graph) {
@@ -232,7 +234,7 @@ public final class GraphBlock extends AbstractBlock {
       synchronized (orders) {
         choice = orders.get(key);
         if (choice == null) {
-          choice = probe(inputs, training, grad);
+          choice = remembered(key, inputs, training, grad);
           orders.put(key, choice);
         }
       }
@@ -243,12 +245,37 @@ public final class GraphBlock extends AbstractBlock {
   private record OrderKey(boolean gradients, boolean training, Shape shape) {}
 
   /**
+   * The choice for {@code key} from this machine's {@link ConvOrderCache}, or measured ({@link
+   * #probe}) and added to it.
+   */
+  private ConvOrderChoice remembered(OrderKey key, NDList inputs, boolean training, boolean grad) {
+    java.util.Optional<java.nio.file.Path> file = ConvOrderCache.file();
+    if (file.isEmpty()) {
+      return probe(inputs, training, grad);
+    }
+    if (graphId == null) {
+      graphId = ConvOrderCache.graphId(graph);
+    }
+    ConvOrderCache.Key k = new ConvOrderCache.Key(ConvOrderCache.cpu(), EngineSettings.intraOpThreadsInUse(), graphId, grad, training,
+        ConvOrderCache.dims(key.shape()));
+    java.util.Optional<ConvOrderChoice> known = ConvOrderCache.find(file.get(), k, key.shape());
+    if (known.isPresent()) {
+      return known.get();
+    }
+    ConvOrderChoice measured = probe(inputs, training, grad);
+    ConvOrderCache.store(file.get(), k, measured);
+    return measured;
+  }
+
+  /**
    * One measured choice of memory order: for passes with or without gradients, in training mode
    * or not, on inputs of this shape (without the batch when gradients are recorded), the order
-   * chosen and the median pass in each order, in milliseconds (with gradients: forward and backward).
+   * chosen and the median pass in each order, in milliseconds (with gradients: forward and backward);
+   * {@code remembered} when the choice came from this machine's {@link ConvOrderCache}, measured by
+   * an earlier block or process.
    */
   public record ConvOrderChoice(boolean gradients, boolean training, Shape shape, ConvOrder order, double channelsLastMs,
-      double contiguousMs) {}
+      double contiguousMs, boolean remembered) {}
 
   /** The memory orders {@link ConvOrder#AUTO} chose so far, in no particular order. */
   public List<ConvOrderChoice> convOrderChoices() {
@@ -279,7 +306,7 @@ public final class GraphBlock extends AbstractBlock {
       }
     }
     Shape shape = grad ? inputs.head().getShape().slice(1) : inputs.head().getShape();
-    return new ConvOrderChoice(grad, training, shape, t.order(), t.channelsLastMs(), t.contiguousMs());
+    return new ConvOrderChoice(grad, training, shape, t.order(), t.channelsLastMs(), t.contiguousMs(), false);
   }
 
   private static double timedPass(GraphBlock block, NDManager owner, NDList inputs, boolean training, boolean grad,
