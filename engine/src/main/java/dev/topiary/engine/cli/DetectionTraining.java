@@ -104,7 +104,8 @@ final class DetectionTraining {
   static String line(DetectionEpochResult r, int epochs) {
     return String.format(Locale.ROOT, "epoch %d/%d  box %.4f obj %.4f cls %.4f  P %.3f R %.3f mAP@.5 %.3f mAP@.5:.95 %.3f  lr %.5f  %.0f img/s  %.1f s",
         r.epoch() + 1, epochs, r.boxLoss(), r.objLoss(), r.clsLoss(), r.precision(), r.recall(), r.map50(), r.map5095(), r.lr(),
-        r.imagesPerSecond(), r.wallSeconds());
+        r.imagesPerSecond(), r.wallSeconds()) + (r.skippedSteps() == 0 ? "" : String.format(Locale.ROOT,
+            "  (%d step%s skipped: gradients of no finite norm)", r.skippedSteps(), r.skippedSteps() == 1 ? "" : "s"));
   }
 
   /** The metrics table of a detector on the dataset's {@code val} split, as {@code val.py} prints it. */

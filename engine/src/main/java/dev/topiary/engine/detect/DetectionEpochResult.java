@@ -6,7 +6,7 @@ package dev.topiary.engine.detect;
  * weights (NaN without validation data), with the epoch's training throughput and wall time.
  */
 public record DetectionEpochResult(int epoch, double boxLoss, double objLoss, double clsLoss, double lr,
-    double precision, double recall, double map50, double map5095, double imagesPerSecond, double wallSeconds) {
+    double precision, double recall, double map50, double map5095, double imagesPerSecond, double wallSeconds, int skippedSteps) {
 
   public double loss() {
     return boxLoss + objLoss + clsLoss;

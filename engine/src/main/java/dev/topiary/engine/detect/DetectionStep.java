@@ -102,12 +102,19 @@ public final class DetectionStep implements AutoCloseable {
    * @param epoch passed to the gradient hooks
    * @param epochs passed to the gradient hooks
    * @param scratch where the gradients' temporaries live
+   * @return false when the step was skipped: the gradients' joint norm was not finite (an infinity
+   *     or NaN, or squares past float32's range), so the gradients were zeroed and the parameters,
+   *     the momentum and the EMA left as they were, as YOLOv5's AMP gradient scaler skips such a
+   *     step on a GPU; one such step would otherwise turn every weight into NaN
    */
-  public void optimizerStep(double biasLr, double lr, double momentum, int epoch, int epochs, NDManager scratch) {
-    groups.step(sgd, hooks, new double[] {biasLr, lr}, momentum, epoch, epochs, scratch);
+  public boolean optimizerStep(double biasLr, double lr, double momentum, int epoch, int epochs, NDManager scratch) {
+    if (!groups.step(sgd, hooks, new double[] {biasLr, lr}, momentum, epoch, epochs, scratch)) {
+      return false;
+    }
     if (average != null) {
       average.update(block);
     }
+    return true;
   }
 
   /**
@@ -224,20 +231,31 @@ public final class DetectionStep implements AutoCloseable {
       return new Groups(biases, others);
     }
 
-    void step(Sgd sgd, List<GradientHook> hooks, double[] lr, double momentum, int epoch, int epochs, NDManager scratch) {
+    boolean step(Sgd sgd, List<GradientHook> hooks, double[] lr, double momentum, int epoch, int epochs, NDManager scratch) {
       List<Sgd.Step> b = prepare(biases, hooks, epoch, epochs, scratch);
       List<Sgd.Step> o = prepare(others, hooks, epoch, epochs, scratch);
-      clipNorm(b, o);
+      if (!clipNorm(b, o)) {
+        for (List<Sgd.Step> group : List.of(b, o)) {
+          for (Sgd.Step s : group) {
+            TorchSupport.zeroGradient(s.parameter().getArray(), s.gradient());
+          }
+        }
+        return false;
+      }
       sgd.updateAll(b, lr[0], momentum);
       sgd.updateAll(o, lr[1], momentum);
+      return true;
     }
 
     /**
      * {@code torch.nn.utils.clip_grad_norm_(parameters, max_norm=10)}, as YOLOv5's train.py does before
-     * every step: all gradients scaled by {@code min(1, 10 / (norm + 1e-6))} of their joint L2 norm,
-     * on the device, without reading the norm back.
+     * every step: all gradients scaled by {@code min(1, 10 / (norm + 1e-6))} of their joint L2 norm.
+     * The squared norm is read back (one value per optimizer step, a wait for the device on a GPU) to
+     * refuse a step whose norm is not finite.
+     *
+     * @return false, scaling nothing, when the norm is not finite
      */
-    private static void clipNorm(List<Sgd.Step> a, List<Sgd.Step> b) {
+    private static boolean clipNorm(List<Sgd.Step> a, List<Sgd.Step> b) {
       NDArray sum = null;
       for (List<Sgd.Step> group : List.of(a, b)) {
         for (Sgd.Step s : group) {
@@ -246,7 +264,10 @@ public final class DetectionStep implements AutoCloseable {
         }
       }
       if (sum == null) {
-        return;
+        return true;
+      }
+      if (!Float.isFinite(sum.getFloat())) {
+        return false;
       }
       NDArray coef = sum.sqrt().add(1e-6f).pow(-1).mul(MAX_GRAD_NORM).minimum(1f);
       for (List<Sgd.Step> group : List.of(a, b)) {
@@ -254,6 +275,7 @@ public final class DetectionStep implements AutoCloseable {
           s.gradient().muli(coef);
         }
       }
+      return true;
     }
 
     private static List<Sgd.Step> prepare(List<Named> group, List<GradientHook> hooks, int epoch, int epochs, NDManager scratch) {
