@@ -37,6 +37,10 @@ final class DetectionTraining {
   @Option(names = "--no-autoanchor", description = "detection: keep the model's anchors even when they fit the boxes badly")
   boolean noAutoanchor;
 
+  @Option(names = "--mosaic", defaultValue = "0", description = "detection, with --augment: the share of training pictures made as a "
+      + "mosaic of four, as YOLOv5's mosaic (its default 1.0; default ${DEFAULT-VALUE}: three more decodes per picture)")
+  double mosaic;
+
   @Option(names = "--sr", defaultValue = "0", description = "L1 strength on BatchNorm scales (network slimming's sparsity training; decays as the seed's)")
   double sr;
 
@@ -64,7 +68,15 @@ final class DetectionTraining {
     }
     DetectorInfo info = prepared.info();
     Model model = prepared.model();
-    DetectionLoader trainData = DetectionFolders.loader(train, size, in.channels(), c.batch(), c.augment(), c.seed(), c.workers(), c.trainLimit());
+    if (mosaic != 0 && !c.augment()) {
+      throw new IllegalArgumentException("--mosaic: applies with --augment only (a mosaic is a training augmentation)");
+    }
+    DetectionLoader trainData;
+    try {
+      trainData = DetectionFolders.loader(train, size, in.channels(), c.batch(), c.augment(), mosaic, c.seed(), c.workers(), c.trainLimit());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage().replaceFirst("^mosaic:", "--mosaic:"), e);
+    }
     DetectionLoader valData = DetectionFolders.loader(val, size, in.channels(), c.batch(), false, c.seed(), c.workers(), valLimit);
     DetectionHyp hyp = DetectionHyp.yolov5().withWarmup(warmupEpochs, minWarmupIterations).withCosine(cosine(c.schedule())).withNominalBatch(nominalBatch);
     if (c.lr() != null) {

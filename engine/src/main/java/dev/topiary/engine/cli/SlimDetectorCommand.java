@@ -31,6 +31,8 @@ final class SlimDetectorCommand implements Callable<Integer> {
   @Option(names = "--train-limit", defaultValue = "0", description = "use the first N training pictures (0: all)") int trainLimit;
   @Option(names = "--val-limit", defaultValue = "0", description = "validate on the first N pictures (0: all)") int valLimit;
   @Option(names = "--augment", description = "YOLOv5's training augmentation (affine, HSV, flip)") boolean augment;
+  @Option(names = "--mosaic", defaultValue = "0", description = "with --augment: the share of training pictures made as a mosaic of four "
+      + "(YOLOv5's default 1.0; default ${DEFAULT-VALUE})") double mosaic;
   @Option(names = "--sr", defaultValue = "2e-4", description = "L1 strength on BN |gamma|, decaying to 10% (default ${DEFAULT-VALUE})") double sr;
   @Option(names = "--sparsity-epochs", defaultValue = "1", description = "sparsity-training epochs (default ${DEFAULT-VALUE})") int sparsityEpochs;
   @Option(names = "--percent", required = true, description = "fraction of BN channels under the global |gamma| threshold, e.g. 0.5") double percent;
@@ -61,7 +63,13 @@ final class SlimDetectorCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--data-dir: the detector predicts " + head.numClasses() + " classes but the dataset names " + train.classNames().size());
     }
     DetectionHyp hyp = DetectionHyp.yolov5().withLr0(lr).withNominalBatch(nominalBatch).withWarmup(warmupEpochs, minWarmup);
-    var trainData = DetectionFolders.loader(train, in.height(), in.channels(), batch, augment, seed, workers, trainLimit);
+    if (mosaic != 0 && !augment) {
+      throw new IllegalArgumentException("--mosaic: applies with --augment only (a mosaic is a training augmentation)");
+    }
+    if (!(mosaic >= 0 && mosaic <= 1)) {
+      throw new IllegalArgumentException("--mosaic: a share of the training pictures, in [0, 1], got " + mosaic);
+    }
+    var trainData = DetectionFolders.loader(train, in.height(), in.channels(), batch, augment, mosaic, seed, workers, trainLimit);
     var valData = DetectionFolders.loader(val, in.height(), in.channels(), batch, false, seed, workers, valLimit);
     System.out.printf(Locale.ROOT, "slimming %s on %s: %d train / %d val pictures at %d px; sr %.2g over %d epochs, cut %.0f%% of BN channels, fine-tune %d epochs%n",
         m.graph().name(), dir, trainData.size(), valData.size(), in.height(), sr, sparsityEpochs, 100 * percent, finetuneEpochs);

@@ -18,8 +18,8 @@ import java.util.SplittableRandom;
  * <p>Boxes follow the pixels (pixel centres map as {@code x' = s x + b} on half-pixel
  * coordinates, the same map as the box corners), are clipped to the picture and kept only when
  * YOLOv5's {@code box_candidates} holds: width and height over 2 px, more than 10% of the scaled
- * box's area left, aspect ratio under 20. No mosaic: it needs three more decodes per sample and
- * YOLOv5 itself turns it off for the last epochs; a possible addition.
+ * box's area left, aspect ratio under 20. Mosaic, when the loader asks for it, composes four
+ * pictures first ({@link Mosaic}) and this augmentation turns the 2S canvas into the S picture.
  *
  * <p>Immutable; all randomness comes from the {@link SplittableRandom} passed per sample, drawn in
  * a fixed order (gain, translate x, translate y, three HSV gains, flip), so a sample's result
@@ -42,17 +42,24 @@ public record DetectionAugment(float scale, float translate, float flipLr, float
 
   /** A new, augmented picture with its surviving boxes; {@code img} is left as it was. */
   public DetectionImage apply(DetectionImage img, SplittableRandom random) {
-    int w = img.width();
-    int h = img.height();
+    return apply(img, img.width(), img.height(), random);
+  }
+
+  /**
+   * As {@link #apply(DetectionImage, SplittableRandom)}, into a picture of {@code w × h}: the
+   * source's centre lands at the translated point of the output, as YOLOv5's {@code
+   * random_perspective} with a border of minus half the side turns a 2S mosaic into an S picture.
+   */
+  public DetectionImage apply(DetectionImage img, int w, int h, SplittableRandom random) {
     float s = (float) uniform(random, 1 - scale, 1 + scale);
-    float bx = (float) (uniform(random, 0.5 - translate, 0.5 + translate) * w - s * w / 2.0);
-    float by = (float) (uniform(random, 0.5 - translate, 0.5 + translate) * h - s * h / 2.0);
+    float bx = (float) (uniform(random, 0.5 - translate, 0.5 + translate) * w - s * img.width() / 2.0);
+    float by = (float) (uniform(random, 0.5 - translate, 0.5 + translate) * h - s * img.height() / 2.0);
     float gh = (float) (1 + uniform(random, -1, 1) * hsvH);
     float gs = (float) (1 + uniform(random, -1, 1) * hsvS);
     float gv = (float) (1 + uniform(random, -1, 1) * hsvV);
     boolean flip = random.nextDouble() < flipLr;
 
-    byte[] px = warp(img, s, bx, by);
+    byte[] px = warp(img, w, h, s, bx, by);
     hsv(px, img.channels(), h * w, gh, gs, gv);
     List<GroundTruth> boxes = new ArrayList<>();
     for (GroundTruth g : img.objects()) {
@@ -77,11 +84,11 @@ public record DetectionAugment(float scale, float translate, float flipLr, float
     return w2 > 2 && h2 > 2 && w2 * h2 / (w1 * h1 + eps) > 0.1f && ar < 20;
   }
 
-  private static byte[] warp(DetectionImage img, float s, float bx, float by) {
-    int w = img.width();
-    int h = img.height();
+  private static byte[] warp(DetectionImage img, int w, int h, float s, float bx, float by) {
+    int sw = img.width();
+    int sh = img.height();
     byte[] src = img.chw();
-    byte[] out = new byte[src.length];
+    byte[] out = new byte[img.channels() * h * w];
     int[] x0 = new int[w];
     float[] ax = new float[w];
     for (int x = 0; x < w; x++) {
@@ -90,15 +97,16 @@ public record DetectionAugment(float scale, float translate, float flipLr, float
       ax[x] = sx - x0[x];
     }
     for (int c = 0; c < img.channels(); c++) {
-      int plane = c * h * w;
+      int plane = c * sh * sw;
+      int outPlane = c * h * w;
       for (int y = 0; y < h; y++) {
         float sy = (y + 0.5f - by) / s - 0.5f;
         int y0 = (int) Math.floor(sy);
         float ay = sy - y0;
         for (int x = 0; x < w; x++) {
-          float a = at(src, plane, w, h, x0[x], y0) * (1 - ax[x]) + at(src, plane, w, h, x0[x] + 1, y0) * ax[x];
-          float b = at(src, plane, w, h, x0[x], y0 + 1) * (1 - ax[x]) + at(src, plane, w, h, x0[x] + 1, y0 + 1) * ax[x];
-          out[plane + y * w + x] = (byte) Math.round(a + ay * (b - a));
+          float a = at(src, plane, sw, sh, x0[x], y0) * (1 - ax[x]) + at(src, plane, sw, sh, x0[x] + 1, y0) * ax[x];
+          float b = at(src, plane, sw, sh, x0[x], y0 + 1) * (1 - ax[x]) + at(src, plane, sw, sh, x0[x] + 1, y0 + 1) * ax[x];
+          out[outPlane + y * w + x] = (byte) Math.round(a + ay * (b - a));
         }
       }
     }

@@ -46,8 +46,14 @@ public final class DetectionFolders {
   /** A loader over {@code data}: letterboxed to {@code imageSize}, the first {@code limit} pictures (0: all). */
   public static DetectionLoader loader(DetectionDataset data, int imageSize, int channels, int batch, boolean augment, long seed,
       int workers, int limit) {
+    return loader(data, imageSize, channels, batch, augment, 0, seed, workers, limit);
+  }
+
+  /** As {@link #loader(DetectionDataset, int, int, int, boolean, long, int, int)}, with a share of mosaics among augmented pictures. */
+  public static DetectionLoader loader(DetectionDataset data, int imageSize, int channels, int batch, boolean augment, double mosaic,
+      long seed, int workers, int limit) {
     DetectionLoader.Builder b = DetectionLoader.builder().setDataset(data).setImageSize(imageSize).setBatchSize(batch)
-        .optAugment(augment).optSeed(seed).optChannels(channels).optWorkers(workers);
+        .optAugment(augment).optMosaic(mosaic).optSeed(seed).optChannels(channels).optWorkers(workers);
     if (limit > 0) {
       b.optLimit(limit);
     }

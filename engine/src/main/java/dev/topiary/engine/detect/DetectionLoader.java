@@ -7,7 +7,8 @@ import java.util.SplittableRandom;
 /**
  * Batches a {@link DetectionDataset} for a detector: each picture decoded, converted to the
  * model's channel count, letterboxed to {@code S × S}, augmented when training
- * ({@link DetectionAugment}), and scaled to [0, 1] as YOLOv5 feeds it.
+ * ({@link DetectionAugment}, optionally on a {@link Mosaic} of four), and scaled to [0, 1] as YOLOv5
+ * feeds it.
  *
  * <p>Determinism: epoch {@code e}'s order is a Fisher-Yates shuffle seeded by {@code (seed, e)}
  * when augmenting, the dataset's order otherwise, and picture {@code i}'s augmentation draws from
@@ -24,6 +25,7 @@ public final class DetectionLoader {
   private final long seed;
   private final int channels;
   private final int workers;
+  private final double mosaic;
 
   private DetectionLoader(Builder b) {
     this.dataset = b.limit < b.dataset.size() ? b.dataset.head(b.limit) : b.dataset;
@@ -33,6 +35,7 @@ public final class DetectionLoader {
     this.seed = b.seed;
     this.channels = b.channels;
     this.workers = b.workers;
+    this.mosaic = b.mosaic;
   }
 
   public static Builder builder() {
@@ -85,8 +88,8 @@ public final class DetectionLoader {
     List<String> ids = new ArrayList<>();
     for (int j = 0; j < n; j++) {
       int i = order[from + j];
-      Letterbox.Letterboxed lb = Letterbox.apply(ChannelFit.fit(dataset.load(i), channels, dataset.file(i)), imageSize);
-      DetectionImage img = augment == null ? lb.image() : augment.apply(lb.image(), sampleRandom(epoch, i));
+      Letterbox.Letterboxed lb = letterboxed(i);
+      DetectionImage img = augment == null ? lb.image() : augmented(lb.image(), sampleRandom(epoch, i));
       byte[] px = img.chw();
       for (int p = 0, o = j * channels * plane; p < px.length; p++, o++) {
         images[o] = (px[p] & 0xFF) / 255f;
@@ -108,6 +111,28 @@ public final class DetectionLoader {
       t[r] = targets.get(r);
     }
     return new DetectionBatch(n, imageSize, images, t, truths, boxes, ids);
+  }
+
+  private Letterbox.Letterboxed letterboxed(int i) {
+    return Letterbox.apply(ChannelFit.fit(dataset.load(i), channels, dataset.file(i)), imageSize);
+  }
+
+  /**
+   * The training picture: with probability {@code mosaic}, a {@link Mosaic} of it and three
+   * pictures drawn uniformly from the dataset (the draw, the three indices and the centre come
+   * first from the sample's source), then the augmentation; without mosaic nothing more is drawn,
+   * so a loader without it gives the same pictures as before it existed.
+   */
+  private DetectionImage augmented(DetectionImage picture, SplittableRandom random) {
+    if (mosaic > 0 && random.nextDouble() < mosaic) {
+      List<DetectionImage> four = new ArrayList<>(4);
+      four.add(picture);
+      for (int k = 0; k < 3; k++) {
+        four.add(letterboxed(random.nextInt(dataset.size())).image());
+      }
+      return augment.apply(Mosaic.compose(four, random), imageSize, imageSize, random);
+    }
+    return augment.apply(picture, random);
   }
 
   int[] order(int epoch) {
@@ -149,8 +174,19 @@ public final class DetectionLoader {
     private int channels = 3;
     private int workers = 2;
     private int limit = Integer.MAX_VALUE;
+    private double mosaic;
 
     private Builder() {}
+
+    /**
+     * With augmentation on, the share of training pictures made as a {@link Mosaic} of four
+     * (YOLOv5's {@code mosaic}, 1.0 in its defaults; default 0 here: each mosaic decodes three more
+     * pictures).
+     */
+    public Builder optMosaic(double probability) {
+      this.mosaic = probability;
+      return this;
+    }
 
     public Builder setDataset(DetectionDataset dataset) {
       this.dataset = dataset;
@@ -229,6 +265,9 @@ public final class DetectionLoader {
       }
       if (limit < 1) {
         throw new IllegalArgumentException("limit: must be at least 1, got " + limit);
+      }
+      if (!(mosaic >= 0 && mosaic <= 1)) {
+        throw new IllegalArgumentException("mosaic: a probability in [0, 1], got " + mosaic);
       }
       if (Math.min(limit, dataset.size()) < 1) {
         throw new IllegalArgumentException("dataset: has no pictures");

@@ -29,10 +29,12 @@ import java.util.Locale;
  * @param size generated only: the scenes' side in pixels
  * @param seed generated only: the scenes' seed; null for 0
  * @param maxObjects generated only: at most this many items per scene (at least 1); null for 6
+ * @param mosaic detection with {@code augment} only: the share of training pictures made as a
+ *     mosaic of four (YOLOv5's {@code mosaic}), in [0, 1]; null for 0
  */
 public record DatasetSpec(String kind, String uri, int trainLimit, int testLimit, int batchSize, String fit, boolean augment,
     List<Double> mean, List<Double> std, Double valFraction, Integer workers, Integer prefetch,
-    Integer train, Integer val, Integer size, Long seed, Integer maxObjects) {
+    Integer train, Integer val, Integer size, Long seed, Integer maxObjects, Double mosaic) {
   public static final int DEFAULT_BATCH_SIZE = 128;
   /** A detection job's batch size when none is given (YOLOv5's). */
   public static final int DEFAULT_DETECTION_BATCH_SIZE = 16;
@@ -49,7 +51,12 @@ public record DatasetSpec(String kind, String uri, int trainLimit, int testLimit
   /** A dataset with image-folder options, without generated scenes. */
   public DatasetSpec(String kind, String uri, int trainLimit, int testLimit, int batchSize, String fit, boolean augment,
       List<Double> mean, List<Double> std, Double valFraction, Integer workers, Integer prefetch) {
-    this(kind, uri, trainLimit, testLimit, batchSize, fit, augment, mean, std, valFraction, workers, prefetch, null, null, null, null, null);
+    this(kind, uri, trainLimit, testLimit, batchSize, fit, augment, mean, std, valFraction, workers, prefetch, null, null, null, null, null, null);
+  }
+
+  /** The mosaic share of training pictures; 0 when not given. */
+  public double mosaicOrZero() {
+    return mosaic == null ? 0 : mosaic;
   }
 
   /** Whether the dataset is a detection one: {@code yolo}, {@code coco} or {@code generated}. */
@@ -61,7 +68,7 @@ public record DatasetSpec(String kind, String uri, int trainLimit, int testLimit
 
   /** A dataset without image-folder options. */
   public DatasetSpec(String kind, String uri, int trainLimit, int testLimit, int batchSize, String fit, boolean augment) {
-    this(kind, uri, trainLimit, testLimit, batchSize, fit, augment, null, null, null, null, null, null, null, null, null, null);
+    this(kind, uri, trainLimit, testLimit, batchSize, fit, augment, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   public DatasetCatalog.Kind catalogKind() {

@@ -49,6 +49,13 @@ final class DetectionRules {
     if (!"pad".equals(d.fit())) {
       p.add("dataset.fit", "not used by detection: pictures are letterboxed to the model's input, keeping their aspect ratio");
     }
+    if (d.mosaic() != null) {
+      if (!(d.mosaic() >= 0 && d.mosaic() <= 1)) {
+        p.add("dataset.mosaic", "a share of the training pictures, in [0, 1], got " + d.mosaic());
+      } else if (!d.augment() && d.mosaic() > 0) {
+        p.add("dataset.mosaic", "applies with augment: true only (a mosaic is a training augmentation)");
+      }
+    }
     if (generated) {
       generated(d, p);
     } else {

@@ -21,7 +21,7 @@ final class JobSpecReader {
   static final List<String> OPTIMIZER = List.of("type", "lr", "momentum", "weightDecay", "nesterov");
   static final List<String> LR_SCHEDULE = List.of("type", "milestones", "gamma");
   static final List<String> DATASET = List.of("kind", "uri", "trainLimit", "testLimit", "batchSize", "fit", "augment",
-      "mean", "std", "valFraction", "workers", "prefetch", "train", "val", "size", "seed", "maxObjects");
+      "mean", "std", "valFraction", "workers", "prefetch", "train", "val", "size", "seed", "maxObjects", "mosaic");
   static final List<String> PRUNE = List.of("granularity", "criterion", "rankBatches", "select");
   static final List<String> SELECT = List.of("compressRate", "configList", "globalRatio", "targetFlopsReduction", "sparsityRules",
       "globalSparsity", "nm", "roundTo", "minChannels", "coupledRate", "exclude", "maxPruningRatio", "normalization");
@@ -144,7 +144,8 @@ final class JobSpecReader {
     return new DatasetSpec(n.string("kind"), n.string("uri"), or(n.integer("trainLimit"), 0), or(n.integer("testLimit"), 0),
         or(n.integer("batchSize"), d.batchSize()), or(n.string("fit"), "pad"), or(n.bool("augment"), false),
         n.numbers("mean"), n.numbers("std"), n.number("valFraction"), n.integer("workers"), n.integer("prefetch"),
-        n.integer("train"), n.integer("val"), n.integer("size"), n.longInteger("seed"), n.integer("maxObjects"));
+        n.integer("train"), n.integer("val"), n.integer("size"), n.longInteger("seed"), n.integer("maxObjects"),
+        n.number("mosaic"));
   }
 
   private static PruneSpec prune(SpecNode n) {

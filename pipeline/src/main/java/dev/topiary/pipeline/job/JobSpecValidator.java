@@ -170,6 +170,9 @@ final class JobSpecValidator {
     }
     StreamingChecks.check(d, kind, p);
     DetectionRules.notGenerated(d, p);
+    if (d.mosaic() != null) {
+      p.add("dataset.mosaic", "applies to detection datasets only, not " + d.kind());
+    }
   }
 
   private static String uriProblem(String uri) {

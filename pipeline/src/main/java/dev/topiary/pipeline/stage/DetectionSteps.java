@@ -61,8 +61,9 @@ final class DetectionSteps {
 
   private static DetectionLoader loader(StepWork w, Model model, DetectionDataset data, boolean augment, int limit) {
     int channels = model.graph().inputs().get(0).shape().toArray()[0];
-    return DetectionFolders.loader(data, DetectorSetup.squareSide(model), channels, w.plan.spec().dataset().batchSize(), augment, w.seed(),
-        WORKERS, limit);
+    DatasetSpec d = w.plan.spec().dataset();
+    return DetectionFolders.loader(data, DetectorSetup.squareSide(model), channels, d.batchSize(), augment, augment ? d.mosaicOrZero() : 0,
+        w.seed(), WORKERS, limit);
   }
 
   /**
