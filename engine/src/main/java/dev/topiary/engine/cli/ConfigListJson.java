@@ -79,10 +79,10 @@ final class ConfigListJson {
   }
 
   private static OpType opType(String name) {
-    OpType t = OpType.fromJsonName(name);
+    OpType t = PruneConfig.prunableType(name);
     if (t == null) {
-      throw new IllegalArgumentException("opTypes: unknown op type '" + name + "'; valid: Conv, Gemm");
+      throw new IllegalArgumentException("opTypes: unknown op type '" + name + "'; valid: Conv, Gemm (or NNI's Conv2d, Linear)");
     }
-    return t; // PruneConfig refuses types other than Conv and Gemm
+    return t;
   }
 }

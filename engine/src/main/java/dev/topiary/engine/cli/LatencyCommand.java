@@ -51,7 +51,7 @@ final class LatencyCommand implements Callable<Integer> {
     } else {
       try (NDManager manager = NDManager.newBaseManager(EngineSettings.computeDevice())) {
         GraphBlock block = noFold ? BlockWeights.load(m, manager) : BlockWeights.loadForInference(m, manager);
-        rs = bench.run(manager, sample, batches, block::infer);
+        rs = bench.run(manager, sample, batches, LatencyBench.everyOutput(block));
       }
     }
     String runner = engine.equals("onnxruntime") ? "ONNX Runtime" : noFold ? "DJL/libtorch, BN unfolded" : "DJL/libtorch, BN folded";

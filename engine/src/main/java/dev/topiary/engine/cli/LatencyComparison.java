@@ -87,7 +87,8 @@ final class LatencyComparison {
       GraphBlock djlBefore = BlockWeights.loadForInference(before, manager);
       GraphBlock djlAfter = BlockWeights.loadForInference(after, manager);
       djl = LatencyBench.inTurns(rounds, List.<LatencyBench.Timing<RuntimeException>>of(
-          () -> bench.run(manager, sample, batches, djlBefore::infer), () -> bench.run(manager, sample, batches, djlAfter::infer)));
+          () -> bench.run(manager, sample, batches, LatencyBench.everyOutput(djlBefore)),
+          () -> bench.run(manager, sample, batches, LatencyBench.everyOutput(djlAfter))));
       ort = LatencyBench.inTurns(rounds, List.<LatencyBench.Timing<OrtException>>of(
           () -> OrtSessions.latency(ortBefore, bench, sample, batches), () -> OrtSessions.latency(ortAfter, bench, sample, batches)));
     } catch (OrtException e) {

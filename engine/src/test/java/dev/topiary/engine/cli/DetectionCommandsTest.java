@@ -61,6 +61,14 @@ class DetectionCommandsTest {
         "--out", dir.resolve("h.svg").toString());
     assertEquals(0, h.code(), h.err());
     assertTrue(h.out().contains("threshold at 50% of slim's channels"), h.out());
+
+    // a detector's three head maps, all awaited: the latency commands time every output, not just one
+    EngineCliTest.Run t = EngineCliTest.run("table", "--before", model.toString(), "--after", dir.resolve("slim").toString(), "--latency",
+        "--batches", "1", "--warmup", "1", "--runs", "2", "--rounds", "1");
+    assertEquals(0, t.code(), t.err());
+    assertTrue(t.out().contains("latency cpu b=1 (ms), DJL") && t.out().contains("latency cpu b=1 (ms), ONNX Runtime"), t.out());
+    EngineCliTest.Run l = EngineCliTest.run("latency", "--model", model.toString(), "--batches", "1", "--warmup", "1", "--runs", "2");
+    assertEquals(0, l.code(), l.err());
   }
 
   @Test

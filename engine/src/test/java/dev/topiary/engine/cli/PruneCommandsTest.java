@@ -161,6 +161,17 @@ class PruneCommandsTest {
     assertEquals(6, outChannels(g, "conv1"));
     assertEquals(8, outChannels(g, "conv2"));
 
+    // NNI's own spelling, as its tutorials write it: op_types with PyTorch's module names
+    Files.writeString(cfg, "[{\"op_types\": [\"Conv2d\"], \"sparsity\": 0.5}, {\"op_names\": [\"conv1\"], \"exclude\": true}]");
+    Path nni = dir.resolve("nni");
+    Run asNni = run("prune", "--arch", "lenet5", "--config-list", cfg.toString(), "--out", nni.toString());
+    assertEquals(0, asNni.code(), asNni.err());
+    assertEquals(8, outChannels(Model.load(nni).graph(), "conv2"));
+    Files.writeString(cfg, "[{\"opTypes\": [\"Conv3d\"], \"sparsity\": 0.5}]");
+    Run conv3d = run("prune", "--arch", "lenet5", "--config-list", cfg.toString(), "--out", dir.resolve("c3").toString());
+    assertEquals(2, conv3d.code());
+    assertTrue(conv3d.err().contains("opTypes: unknown op type 'Conv3d'; valid: Conv, Gemm (or NNI's Conv2d, Linear)"), conv3d.err());
+
     Files.writeString(cfg, "[{\"opTypes\": [\"Conv\"], \"sparsity\": 0.5, \"ratio\": 1}]");
     Run bad = run("prune", "--arch", "lenet5", "--config-list", cfg.toString(), "--out", out.toString());
     assertEquals(2, bad.code());

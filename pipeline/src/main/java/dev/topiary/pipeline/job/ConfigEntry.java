@@ -22,7 +22,7 @@ public record ConfigEntry(List<String> opTypes, List<String> opNames, List<Strin
   public PruneConfig toPruneConfig() {
     PruneConfig.Builder b = PruneConfig.builder();
     if (opTypes != null) {
-      b.optOpTypes(opTypes.stream().map(OpType::fromJsonName).toArray(OpType[]::new));
+      b.optOpTypes(opTypes.stream().map(PruneConfig::prunableType).toArray(OpType[]::new));
     }
     if (opNames != null) {
       b.optOpNames(opNames.toArray(String[]::new));

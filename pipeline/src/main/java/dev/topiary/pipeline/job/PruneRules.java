@@ -225,8 +225,9 @@ final class PruneRules {
       String at = "prune.select.configList[" + i + "]";
       boolean ok = true;
       for (int t = 0; e.opTypes() != null && t < e.opTypes().size(); t++) {
-        if (!List.of("Conv", "Gemm").contains(e.opTypes().get(t))) {
-          p.add(at + ".opTypes[" + t + "]", "expected Conv or Gemm (the prunable op types), got '" + e.opTypes().get(t) + "'");
+        if (dev.topiary.engine.prune.select.PruneConfig.prunableType(e.opTypes().get(t)) == null) {
+          p.add(at + ".opTypes[" + t + "]", "expected Conv or Gemm (the prunable op types; NNI's Conv2d and Linear also work), got '"
+              + e.opTypes().get(t) + "'");
           ok = false;
         }
       }

@@ -33,6 +33,19 @@ public final class PruneConfig {
     return new Builder();
   }
 
+  /**
+   * The prunable op type a config list names: ONNX's {@code Conv} and {@code Gemm}, or NNI's
+   * (PyTorch's) {@code Conv2d} and {@code Linear}, so that an NNI config list works as written; null
+   * for anything else.
+   */
+  public static OpType prunableType(String name) {
+    return switch (name == null ? "" : name) {
+      case "Conv", "Conv2d" -> OpType.CONV;
+      case "Gemm", "Linear" -> OpType.GEMM;
+      default -> null;
+    };
+  }
+
   /** Types selected; empty = any of Conv and Gemm. */
   public Set<OpType> opTypes() {
     return opTypes;
