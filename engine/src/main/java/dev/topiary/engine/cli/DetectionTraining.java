@@ -68,15 +68,8 @@ final class DetectionTraining {
     }
     DetectorInfo info = prepared.info();
     Model model = prepared.model();
-    if (mosaic != 0 && !c.augment()) {
-      throw new IllegalArgumentException("--mosaic: applies with --augment only (a mosaic is a training augmentation)");
-    }
-    DetectionLoader trainData;
-    try {
-      trainData = DetectionFolders.loader(train, size, in.channels(), c.batch(), c.augment(), mosaic, c.seed(), c.workers(), c.trainLimit());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(e.getMessage().replaceFirst("^mosaic:", "--mosaic:"), e);
-    }
+    DetectionLoader trainData = DetectionFolders.loader(train, size, in.channels(), c.batch(), c.augment(), checkMosaic(mosaic, c.augment()),
+        c.seed(), c.workers(), c.trainLimit());
     DetectionLoader valData = DetectionFolders.loader(val, size, in.channels(), c.batch(), false, c.seed(), c.workers(), valLimit);
     DetectionHyp hyp = DetectionHyp.yolov5().withWarmup(warmupEpochs, minWarmupIterations).withCosine(cosine(c.schedule())).withNominalBatch(nominalBatch);
     if (c.lr() != null) {
@@ -103,6 +96,17 @@ final class DetectionTraining {
       b.optGradientHook(BnSparsityHook.decaying(sr));
     }
     return b.build().fit().model();
+  }
+
+  /** {@code --mosaic} as given, refused naming the option outside [0, 1] or without {@code --augment}. */
+  static double checkMosaic(double mosaic, boolean augment) {
+    if (!(mosaic >= 0 && mosaic <= 1)) {
+      throw new IllegalArgumentException("--mosaic: a share of the training pictures, in [0, 1], got " + mosaic);
+    }
+    if (mosaic != 0 && !augment) {
+      throw new IllegalArgumentException("--mosaic: applies with --augment only (a mosaic is a training augmentation)");
+    }
+    return mosaic;
   }
 
   private static boolean cosine(String schedule) {

@@ -63,13 +63,8 @@ final class SlimDetectorCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--data-dir: the detector predicts " + head.numClasses() + " classes but the dataset names " + train.classNames().size());
     }
     DetectionHyp hyp = DetectionHyp.yolov5().withLr0(lr).withNominalBatch(nominalBatch).withWarmup(warmupEpochs, minWarmup);
-    if (mosaic != 0 && !augment) {
-      throw new IllegalArgumentException("--mosaic: applies with --augment only (a mosaic is a training augmentation)");
-    }
-    if (!(mosaic >= 0 && mosaic <= 1)) {
-      throw new IllegalArgumentException("--mosaic: a share of the training pictures, in [0, 1], got " + mosaic);
-    }
-    var trainData = DetectionFolders.loader(train, in.height(), in.channels(), batch, augment, mosaic, seed, workers, trainLimit);
+    var trainData = DetectionFolders.loader(train, in.height(), in.channels(), batch, augment, DetectionTraining.checkMosaic(mosaic, augment),
+        seed, workers, trainLimit);
     var valData = DetectionFolders.loader(val, in.height(), in.channels(), batch, false, seed, workers, valLimit);
     System.out.printf(Locale.ROOT, "slimming %s on %s: %d train / %d val pictures at %d px; sr %.2g over %d epochs, cut %.0f%% of BN channels, fine-tune %d epochs%n",
         m.graph().name(), dir, trainData.size(), valData.size(), in.height(), sr, sparsityEpochs, 100 * percent, finetuneEpochs);

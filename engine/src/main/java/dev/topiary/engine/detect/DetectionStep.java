@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
 import dev.topiary.engine.InvalidWeightsException;
 import dev.topiary.engine.exec.GradMode;
 import dev.topiary.engine.exec.GraphBlock;
@@ -127,16 +126,17 @@ public final class DetectionStep implements AutoCloseable {
   public TrainingCheckpoint checkpoint(int epochsCompleted, long seed, boolean pending, Map<String, Long> counters) {
     Map<String, Long> all = new LinkedHashMap<>(counters);
     all.put(EMA_UPDATES, average == null ? 0L : average.updates());
+    Map<String, Parameter> parameters = TorchSupport.parametersByName(block);
     Map<String, NDArray> gradients = new LinkedHashMap<>();
     if (pending) {
-      parameters().forEach((name, p) -> {
+      parameters.forEach((name, p) -> {
         NDArray g = p.requiresGradient() ? TorchSupport.gradientOrNull(p.getArray()) : null;
         if (g != null) {
           gradients.put(name, g);
         }
       });
     }
-    return TrainingCheckpoint.capture(epochsCompleted, seed, parameters(), sgd, average == null ? Map.of() : average.arrays(), gradients, all);
+    return TrainingCheckpoint.capture(epochsCompleted, seed, parameters, sgd, average == null ? Map.of() : average.arrays(), gradients, all);
   }
 
   /**
@@ -146,14 +146,14 @@ public final class DetectionStep implements AutoCloseable {
    * @throws dev.topiary.engine.InvalidWeightsException naming {@code file} when it does not fit the block
    */
   public void restore(TrainingCheckpoint checkpoint, NDManager manager, Path file) {
-    checkpoint.restoreInto(parameters(), sgd, manager, file);
+    Map<String, Parameter> byName = TorchSupport.parametersByName(block);
+    checkpoint.restoreInto(byName, sgd, manager, file);
     if (average != null) {
       average.restore(checkpoint.average(), checkpoint.counter(EMA_UPDATES, file), file);
     }
     closeCarried();
     if (!checkpoint.gradients().isEmpty()) {
       carried = new LinkedHashMap<>();
-      Map<String, Parameter> byName = parameters();
       checkpoint.gradients().forEach((name, g) -> {
         if (!byName.containsKey(name)) {
           throw new InvalidWeightsException("checkpoint " + file + ": gradient of '" + name + "' is not a parameter of the block");
@@ -190,14 +190,6 @@ public final class DetectionStep implements AutoCloseable {
       carried.values().forEach(NDArray::close);
       carried = null;
     }
-  }
-
-  private Map<String, Parameter> parameters() {
-    Map<String, Parameter> byName = new LinkedHashMap<>();
-    for (Pair<String, Parameter> p : block.getParameters()) {
-      byName.put(p.getKey(), p.getValue());
-    }
-    return byName;
   }
 
   /** The EMA of the weights, or null when it is off. */

@@ -8,6 +8,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The few libtorch-specific calls of this package, kept in one place. */
 public final class TorchSupport {
@@ -45,6 +47,15 @@ public final class TorchSupport {
    */
   public static NDArray copyTo(NDArray array, Device device) {
     return array.getDevice().equals(device) ? array.duplicate() : array.toDevice(device, true);
+  }
+
+  /** The block's parameters by their DJL names, in the block's order (the names checkpoints use). */
+  public static Map<String, Parameter> parametersByName(Block block) {
+    Map<String, Parameter> byName = new LinkedHashMap<>();
+    for (Pair<String, Parameter> p : block.getParameters()) {
+      byName.put(p.getKey(), p.getValue());
+    }
+    return byName;
   }
 
   /** The manager holding the block's parameters (the model's manager). */

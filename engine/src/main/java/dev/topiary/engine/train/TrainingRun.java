@@ -8,7 +8,6 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -83,7 +82,7 @@ public final class TrainingRun {
    */
   public List<EpochResult> fit() {
     TorchSupport.disableAutogradOnThisThread();
-    Map<String, Parameter> parameters = parameters();
+    Map<String, Parameter> parameters = TorchSupport.parametersByName(block);
     NDManager model = TorchSupport.modelManager(block);
     List<EpochResult> results = new ArrayList<>();
     try (NDManager run = model.newSubManager(); ParameterMasks parameterMasks = ParameterMasks.of(parameters, masks, run)) {
@@ -100,14 +99,6 @@ public final class TrainingRun {
       }
     }
     return results;
-  }
-
-  private Map<String, Parameter> parameters() {
-    Map<String, Parameter> byName = new LinkedHashMap<>();
-    for (Pair<String, Parameter> p : block.getParameters()) {
-      byName.put(p.getKey(), p.getValue());
-    }
-    return byName;
   }
 
   private int resume(Map<String, Parameter> parameters, NDManager model) {

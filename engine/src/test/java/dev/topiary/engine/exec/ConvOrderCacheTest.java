@@ -8,11 +8,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.topiary.engine.graph.BatchNormalization;
-import dev.topiary.engine.graph.Conv;
 import dev.topiary.engine.graph.Graph;
-import dev.topiary.engine.graph.GraphBuilder;
-import dev.topiary.engine.graph.Relu;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -53,15 +49,6 @@ class ConvOrderCacheTest {
     manager.close();
   }
 
-  private static Graph convBnRelu(int out) {
-    GraphBuilder b = Graph.builder("cbr");
-    b.input("x", 16, 8, 8);
-    b.add("conv", Conv.of(out, 3, 1, 1), "x");
-    b.add("bn", BatchNormalization.standard(), "conv");
-    b.add("relu", new Relu(), "bn");
-    return b.output("relu").build();
-  }
-
   private GraphBlock trained(Graph g) {
     GraphBlock b = new GraphBlock(g, 7);
     b.initialize(manager);
@@ -73,7 +60,7 @@ class ConvOrderCacheTest {
   void aGraphMeasuredOnceRunsInTheStoredOrderInLaterBlocks() throws Exception {
     Path file = dir.resolve("cache/conv-orders.json");
     System.setProperty(ConvOrderCache.PROPERTY, file.toString());
-    GraphBlock first = trained(convBnRelu(16));
+    GraphBlock first = trained(ExecFixtures.convBnRelu(16));
     GraphBlock.ConvOrderChoice measured = first.convOrderChoices().get(0);
     ObjectNode root = (ObjectNode) JSON.readTree(file.toFile());
     assertEquals("topiary-conv-orders", root.path("format").asText());
@@ -84,13 +71,13 @@ class ConvOrderCacheTest {
     ObjectNode entry = (ObjectNode) root.path("entries").elements().next();
     entry.put("order", other.name()).put("channelsLastMs", 1.5).put("contiguousMs", 2.5);
     JSON.writeValue(file.toFile(), root);
-    GraphBlock.ConvOrderChoice again = trained(convBnRelu(16)).convOrderChoices().get(0);
+    GraphBlock.ConvOrderChoice again = trained(ExecFixtures.convBnRelu(16)).convOrderChoices().get(0);
     assertEquals(other, again.order());
     assertTrue(again.remembered() && !measured.remembered());
     assertEquals(1.5, again.channelsLastMs());
     assertEquals(measured.shape(), again.shape());
 
-    trained(convBnRelu(32));
+    trained(ExecFixtures.convBnRelu(32));
     assertEquals(2, JSON.readTree(file.toFile()).path("entries").size(), "another graph is measured and added");
   }
 
@@ -99,14 +86,14 @@ class ConvOrderCacheTest {
     Path file = dir.resolve("conv-orders.json");
     Files.writeString(file, "{not json");
     System.setProperty(ConvOrderCache.PROPERTY, file.toString());
-    assertEquals(1, trained(convBnRelu(16)).convOrderChoices().size());
+    assertEquals(1, trained(ExecFixtures.convBnRelu(16)).convOrderChoices().size());
     JsonNode root = JSON.readTree(file.toFile());
     assertEquals(1, root.path("entries").size(), "the damaged file is replaced by one with the new choice");
 
     Path none = dir.resolve("none.json");
     System.setProperty(ConvOrderCache.PROPERTY, "off");
     assertTrue(ConvOrderCache.file().isEmpty());
-    assertEquals(1, trained(convBnRelu(16)).convOrderChoices().size(), "still measured");
+    assertEquals(1, trained(ExecFixtures.convBnRelu(16)).convOrderChoices().size(), "still measured");
     assertFalse(Files.exists(none));
     assertEquals(List.of(), List.of(dir.toFile().list()).stream().filter(n -> n.endsWith(".tmp")).toList());
   }

@@ -7,13 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.topiary.engine.exec.CpuConvRoutes.Route;
-import dev.topiary.engine.graph.BatchNormalization;
-import dev.topiary.engine.graph.Conv;
-import dev.topiary.engine.graph.Graph;
-import dev.topiary.engine.graph.GraphBuilder;
 import dev.topiary.engine.graph.ParamKey;
 import dev.topiary.engine.graph.ParamRole;
-import dev.topiary.engine.graph.Relu;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -73,17 +68,8 @@ class ConvOrderTest {
     assertEquals(ConvOrder.CONTIGUOUS, t.order());
   }
 
-  private static Graph convBnRelu() {
-    GraphBuilder b = Graph.builder("cbr");
-    b.input("x", 16, 8, 8);
-    b.add("conv", Conv.of(16, 3, 1, 1), "x");
-    b.add("bn", BatchNormalization.standard(), "conv");
-    b.add("relu", new Relu(), "bn");
-    return b.output("relu").build();
-  }
-
   private GraphBlock block() {
-    GraphBlock b = new GraphBlock(convBnRelu(), 7);
+    GraphBlock b = new GraphBlock(ExecFixtures.convBnRelu(16), 7);
     b.initialize(manager);
     ExecFixtures.randomizeBatchNorms(b);
     return b;

@@ -151,6 +151,16 @@ final class ExecFixtures {
    * block with one input and one output: backward of sum(output * target) fills the parameters'
    * gradients.
    */
+  /** Conv (16 in, {@code out} out, 3x3), BN, ReLU on a 16x8x8 input: a graph with one memory order to choose. */
+  static Graph convBnRelu(int out) {
+    GraphBuilder b = Graph.builder("cbr");
+    b.input("x", 16, 8, 8);
+    b.add("conv", Conv.of(out, 3, 1, 1), "x");
+    b.add("bn", BatchNormalization.standard(), "conv");
+    b.add("relu", new Relu(), "bn");
+    return b.output("relu").build();
+  }
+
   static void trainingPass(GraphBlock block, NDManager m) {
     Graph g = block.graph();
     NDArray x = input(m, 3, g.inputs().get(0).shape().withBatch(4).getShape());
